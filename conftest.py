@@ -1,0 +1,10 @@
+"""Root pytest configuration: the environment a node needs before Django settings load."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ZWFW_DEMO", "1")
+os.environ.setdefault("ZWFW_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("ZWFW_DATA_DIR", tempfile.mkdtemp(prefix="zwfw-test-"))
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is still used synchronously.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

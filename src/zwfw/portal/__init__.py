@@ -1,0 +1,1 @@
+"""门户 / 工作台: server-rendered pages for citizens, enterprises and staff."""

@@ -1,0 +1,21 @@
+"""URL map of a node: portal pages, the JSON API, Django admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from zwfw.api import api
+
+admin.site.site_header = "zwfw 政务服务平台管理"
+admin.site.site_title = "zwfw 管理"
+admin.site.index_title = "运营管理"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("zwfw.portal.urls")),
+]
+
+handler404 = "zwfw.portal.views.page_not_found"
+handler500 = "zwfw.portal.views.server_error"
+handler403 = "zwfw.portal.views.permission_denied"
+handler400 = "zwfw.portal.views.bad_request"
