@@ -1,0 +1,136 @@
+"""Reads of the catalogue. Catalogue data is public, so reads take no actor; drafts are never returned here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from zwfw.catalog.errors import DepartmentNotFound, ItemNotFound, TopicNotFound
+from zwfw.catalog.models import (
+    Audience,
+    Department,
+    HandlingItem,
+    ImplementationItem,
+    ItemStatus,
+    Material,
+    OnlineDepth,
+    Topic,
+)
+
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    items: list[ImplementationItem]
+    count: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+
+def published_items() -> QuerySet[ImplementationItem]:
+    return ImplementationItem.objects.filter(status=ItemStatus.PUBLISHED)
+
+
+def search_items(
+    *,
+    q: str = "",
+    audience: str | None = None,
+    topic: str | None = None,
+    department: str | None = None,
+    region: str | None = None,
+    fully_online: bool | None = None,
+    zero_visit: bool | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> SearchPage:
+    """事项搜索. Naive reference implementation; replaced by the indexed search in catalog.search."""
+    page = max(1, page)
+    page_size = min(max(1, page_size), MAX_PAGE_SIZE)
+    qs = published_items().select_related("department")
+    if q.strip():
+        term = q.strip()
+        qs = qs.filter(
+            Q(name__icontains=term)
+            | Q(pinyin_full__icontains=term.lower())
+            | Q(pinyin_initials__icontains=term.lower())
+            | Q(aliases__icontains=term)
+        )
+    if audience:
+        qs = qs.filter(audience__in=[audience, Audience.BOTH])
+    if topic:
+        qs = qs.filter(topics__code=topic)
+    if department:
+        qs = qs.filter(department__credit_code=department)
+    if region:
+        qs = qs.filter(region_code=region)
+    if fully_online is not None:
+        qs = qs.filter(online_depth=OnlineDepth.FULLY_ONLINE) if fully_online else qs.exclude(
+            online_depth=OnlineDepth.FULLY_ONLINE
+        )
+    if zero_visit is not None:
+        qs = qs.filter(visits_required=0) if zero_visit else qs.exclude(visits_required=0)
+    qs = qs.order_by("-popularity", "code")
+    count = qs.count()
+    start = (page - 1) * page_size
+    return SearchPage(items=list(qs[start : start + page_size]), count=count, page=page, page_size=page_size)
+
+
+def published_item(code: str) -> ImplementationItem:
+    """The published version of an item with everything its guide shows; ItemNotFound otherwise."""
+    item = (
+        published_items()
+        .select_related("department", "base_item")
+        .prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("sort_order", "id")),
+            Prefetch("handling_items", queryset=HandlingItem.objects.order_by("sort_order", "id")),
+            "topics",
+        )
+        .filter(code=code)
+        .first()
+    )
+    if item is None:
+        raise ItemNotFound(code)
+    return item
+
+
+def popular_items(*, limit: int = 10, audience: str | None = None) -> list[ImplementationItem]:
+    qs = published_items().select_related("department")
+    if audience:
+        qs = qs.filter(audience__in=[audience, Audience.BOTH])
+    return list(qs.order_by("-popularity", "code")[:limit])
+
+
+def list_topics(*, audience: str | None = None) -> list[Topic]:
+    qs = Topic.objects.annotate(item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED)))
+    if audience:
+        qs = qs.filter(audience=audience)
+    return list(qs.order_by("audience", "sort_order", "id"))
+
+
+def topic_by_code(code: str) -> Topic:
+    topic = Topic.objects.filter(code=code).first()
+    if topic is None:
+        raise TopicNotFound(code)
+    return topic
+
+
+def list_departments(*, region: str | None = None) -> list[Department]:
+    qs = Department.objects.filter(is_active=True).annotate(
+        item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED))
+    )
+    if region:
+        qs = qs.filter(region_code=region)
+    return list(qs.order_by("sort_order", "id"))
+
+
+def department_by_credit_code(credit_code: str) -> Department:
+    department = Department.objects.filter(credit_code=credit_code, is_active=True).first()
+    if department is None:
+        raise DepartmentNotFound(credit_code)
+    return department
