@@ -1,0 +1,63 @@
+# zwfw — make targets. From a fresh clone on Debian, only python3 and make are needed:
+# the targets create .venv, install the project and, as root, the Debian packages they use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP     := $(VENV)/.dev-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test serve worker bench lint openapi clean
+
+help: ## Show the targets
+	@echo "zwfw — 全国一体化在线政务服务平台"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	@scripts/system-deps.sh venv
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(RUNTIME_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e ".[redis]"
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e ".[dev,redis]"
+	@touch $(RUNTIME_STAMP) $@
+
+demo: $(RUNTIME_STAMP) ## Create the venv, migrate, seed demo data and serve on http://127.0.0.1:8000
+	$(BIN)/zwfw demo --host $(HOST) --port $(PORT)
+
+serve: $(RUNTIME_STAMP) ## Production server (gunicorn; set ZWFW_SECRET_KEY, DATABASE_URL, ...)
+	$(BIN)/zwfw serve --host $(HOST) --port $(PORT)
+
+worker: $(RUNTIME_STAMP) ## Background job worker
+	$(BIN)/zwfw worker
+
+lint: $(DEV_STAMP) ## ruff and the import-linter layer contracts
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: $(DEV_STAMP) ## Lint, then the whole suite on SQLite and on a throwaway PostgreSQL, browser tests included
+	@scripts/system-deps.sh test
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	@echo "== test suite on SQLite =="
+	ZWFW_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+	@echo "== test suite on PostgreSQL =="
+	ZWFW_REQUIRE_BROWSER=1 $(BIN)/python scripts/pgtmp.py -- $(BIN)/python -m pytest
+
+bench: $(DEV_STAMP) ## Benchmarks: production server, concurrent clients, 100,000 generated items
+	@scripts/system-deps.sh bench
+	$(BIN)/python bench/run.py
+
+openapi: $(DEV_STAMP) ## Write the committed OpenAPI document docs/openapi.json
+	ZWFW_DEMO=1 ZWFW_DATA_DIR=$${TMPDIR:-/tmp}/zwfw-openapi $(BIN)/zwfw manage export_openapi docs/openapi.json
+
+clean: ## Remove the venv, data dir and test artifacts
+	rm -rf $(VENV) var test-artifacts bench/results

@@ -1,0 +1,187 @@
+"""The `zwfw` command: demo, serve, worker, seed and manage.
+
+    zwfw demo [--host H] [--port P]   migrate, seed, start a worker and serve the demo node
+    zwfw serve [--host H] [--port P] [--workers N]   production server (gunicorn + whitenoise)
+    zwfw worker                       background jobs (django-tasks, database backend)
+    zwfw seed                         load the demo data (idempotent)
+    zwfw manage <command> ...         any Django management command
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zwfw.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(argv: Sequence[str]) -> None:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["zwfw manage", *argv])
+
+
+def _default_workers() -> int:
+    env = os.environ.get("ZWFW_WEB_WORKERS")
+    if env:
+        return max(1, int(env))
+    return (os.cpu_count() or 1) * 2 + 1
+
+
+def _gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "zwfw.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        os.environ.get("ZWFW_WORKER_CLASS", "gthread"),
+        "--threads",
+        os.environ.get("ZWFW_WEB_THREADS", "4"),
+        "--access-logfile",
+        os.environ.get("ZWFW_ACCESS_LOG", "-"),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "20",
+        "--max-requests",
+        "20000",
+        "--max-requests-jitter",
+        "2000",
+    ]
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Production server: static files collected, then gunicorn (never Django's runserver)."""
+    _manage(["collectstatic", "--noinput", "--verbosity", "0"])
+    argv = _gunicorn_argv(args.host, args.port, args.workers or _default_workers())
+    os.execv(argv[0], argv)
+    return 0  # pragma: no cover - execv does not return
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _manage(["db_worker", "--queue-name", "*", "--interval", str(args.interval), "--no-reload"])
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    _setup_django()
+    from zwfw.demo.seed import seed_demo
+
+    seed_demo(stdout=sys.stdout)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Everything a first look needs, with one command."""
+    os.environ["ZWFW_DEMO"] = "1"
+    os.environ.setdefault("ZWFW_SECURE_COOKIES", "false")
+    hosts = os.environ.get("ZWFW_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+    if args.host not in ("127.0.0.1", "localhost", "0.0.0.0", "::") and args.host not in hosts:
+        os.environ["ZWFW_ALLOWED_HOSTS"] = f"{hosts},{args.host}"
+    _setup_django()
+    from django.core.management import call_command
+
+    from zwfw.demo.accounts import ensure_demo_accounts
+    from zwfw.demo.seed import seed_demo
+
+    print("正在迁移数据库 ...", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    print("正在导入演示数据 ...", flush=True)
+    seed_demo(stdout=sys.stdout)
+    accounts = ensure_demo_accounts()
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    worker = subprocess.Popen([sys.executable, "-m", "zwfw.cli", "worker"], env=os.environ.copy())
+    server = subprocess.Popen(_gunicorn_argv(args.host, args.port, args.workers), env=os.environ.copy())
+    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    base = f"http://{shown_host}:{args.port}"
+    _print_banner(base, accounts)
+
+    def stop(signum: int, frame: object) -> None:
+        for proc in (server, worker):
+            if proc.poll() is None:
+                proc.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        code = server.wait()
+    finally:
+        stop(0, None)
+        worker.wait(timeout=20)
+    return code
+
+
+def _print_banner(base: str, accounts: list[dict]) -> None:
+    lines = [
+        "",
+        "zwfw 演示节点已启动 / demo node is up",
+        f"  门户 portal          {base}/",
+        f"  办事指南示例 guide    {base}/search/?q=社保",
+        f"  接口文档 API docs     {base}/api/v1/docs",
+        f"  OpenAPI              {base}/api/v1/openapi.json",
+        f"  运营管理 admin        {base}/admin/",
+        "",
+        "演示账号 demo accounts:",
+    ]
+    for account in accounts:
+        lines.append(f"  {account['role']:<22} {account['username']:<16} 密码 {account['password']}")
+    lines += ["", "按 Ctrl+C 停止 / press Ctrl+C to stop", ""]
+    print("\n".join(lines), flush=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zwfw", description="zwfw 政务服务平台节点")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="迁移、导入演示数据、启动后台任务并在本机提供服务")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--workers", type=int, default=2)
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="生产服务器（gunicorn，多进程，whitenoise 静态文件）")
+    serve.add_argument("--host", default=os.environ.get("ZWFW_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("ZWFW_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=0, help="默认 ZWFW_WEB_WORKERS 或 2×CPU+1")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="后台任务进程")
+    worker.add_argument("--interval", type=float, default=1.0)
+    worker.set_defaults(func=cmd_worker)
+
+    seed = sub.add_parser("seed", help="导入演示数据（可重复执行，不产生重复）")
+    seed.set_defaults(func=cmd_seed)
+
+    manage = sub.add_parser("manage", help="Django 管理命令，如 zwfw manage migrate", add_help=False)
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "manage":
+        _manage(argv[1:])
+        return 0
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
