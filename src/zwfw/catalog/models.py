@@ -283,6 +283,12 @@ class ImplementationItem(models.Model):
     pinyin_full = models.CharField("全拼", max_length=1000, blank=True, editable=False)
     pinyin_initials = models.CharField("拼音首字母", max_length=300, blank=True, editable=False)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    superseded_at = models.DateTimeField("被替代时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("停用时间", null=True, blank=True)
+    change_note = models.CharField("修订说明", max_length=500, blank=True)
+    created_by = models.CharField("创建人", max_length=80, blank=True, help_text="如 user:12 或 system")
+    updated_by = models.CharField("最后修改人", max_length=80, blank=True)
+    published_by = models.CharField("发布人", max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
