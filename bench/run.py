@@ -1,0 +1,191 @@
+"""`make bench`: the production server under concurrent load, with figures printed.
+
+1. A fresh data directory (SQLite, or DATABASE_URL if set), migrated and seeded with the demo catalogue.
+2. 100,000 generated implementation items (bench/generate.py) and a rebuilt search index.
+3. `zwfw serve` (gunicorn, production settings) on a free loopback port.
+4. wrk (C, from Debian) with 16 connections per scenario; requests/s, p50 and p99 printed and written
+   to bench/results/latest.json.
+
+Options: --items N (default 100000), --duration S (default 15), --connections C (default 16),
+--workers W (gunicorn workers, default 2 x CPUs), --keep DIR (reuse a generated data dir between runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "results"
+
+LUA = """
+local paths = {}
+for line in io.lines("%s") do paths[#paths + 1] = line end
+local counter = 0
+function setup(thread) thread:set("offset", math.random(1, #paths)) end
+function init(args) counter = offset end
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+"""
+
+# name, paths key, target description, check(rps, p50_ms, p99_ms)
+SCENARIOS = [
+    ("catalogue search (API)", "search", "p99 <= 100 ms at 16 clients", lambda rps, p50, p99: p99 <= 100),
+    ("guide page (办事指南)", "guide", ">= 300 requests/s", lambda rps, p50, p99: rps >= 300),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(cmd: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, env=env, check=True, cwd=ROOT, **kwargs)
+
+
+def to_ms(value: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    if not match:
+        raise ValueError(value)
+    number, unit = float(match.group(1)), match.group(2)
+    return number * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def parse_wrk(text: str) -> dict:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p50 = to_ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+    p99 = to_ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
+    errors = 0
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    if non2xx:
+        errors += int(non2xx.group(1))
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    if sock:
+        errors += sum(int(g) for g in sock.groups())
+    total = int(re.search(r"(\d+) requests in", text).group(1))
+    return {"requests_per_s": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors, "requests": total}
+
+
+def wait_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"server did not become ready at {url}")
+        time.sleep(0.5)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    parser.add_argument("--keep", help="data directory to create once and reuse")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: scripts/system-deps.sh bench installs it")
+
+    data_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="zwfw-bench-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(
+        os.environ,
+        ZWFW_DATA_DIR=str(data_dir),
+        ZWFW_SECRET_KEY=os.environ.get("ZWFW_SECRET_KEY") or secrets.token_urlsafe(48),
+        ZWFW_ALLOWED_HOSTS="127.0.0.1,localhost",
+        ZWFW_ACCESS_LOG="/dev/null",
+        ZWFW_LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="zwfw.settings",
+    )
+    env.pop("ZWFW_DEMO", None)
+    env.pop("ZWFW_DEBUG", None)
+    marker = data_dir / f"generated-{args.items}"
+    print(f"data dir: {data_dir}  database: {env.get('DATABASE_URL', 'SQLite (WAL)')}", flush=True)
+    if not marker.exists():
+        run([str(BIN / "zwfw"), "manage", "migrate", "--verbosity", "0"], env)
+        run([str(BIN / "zwfw"), "seed"], env, stdout=subprocess.DEVNULL)
+        print(f"generating {args.items:,} implementation items ...", flush=True)
+        started = time.monotonic()
+        run([str(BIN / "python"), "bench/generate.py", str(args.items)], env)
+        print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
+        marker.touch()
+    paths = json.loads(
+        run([str(BIN / "python"), "bench/generate.py", "--sample", "3000"], env, capture_output=True).stdout
+    )
+
+    port = free_port()
+    serve_env = dict(env, ZWFW_WEB_WORKERS=str(args.workers))
+    server = subprocess.Popen(
+        [str(BIN / "zwfw"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=serve_env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    results = {
+        "items": args.items,
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "gunicorn_workers": args.workers,
+        "cpus": os.cpu_count(),
+        "database": "postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite",
+        "scenarios": [],
+    }
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(f"{base}/api/v1/catalog/topics")
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, key, target, check in SCENARIOS:
+                path_file = Path(tmp) / f"{key}.txt"
+                path_file.write_text("\n".join(paths[key]) + "\n", encoding="utf-8")
+                script = Path(tmp) / f"{key}.lua"
+                script.write_text(LUA % path_file, encoding="utf-8")
+                wrk = ["wrk", "-t2", f"-c{args.connections}", "--latency", "-s", str(script)]
+                subprocess.run([*wrk, "-d3s", base], check=True, capture_output=True)  # warm-up
+                out = subprocess.run([*wrk, f"-d{args.duration}s", base], check=True, capture_output=True, text=True)
+                figures = parse_wrk(out.stdout)
+                figures.update(name=name, target=target, distinct_paths=len(paths[key]),
+                               meets_target=bool(check(figures["requests_per_s"], figures["p50_ms"],
+                                                       figures["p99_ms"])) and figures["errors"] == 0)
+                results["scenarios"].append(figures)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+    print()
+    print(f"{'scenario':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  target")
+    for s in results["scenarios"]:
+        verdict = "met" if s["meets_target"] else "MISSED"
+        print(f"{s['name']:<26} {s['requests_per_s']:>9.0f} {s['p50_ms']:>8.1f} {s['p99_ms']:>8.1f} "
+              f"{s['errors']:>7}  {s['target']} — {verdict}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\n({args.items:,} items, {args.connections} connections, {args.duration} s each, "
+          f"{args.workers} gunicorn workers, {os.cpu_count()} CPUs; bench/results/latest.json)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
