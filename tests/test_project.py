@@ -1,0 +1,128 @@
+"""The node as an operator runs it: settings from the environment, the zwfw command, gunicorn."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+
+
+def _env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZWFW_", "DJANGO_"))}
+    env.update(ZWFW_DATA_DIR=str(tmp_path / "data"))
+    if "DATABASE_URL" in os.environ:
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    env.update(overrides)
+    return env
+
+
+def _load_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
+    code = "import zwfw.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.NODE_ROLE)"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+
+def test_secret_key_is_required_outside_demo_mode(tmp_path):
+    # given a production environment without ZWFW_SECRET_KEY
+    result = _load_settings(_env(tmp_path))
+    # then the node refuses to start and says why
+    assert result.returncode != 0
+    assert "ZWFW_SECRET_KEY is required" in result.stderr
+    assert not (tmp_path / "data" / "secret_key").exists()
+
+
+def test_demo_mode_generates_a_private_secret_key_once(tmp_path):
+    env = _env(tmp_path, ZWFW_DEMO="1")
+    assert _load_settings(env).returncode == 0
+    key_file = tmp_path / "data" / "secret_key"
+    first = key_file.read_text()
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert _load_settings(env).returncode == 0
+    assert key_file.read_text() == first
+
+
+def test_production_defaults_are_safe(tmp_path):
+    result = _load_settings(_env(tmp_path, ZWFW_SECRET_KEY="k" * 40))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "['127.0.0.1',", "'localhost',", "'[::1]']", "True", "regional"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("ZWFW_NODE_ROLE", "province", "ZWFW_NODE_ROLE must be one of"),
+        ("ZWFW_NODE_CODE", "33", "ZWFW_NODE_CODE must be"),
+        ("ZWFW_DEBUG", "maybe", "ZWFW_DEBUG must be true or false"),
+        ("ZWFW_SECRET_KEY", "short", "at least 32 characters"),
+        ("ZWFW_HUB_URL", "http://hub.example.gov.cn", "must be an https:// URL"),
+    ],
+)
+def test_bad_settings_are_refused_with_a_clear_message(tmp_path, variable, value, message):
+    env = _env(tmp_path, ZWFW_SECRET_KEY="k" * 40)
+    env[variable] = value
+    result = _load_settings(env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, bytes, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            return resp.status, resp.read(), dict(resp.headers)
+    except urllib.error.HTTPError as err:
+        return err.code, err.read(), dict(err.headers)
+
+
+@pytest.mark.server
+def test_zwfw_serve_runs_gunicorn_with_static_files(tmp_path):
+    # given a migrated node in production mode
+    env = _env(tmp_path, ZWFW_SECRET_KEY="s" * 40, ZWFW_WEB_WORKERS="2", ZWFW_ACCESS_LOG="/dev/null")
+    subprocess.run([str(BIN / "zwfw"), "manage", "migrate", "--verbosity", "0"], env=env, check=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(BIN / "zwfw"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body, _ = _get(f"{base}/api/v1/openapi.json")
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.3)
+        # then the API, a page and a hashed static file are served by gunicorn itself
+        assert status == 200
+        assert b'"openapi"' in body
+        status, body, _ = _get(f"{base}/")
+        assert status == 200
+        assert "zh-Hans" in body.decode()
+        status, body, headers = _get(f"{base}/no-such-page/")
+        assert status == 404
+        assert "页面" in body.decode()
+        assert "gunicorn" in headers.get("Server", "")
+        status, _, headers = _get(f"{base}/static/admin/css/base.css")
+        assert status == 200
+        assert "max-age" in headers.get("Cache-Control", "")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
