@@ -1,0 +1,263 @@
+"""审计日志: an append-only, hash-chained record of every state change (ARCHITECTURE.md §4).
+
+Each entry stores ``prev_hash`` (the previous entry's ``hash``; 64 zeros for the first) and
+``hash`` = SHA-256 over the canonical JSON of all its fields plus ``prev_hash``. Editing a row
+breaks its hash, deleting one leaves a gap in ``seq``, reordering breaks the ``prev_hash`` links;
+``verify_chain()`` (and ``zwfw manage verify_audit``) finds the first broken link.
+
+Appends are serialised so the chain stays linear: on PostgreSQL with a transaction-scoped
+advisory lock, on SQLite by the IMMEDIATE transaction mode set in settings (one writer at a time).
+Rows are guarded by the model (save of an existing row, delete, bulk update/delete all raise) and,
+on PostgreSQL, by a trigger that rejects UPDATE and DELETE (migration 0003).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import ipaddress
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from zwfw.core.errors import Conflict, ValidationFailed
+from zwfw.core.models import AuditEntry, AuditResult
+
+GENESIS_HASH = "0" * 64
+# Arbitrary constant key of the PostgreSQL advisory lock that serialises appends ("zwfwaudt").
+_ADVISORY_LOCK_KEY = 0x7A77_6677_6175_6474 & 0x7FFF_FFFF_FFFF_FFFF
+MAX_DETAILS_BYTES = 8192
+
+
+class AuditLogImmutable(Conflict):
+    """Someone tried to change or remove an audit entry."""
+
+    def __init__(self, message: str = "审计记录只能追加，不能修改或删除") -> None:
+        super().__init__("AUDIT_LOG_IMMUTABLE", message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Canonical JSON and digests
+# ---------------------------------------------------------------------------------------------
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, dt.datetime):
+        if obj.tzinfo is None:
+            raise TypeError("naive datetimes cannot be digested; use aware datetimes")
+        return obj.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    if isinstance(obj, Decimal | uuid.UUID):
+        return str(obj)
+    if isinstance(obj, set | frozenset):
+        return sorted(obj, key=lambda v: canonical_json(v))
+    if isinstance(obj, tuple):
+        return list(obj)
+    raise TypeError(f"{type(obj).__name__} is not serialisable for the audit log")
+
+
+def canonical_json(obj: Any) -> str:
+    """Sorted keys, no insignificant whitespace, UTF-8 characters kept; NaN/Infinity refused."""
+    return json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_json_default
+    )
+
+
+def digest(obj: Any) -> str:
+    """SHA-256 hex of the canonical JSON of ``obj`` (for before/after states)."""
+    return hashlib.sha256(canonical_json(obj).encode("utf-8")).hexdigest()
+
+
+def _normalise_ip(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise ValidationFailed("INVALID_SOURCE_IP", f"来源IP {value!r} 不是有效的IP地址") from None
+
+
+def entry_hash(
+    *,
+    seq: int,
+    occurred_at: dt.datetime,
+    actor: str,
+    acting_for: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before_digest: str,
+    after_digest: str,
+    source_ip: str | None,
+    result: str,
+    details: Any,
+    prev_hash: str,
+) -> str:
+    """SHA-256 over the canonical serialisation of an entry's fields and the previous hash."""
+    payload = {
+        "seq": seq,
+        "occurred_at": occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor": actor,
+        "acting_for": acting_for,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "before_digest": before_digest,
+        "after_digest": after_digest,
+        "source_ip": source_ip,
+        "result": result,
+        "details": details,
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def _stored_hash(entry: AuditEntry) -> str:
+    return entry_hash(
+        seq=entry.seq,
+        occurred_at=entry.occurred_at,
+        actor=entry.actor,
+        acting_for=entry.acting_for,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        before_digest=entry.before_digest,
+        after_digest=entry.after_digest,
+        source_ip=_normalise_ip(entry.source_ip),
+        result=entry.result,
+        details=entry.details,
+        prev_hash=entry.prev_hash,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Append
+# ---------------------------------------------------------------------------------------------
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+    # SQLite: the transaction was opened with BEGIN IMMEDIATE (settings), so this connection already
+    # holds the database write lock and no other writer can append until it commits.
+
+
+def record(
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    before: Any = None,
+    after: Any = None,
+    acting_for: str = "",
+    source_ip: str | None = None,
+    result: str = AuditResult.SUCCESS,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one audit entry, in the caller's transaction (it joins it, or opens its own).
+
+    ``before``/``after`` are the object's states; only their digests are stored.
+    """
+    if not actor or not action or not object_type or object_id in (None, ""):
+        raise ValidationFailed("INVALID_AUDIT_ENTRY", "审计记录必须有操作者、操作、对象类型和对象标识")
+    if result not in AuditResult.values:
+        raise ValidationFailed("INVALID_AUDIT_ENTRY", f"审计结果{result!r}应为 success、failure 或 denied")
+    # Store exactly what is hashed: details go through canonical JSON and back.
+    details_json = canonical_json(dict(details or {}))
+    if len(details_json.encode("utf-8")) > MAX_DETAILS_BYTES:
+        raise ValidationFailed("INVALID_AUDIT_ENTRY", f"审计详情不得超过{MAX_DETAILS_BYTES}字节")
+    stored_details = json.loads(details_json)
+    ip = _normalise_ip(source_ip)
+    before_digest = "" if before is None else digest(before)
+    after_digest = "" if after is None else digest(after)
+
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
+        seq = 1 if last is None else last["seq"] + 1
+        prev_hash = GENESIS_HASH if last is None else last["hash"]
+        occurred_at = timezone.now().astimezone(dt.UTC)
+        entry = AuditEntry(
+            seq=seq,
+            occurred_at=occurred_at,
+            actor=actor,
+            acting_for=acting_for,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            before_digest=before_digest,
+            after_digest=after_digest,
+            source_ip=ip,
+            result=result,
+            details=stored_details,
+            prev_hash=prev_hash,
+        )
+        entry.hash = _stored_hash(entry)
+        entry._appended_by_record = True  # type: ignore[attr-defined]
+        entry.save(force_insert=True)
+        return entry
+
+
+# ---------------------------------------------------------------------------------------------
+# Verify
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_broken_seq: int | None = None
+    reason: str = ""
+    kind: str = ""  # "", "gap" (deleted row), "link" (reordered / replaced), "hash" (edited row)
+
+
+def verify_chain(*, chunk_size: int = 2000) -> VerifyResult:
+    """Walk the chain in ``seq`` order and report the first broken link."""
+    checked = 0
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if entry.seq != expected_seq:
+            # seq is unique and read in order, so a mismatch is always a gap.
+            missing = (
+                f"第{expected_seq}条"
+                if entry.seq == expected_seq + 1
+                else f"第{expected_seq}至{entry.seq - 1}条"
+            )
+            return VerifyResult(
+                ok=False,
+                checked=checked,
+                first_broken_seq=entry.seq,
+                reason=f"序号不连续，缺少{missing}记录（记录被删除）",
+                kind="gap",
+            )
+        if entry.prev_hash != prev_hash:
+            return VerifyResult(
+                ok=False,
+                checked=checked,
+                first_broken_seq=entry.seq,
+                reason="前序哈希与上一条记录不符（记录顺序被调整或被替换）",
+                kind="link",
+            )
+        if _stored_hash(entry) != entry.hash:
+            return VerifyResult(
+                ok=False,
+                checked=checked,
+                first_broken_seq=entry.seq,
+                reason="记录内容与哈希不符（记录被修改）",
+                kind="hash",
+            )
+        checked += 1
+        expected_seq += 1
+        prev_hash = entry.hash
+    return VerifyResult(ok=True, checked=checked)

@@ -1,0 +1,101 @@
+"""个人信息脱敏: masking of personal data shown to someone other than its owner, and in logs.
+
+Every function accepts empty or short input without failing; when the value is too short to
+keep a prefix and suffix, everything is masked.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+MASK = "*"
+
+
+def _keep_ends(value: str, head: int, tail: int) -> str:
+    if len(value) <= head + tail:
+        return MASK * len(value)
+    return value[:head] + MASK * (len(value) - head - tail) + value[-tail:]
+
+
+def mask_resident_id(value: str) -> str:
+    """公民身份号码: keep the first 3 and last 4 characters. 11010519491231002X -> 110***********002X."""
+    return _keep_ends((value or "").strip(), 3, 4)
+
+
+def mask_mobile(value: str) -> str:
+    """手机号码: keep the first 3 and last 4 digits. 13812345678 -> 138****5678."""
+    return _keep_ends((value or "").strip(), 3, 4)
+
+
+def mask_name(value: str) -> str:
+    """姓名: keep the first character. 张三 -> 张*, 欧阳娜娜 -> 欧***; a one-character name is fully masked."""
+    name = (value or "").strip()
+    if len(name) <= 1:
+        return MASK * len(name)
+    return name[0] + MASK * (len(name) - 1)
+
+
+# The administrative part ends at the first 区/县 (district, county, 自治区) or, failing that, at
+# the first 市, looked for only near the start so that a 小区 in the street part is not taken.
+_ADMIN_SEARCH_WINDOW = 12
+_ADDRESS_FALLBACK_KEEP = 6
+
+
+def mask_address(value: str) -> str:
+    """地址: keep the province/city/district part, mask the rest with ****.
+
+    浙江省杭州市西湖区文三路90号 -> 浙江省杭州市西湖区****. Without a 区/县/市 near the start the
+    first 6 characters are kept (at most half of a short address).
+    """
+    address = (value or "").strip()
+    if not address:
+        return ""
+    window = address[:_ADMIN_SEARCH_WINDOW]
+    end = 0
+    for markers in ("区县", "市"):
+        positions = [window.find(m) for m in markers if m in window]
+        if positions:
+            end = min(positions) + 1
+            break
+    if end == 0:
+        end = min(_ADDRESS_FALLBACK_KEEP, len(address) // 2)
+    if end >= len(address):
+        return address
+    return address[:end] + MASK * 4
+
+
+# ---------------------------------------------------------------------------------------------
+# Logging
+# ---------------------------------------------------------------------------------------------
+
+# 18-character ID numbers (GB 11643) and mainland mobile numbers, not inside longer alphanumerics.
+_RESIDENT_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+_MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def mask_text(text: str) -> str:
+    """Mask every ID number and mobile number found in free text."""
+    text = _RESIDENT_ID_RE.sub(lambda m: mask_resident_id(m.group(0)), text)
+    return _MOBILE_RE.sub(lambda m: mask_mobile(m.group(0)), text)
+
+
+class PiiMaskingFilter(logging.Filter):
+    """A logging filter that masks ID numbers and mobile numbers in the formatted message.
+
+    Use it in LOGGING: ``"filters": {"pii": {"()": "zwfw.core.masking.PiiMaskingFilter"}}`` and add
+    ``"filters": ["pii"]`` to the handlers.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is logging's problem, not ours
+            return True
+        masked = mask_text(message)
+        if masked != message or record.args:
+            record.msg = masked
+            record.args = None
+        if record.exc_text:
+            record.exc_text = mask_text(record.exc_text)
+        return True
