@@ -383,3 +383,66 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---- search index (事项搜索), maintained by zwfw.catalog.search ---------------------------------------------
+
+
+class SearchDoc(models.Model):
+    """搜索文档: one row per published item with its normalised texts and the facets search filters on.
+
+    Published rows are immutable, so the facets never go stale; popularity is refreshed on every reindex.
+    """
+
+    item = models.OneToOneField(
+        ImplementationItem, on_delete=models.CASCADE, primary_key=True, related_name="search_doc"
+    )
+    name = models.CharField("规范化名称", max_length=200)
+    aliases = models.TextField("规范化别名", blank=True, help_text="每行一个")
+    pinyin = models.TextField("全拼", blank=True, help_text="名称和别名的全拼，空格分隔")
+    initials = models.TextField("拼音首字母", blank=True, help_text="名称和别名的首字母，空格分隔")
+    other = models.TextField("其他", blank=True, help_text="实施主体简称及其拼音")
+    audience = models.CharField("服务对象", max_length=16)
+    region_code = models.CharField("行政区划代码", max_length=6)
+    department_pk = models.BigIntegerField("实施主体")
+    fully_online = models.BooleanField("全程网办")
+    zero_visit = models.BooleanField("零跑动")
+    popularity = models.PositiveIntegerField("热度", default=0)
+
+    class Meta:
+        verbose_name = "搜索文档"
+        verbose_name_plural = "搜索文档"
+        indexes = [models.Index(fields=["-popularity", "item"], name="catalog_sdoc_popular")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SearchTerm(models.Model):
+    """倒排索引: one row per (gram, document) with the best field the gram occurs in (see search.py)."""
+
+    gram = models.CharField("词元", max_length=40)
+    doc = models.ForeignKey(SearchDoc, on_delete=models.CASCADE, related_name="terms")
+    field = models.PositiveSmallIntegerField("字段")
+    popularity = models.PositiveIntegerField("热度", default=0)
+
+    class Meta:
+        verbose_name = "搜索词元"
+        verbose_name_plural = "搜索词元"
+        indexes = [models.Index(fields=["gram", "field", "-popularity", "doc"], name="catalog_sterm_lookup")]
+
+    def __str__(self) -> str:
+        return self.gram
+
+
+class SearchIndexState(models.Model):
+    """One row: a token that changes on every index change, so cached search results of every worker expire."""
+
+    token = models.CharField("版本标记", max_length=32)
+
+    class Meta:
+        verbose_name = "搜索索引状态"
+        verbose_name_plural = "搜索索引状态"
+
+    def __str__(self) -> str:
+        return self.token
