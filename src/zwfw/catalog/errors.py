@@ -24,3 +24,14 @@ class CatalogValidationError(ValidationFailed):
 
 class CatalogConflict(Conflict):
     pass
+
+
+class CatalogImportError(CatalogValidationError):
+    """An import file broke a rule; nothing was imported. details = [{"row", "field", "reason"}]."""
+
+    def __init__(self, problems: list[dict]) -> None:
+        super().__init__(
+            "CATALOG_IMPORT_INVALID",
+            f"导入文件有 {len(problems)} 处错误，未导入任何数据",
+            details=problems,
+        )
