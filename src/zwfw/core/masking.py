@@ -36,28 +36,29 @@ def mask_name(value: str) -> str:
     return name[0] + MASK * (len(name) - 1)
 
 
-# The administrative part ends at the first 区/县 (district, county, 自治区) or, failing that, at
-# the first 市, looked for only near the start so that a 小区 in the street part is not taken.
-_ADMIN_SEARCH_WINDOW = 12
+# The administrative part: [province 省/自治区/特别行政区] [city 市/自治州/地区/盟] [county 区/县/市/旗], each
+# a run of name characters (no digits, no 路/街/号, no markers) ending in its marker, so that a 小区 or
+# a street in the rest of the address is never taken for a district.
+_NAME = r"[^\W\d_省市区县路街号]"
+_ADMIN_RE = re.compile(
+    rf"^(?:{_NAME}{{2,8}}?(?:省|自治区|特别行政区))?"
+    rf"(?:{_NAME}{{1,8}}?(?:市|自治州|地区|盟))?"
+    rf"(?:{_NAME}{{1,8}}?(?:区|县|市|旗))?"
+)
 _ADDRESS_FALLBACK_KEEP = 6
 
 
 def mask_address(value: str) -> str:
     """地址: keep the province/city/district part, mask the rest with ****.
 
-    浙江省杭州市西湖区文三路90号 -> 浙江省杭州市西湖区****. Without a 区/县/市 near the start the
-    first 6 characters are kept (at most half of a short address).
+    浙江省杭州市西湖区文三路90号 -> 浙江省杭州市西湖区****. Without a recognisable administrative part
+    the first 6 characters are kept (at most half of a short address).
     """
     address = (value or "").strip()
     if not address:
         return ""
-    window = address[:_ADMIN_SEARCH_WINDOW]
-    end = 0
-    for markers in ("区县", "市"):
-        positions = [window.find(m) for m in markers if m in window]
-        if positions:
-            end = min(positions) + 1
-            break
+    match = _ADMIN_RE.match(address)
+    end = match.end() if match else 0
     if end == 0:
         end = min(_ADDRESS_FALLBACK_KEEP, len(address) // 2)
     if end >= len(address):

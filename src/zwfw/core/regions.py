@@ -109,6 +109,7 @@ def parse_regions_csv(text: str, *, known_codes: Iterable[str] = ()) -> list[Reg
     if reader.fieldnames is None or not expected <= {f.strip() for f in reader.fieldnames}:
         raise RegionFileInvalid([{"line": 1, "reason": "表头应为 code,name,level,parent_code,valid"}])
     rows: list[RegionRow] = []
+    lines: list[int] = []
     problems: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for line_no, raw in enumerate(reader, start=2):
@@ -137,8 +138,9 @@ def parse_regions_csv(text: str, *, known_codes: Iterable[str] = ()) -> list[Reg
             problems.extend({"line": line_no, "reason": r} for r in reasons)
             continue
         rows.append(RegionRow(code, name, level, parent, valid_raw in _TRUE))
+        lines.append(line_no)
     known = set(known_codes) | {r.code for r in rows}
-    for line_no, row in enumerate(rows, start=2):
+    for line_no, row in zip(lines, rows, strict=True):
         if row.parent_code and row.parent_code not in known:
             problems.append({"line": line_no, "reason": f"上级代码{row.parent_code}不存在（区划{row.code}）"})
     if problems:

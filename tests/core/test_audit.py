@@ -1,0 +1,340 @@
+"""The append-only, hash-chained audit log: appends, digests, guards, tamper detection, the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import threading
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from zwfw.core import audit
+from zwfw.core.audit import GENESIS_HASH, AuditLogImmutable, VerifyResult, digest, record, verify_chain
+from zwfw.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+T0 = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only"
+)
+
+
+def snapshot() -> list[tuple]:
+    return list(
+        AuditEntry.objects.order_by("seq").values_list("seq", "action", "object_id", "hash", "prev_hash")
+    )
+
+
+def append(n: int) -> list[AuditEntry]:
+    return [
+        record(
+            actor=f"user:{i}",
+            action="catalog.item.publish",
+            object_type="catalog.item",
+            object_id=f"item-{i}",
+        )
+        for i in range(1, n + 1)
+    ]
+
+
+def tamper(sql: str, params: list | None = None) -> None:
+    """Run raw SQL on the audit table, bypassing the model guard (and on PostgreSQL the trigger)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only")
+        cursor.execute(sql, params or [])
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER core_auditentry_append_only")
+
+
+# ---- digests ------------------------------------------------------------------------------------
+
+
+def test_digest_is_sha256_of_canonical_json_independent_of_key_order():
+    assert digest({"b": 1, "a": "浙江"}) == hashlib.sha256('{"a":"浙江","b":1}'.encode()).hexdigest()
+    assert digest({"a": "浙江", "b": 1}) == digest({"b": 1, "a": "浙江"})
+    assert digest({"a": [1, 2]}) != digest({"a": [2, 1]})
+
+
+def test_digest_serialises_dates_decimals_and_aware_datetimes():
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    value = {
+        "d": dt.date(2026, 2, 14),
+        "m": Decimal("12.50"),
+        "t": dt.datetime(2026, 1, 1, 8, tzinfo=shanghai),
+    }
+    expected = '{"d":"2026-02-14","m":"12.50","t":"2026-01-01T00:00:00.000000+00:00"}'
+    assert audit.canonical_json(value) == expected
+    with pytest.raises(TypeError, match="naive"):
+        digest({"t": dt.datetime(2026, 1, 1)})  # noqa: DTZ001 - the point of the test
+
+
+# ---- record -------------------------------------------------------------------------------------
+
+
+@time_machine.travel(T0, tick=False)
+def test_record_appends_a_chained_entry_with_digests():
+    # given an empty log
+    # when
+    first = record(
+        actor="user:12",
+        acting_for="person:7",
+        action="catalog.item.publish",
+        object_type="catalog.item",
+        object_id=42,
+        before={"status": "draft"},
+        after={"status": "published"},
+        source_ip="192.0.2.10",
+        details={"version": 2},
+    )
+    second = record(
+        actor="system", action="catalog.item.withdraw", object_type="catalog.item", object_id="42"
+    )
+    # then
+    stored = AuditEntry.objects.get(seq=1)
+    assert (stored.seq, stored.occurred_at, stored.actor, stored.acting_for) == (1, T0, "user:12", "person:7")
+    assert (stored.object_type, stored.object_id, stored.result) == ("catalog.item", "42", "success")
+    assert stored.before_digest == digest({"status": "draft"})
+    assert stored.after_digest == digest({"status": "published"})
+    assert (stored.source_ip, stored.details) == ("192.0.2.10", {"version": 2})
+    assert stored.prev_hash == GENESIS_HASH
+    assert stored.hash == first.hash == audit._stored_hash(stored)
+    assert (second.seq, second.prev_hash, second.before_digest, second.after_digest) == (
+        2,
+        first.hash,
+        "",
+        "",
+    )
+    assert verify_chain() == VerifyResult(ok=True, checked=2)
+
+
+def test_record_joins_the_callers_transaction_and_rolls_back_with_it():
+    # given
+    append(1)
+
+    class Boom(Exception):
+        pass
+
+    @transaction.atomic
+    def failing_operation() -> None:
+        record(actor="system", action="x.fail", object_type="t", object_id="1")
+        raise Boom
+
+    # when the caller's transaction fails after recording
+    with pytest.raises(Boom):
+        failing_operation()
+    # then the entry is gone with it and the chain continues from seq 1
+    assert [e.seq for e in AuditEntry.objects.all()] == [1]
+    assert record(actor="system", action="x.ok", object_type="t", object_id="1").seq == 2
+    assert verify_chain().ok is True
+
+
+def test_record_normalises_ipv6_addresses():
+    entry = record(actor="system", action="x", object_type="t", object_id="1", source_ip="2001:DB8:0:0::1")
+    assert AuditEntry.objects.get(pk=entry.pk).source_ip == "2001:db8::1"
+    assert verify_chain().ok is True
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code", "message"),
+    [
+        ({"actor": ""}, "INVALID_AUDIT_ENTRY", "审计记录必须有操作者、操作、对象类型和对象标识"),
+        ({"result": "maybe"}, "INVALID_AUDIT_ENTRY", "审计结果'maybe'应为 success、failure 或 denied"),
+        ({"source_ip": "not-an-ip"}, "INVALID_SOURCE_IP", "来源IP 'not-an-ip' 不是有效的IP地址"),
+        ({"details": {"blob": "x" * 9000}}, "INVALID_AUDIT_ENTRY", "审计详情不得超过8192字节"),
+    ],
+)
+def test_record_refuses_bad_input_and_writes_nothing(kwargs, code, message):
+    append(1)
+    before = snapshot()
+    args = {"actor": "system", "action": "x", "object_type": "t", "object_id": "1", **kwargs}
+    with pytest.raises(audit.ValidationFailed) as info:
+        record(**args)
+    assert (info.value.code, info.value.message) == (code, message)
+    assert snapshot() == before
+
+
+# ---- guards -------------------------------------------------------------------------------------
+
+
+def test_model_guard_refuses_changes_deletes_and_direct_inserts():
+    # given
+    append(2)
+    before = snapshot()
+    entry = AuditEntry.objects.get(seq=1)
+    # then
+    entry.action = "edited"
+    with pytest.raises(AuditLogImmutable) as info:
+        entry.save()
+    assert (info.value.code, info.value.message, info.value.status) == (
+        "AUDIT_LOG_IMMUTABLE",
+        "审计记录只能追加，不能修改或删除",
+        409,
+    )
+    with pytest.raises(AuditLogImmutable):
+        entry.delete()
+    with pytest.raises(AuditLogImmutable):
+        AuditEntry.objects.filter(seq=1).update(action="edited")
+    with pytest.raises(AuditLogImmutable):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(AuditLogImmutable, match=r"record\(\)"):
+        AuditEntry.objects.create(
+            seq=3, occurred_at=T0, actor="x", action="x", object_type="t", object_id="1", result="success",
+            prev_hash=GENESIS_HASH, hash=GENESIS_HASH,
+        )  # fmt: skip
+    with pytest.raises(AuditLogImmutable):
+        AuditEntry.objects.bulk_create([AuditEntry(seq=3)])
+    assert snapshot() == before
+    assert verify_chain().ok is True
+
+
+@postgresql_only
+def test_postgresql_trigger_refuses_raw_updates_and_deletes():
+    # given
+    append(2)
+    before = snapshot()
+    # then
+    with connection.cursor() as cursor:
+        with pytest.raises(DatabaseError, match="append-only: UPDATE refused"), transaction.atomic():
+            cursor.execute("UPDATE core_auditentry SET action = 'edited' WHERE seq = 1")
+        with pytest.raises(DatabaseError, match="append-only: DELETE refused"), transaction.atomic():
+            cursor.execute("DELETE FROM core_auditentry WHERE seq = 2")
+    assert snapshot() == before
+    assert verify_chain().ok is True
+
+
+# ---- tamper detection ---------------------------------------------------------------------------
+
+
+def test_verify_detects_an_edited_row():
+    # given
+    append(4)
+    # when someone edits entry 3 behind the model's back
+    tamper("UPDATE core_auditentry SET actor = %s WHERE seq = 3", ["user:999"])
+    # then
+    assert verify_chain() == VerifyResult(
+        ok=False, checked=2, first_broken_seq=3, reason="记录内容与哈希不符（记录被修改）", kind="hash"
+    )
+
+
+def test_verify_detects_an_edited_details_field():
+    append(2)
+    tamper("UPDATE core_auditentry SET details = %s WHERE seq = 2", ['{"version": 3}'])
+    result = verify_chain()
+    assert (result.ok, result.first_broken_seq, result.kind) == (False, 2, "hash")
+
+
+def test_verify_detects_a_deleted_row():
+    # given
+    append(4)
+    # when entry 2 is deleted
+    tamper("DELETE FROM core_auditentry WHERE seq = 2")
+    # then
+    assert verify_chain() == VerifyResult(
+        ok=False, checked=1, first_broken_seq=3, reason="序号不连续，缺少第2条记录（记录被删除）", kind="gap"
+    )
+
+
+def test_verify_detects_deleted_first_rows():
+    append(4)
+    tamper("DELETE FROM core_auditentry WHERE seq IN (1, 2)")
+    assert verify_chain() == VerifyResult(
+        ok=False,
+        checked=0,
+        first_broken_seq=3,
+        reason="序号不连续，缺少第1至2条记录（记录被删除）",
+        kind="gap",
+    )
+
+
+def test_verify_detects_a_deleted_row_whose_successors_were_renumbered():
+    append(4)
+    tamper("DELETE FROM core_auditentry WHERE seq = 2")
+    tamper("UPDATE core_auditentry SET seq = 2 WHERE seq = 3")
+    tamper("UPDATE core_auditentry SET seq = 3 WHERE seq = 4")
+    result = verify_chain()
+    assert (result.ok, result.first_broken_seq, result.kind) == (False, 2, "link")
+
+
+def test_verify_detects_a_reordered_pair():
+    # given
+    append(4)
+    # when entries 2 and 3 swap places
+    tamper("UPDATE core_auditentry SET seq = -1 WHERE seq = 2")
+    tamper("UPDATE core_auditentry SET seq = 2 WHERE seq = 3")
+    tamper("UPDATE core_auditentry SET seq = 3 WHERE seq = -1")
+    # then
+    assert verify_chain() == VerifyResult(
+        ok=False,
+        checked=1,
+        first_broken_seq=2,
+        reason="前序哈希与上一条记录不符（记录顺序被调整或被替换）",
+        kind="link",
+    )
+
+
+# ---- the command --------------------------------------------------------------------------------
+
+
+def test_verify_audit_command_reports_an_intact_chain():
+    append(3)
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert out.getvalue() == "审计链完整，共校验 3 条\n"
+
+
+def test_verify_audit_command_on_an_empty_log():
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert out.getvalue() == "审计链完整，共校验 0 条\n"
+
+
+def test_verify_audit_command_names_the_first_broken_link_and_exits_non_zero():
+    # given
+    append(3)
+    tamper("UPDATE core_auditentry SET object_id = 'forged' WHERE seq = 2")
+    # when
+    with pytest.raises(CommandError) as info:
+        call_command("verify_audit", stdout=io.StringIO())
+    # then
+    assert info.value.returncode == 1
+    assert str(info.value) == "审计链在第 2 条断开：记录内容与哈希不符（记录被修改）（此前 1 条完整）"
+
+
+# ---- concurrency --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite" and not connection.settings_dict.get("TEST", {}).get("NAME"),
+    reason="threads cannot share the in-memory SQLite test database (set ZWFW_TEST_SQLITE_NAME to run this)",
+)
+def test_concurrent_appends_keep_one_linear_chain():
+    # given 4 workers appending 5 entries each, each in its own transaction
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            for i in range(5):
+                with transaction.atomic():
+                    record(actor=f"user:{n}", action="x.concurrent", object_type="t", object_id=f"{n}-{i}")
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert errors == []
+    assert list(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, 21))
+    assert verify_chain() == VerifyResult(ok=True, checked=20)
