@@ -1,11 +1,211 @@
-"""Portal pages."""
+"""Portal pages (门户): thin views that parse the query, call catalogue selectors and render."""
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+import logging
+import posixpath
+
+from django.core.cache import cache
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_cookie
+
+from zwfw.catalog.models import Material, TopicAudience
+from zwfw.catalog.selectors import (
+    department_by_credit_code,
+    list_departments,
+    list_topics,
+    popular_items,
+    published_item,
+    published_items,
+    search_items,
+    topic_by_code,
+)
+from zwfw.core.errors import DomainError
+from zwfw.portal.context_processors import ELDER_COOKIE, is_elder_mode
+from zwfw.portal.params import PAGE_SIZE, parse_audience, parse_page, parse_search
+
+logger = logging.getLogger(__name__)
+
+GUIDE_CACHE_SECONDS = 6 * 3600
+ELDER_COOKIE_MAX_AGE = 365 * 24 * 3600
+MAX_CODE_LENGTH = 40
 
 
+def _error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
+    template = f"portal/{status}.html" if status in (400, 403, 404) else "portal/400.html"
+    return render(request, template, {"message": message}, status=status)
+
+
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error_page(request, exc.status, exc.message)
+
+
+@require_GET
+@vary_on_cookie
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    tab = parse_audience(request.GET.get("tab")) or TopicAudience.PERSON
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "tab": tab,
+            "audiences": TopicAudience.choices,
+            "popular": popular_items(limit=8),
+            "topics": list_topics(audience=tab),
+            "departments": list_departments(),
+        },
+    )
+
+
+@require_GET
+@vary_on_cookie
+def search(request: HttpRequest) -> HttpResponse:
+    params = parse_search(request.GET)
+    try:
+        result = search_items(**params.selector_kwargs())
+    except DomainError as exc:
+        return _domain_error(request, exc)
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "params": params,
+            "result": result,
+            "audiences": TopicAudience.choices,
+            "topics": list_topics(),
+            "departments": list_departments(),
+            "popular": [] if result.count else popular_items(limit=6),
+        },
+    )
+
+
+@require_GET
+@vary_on_cookie
+def topic_list(request: HttpRequest) -> HttpResponse:
+    topics = list_topics()
+    groups = [(label, [t for t in topics if t.audience == value]) for value, label in TopicAudience.choices]
+    return render(request, "portal/topics.html", {"groups": groups})
+
+
+@require_GET
+@vary_on_cookie
+def topic_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        topic = topic_by_code(code)
+        result = search_items(topic=topic.code, page=parse_page(request.GET.get("page")), page_size=PAGE_SIZE)
+    except DomainError as exc:
+        return _domain_error(request, exc)
+    return render(request, "portal/topic.html", {"topic": topic, "result": result})
+
+
+@require_GET
+@vary_on_cookie
+def department_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/departments.html", {"departments": list_departments()})
+
+
+@require_GET
+@vary_on_cookie
+def department_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
+    try:
+        department = department_by_credit_code(credit_code)
+        result = search_items(
+            department=department.credit_code, page=parse_page(request.GET.get("page")), page_size=PAGE_SIZE
+        )
+    except DomainError as exc:
+        return _domain_error(request, exc)
+    return render(request, "portal/department.html", {"department": department, "result": result})
+
+
+@require_GET
+@vary_on_cookie
+def guide(request: HttpRequest, code: str) -> HttpResponse:
+    """办事指南. Published versions never change, so the body is rendered once per version and cached."""
+    not_found = _("未找到该事项，可能编码有误或事项已停用。")
+    if len(code) > MAX_CODE_LENGTH:
+        return _error_page(request, 404, not_found)
+    row = published_items().filter(code=code).values_list("pk", "version", "updated_at").first()
+    if row is None:
+        return _error_page(request, 404, not_found)
+    elder = is_elder_mode(request)
+    key = f"portal:guide:{row[0]}:{row[1]}:{row[2].timestamp()}:{int(elder)}"
+    page = cache.get(key)
+    if page is None:
+        try:
+            item = published_item(code)
+        except DomainError:
+            return _error_page(request, 404, not_found)
+        body = render_to_string("portal/_guide_body.html", {"item": item, "elder_mode": elder})
+        page = {"name": item.name, "code": item.code, "summary": item.summary, "body": body}
+        cache.set(key, page, GUIDE_CACHE_SECONDS)
+    return render(request, "portal/guide.html", {"guide": page})
+
+
+def _published_material_file(path: str) -> tuple[Material, str] | None:
+    """The published material whose blank form or sample is stored at ``path``, and which of the two."""
+    material = (
+        Material.objects.filter(item__in=published_items())
+        .filter(Q(blank_form=path) | Q(sample=path))
+        .only("name", "blank_form", "sample")
+        .first()
+    )
+    if material is None:
+        return None
+    return material, ("blank_form" if material.blank_form.name == path else "sample")
+
+
+@require_GET
+def download(request: HttpRequest, path: str) -> HttpResponse:
+    """空白表格 / 示例样表: only files that a published material refers to, never anything else."""
+    if "\x00" in path or path != posixpath.normpath(path) or path.startswith(("/", "..")):
+        return _error_page(request, 404, _("文件不存在。"))
+    found = _published_material_file(path)
+    if found is None:
+        return _error_page(request, 404, _("文件不存在或已停止提供。"))
+    material, kind = found
+    try:
+        handle = default_storage.open(path, "rb")
+    except (FileNotFoundError, SuspiciousFileOperation):
+        logger.warning("material file missing from storage: %s", path)
+        return _error_page(request, 404, _("文件暂不可下载，请联系咨询电话。"))
+    suffix = posixpath.splitext(path)[1].lower()
+    label = _("空白表格") if kind == "blank_form" else _("示例样表")
+    return FileResponse(handle, as_attachment=True, filename=f"{material.name}（{label}）{suffix}")
+
+
+@require_http_methods(["GET", "POST"])
+def elder_mode(request: HttpRequest) -> HttpResponse:
+    """Switch 长辈版 on or off with a cookie, then go back; works without JavaScript."""
+    data = request.POST if request.method == "POST" else request.GET
+    wanted = data.get("on")
+    enable = wanted == "1" if wanted in ("0", "1") else not is_elder_mode(request)
+    target = data.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("portal:home")
+    response = HttpResponseRedirect(target)
+    if enable:
+        response.set_cookie(
+            ELDER_COOKIE,
+            "1",
+            max_age=ELDER_COOKIE_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure(),
+        )
+    else:
+        response.delete_cookie(ELDER_COOKIE, samesite="Lax")
+    return response
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -13,7 +213,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/500.html", status=500)
+    try:
+        return render(request, "portal/500.html", status=500)
+    except Exception:  # the error page itself must never fail
+        logger.exception("rendering the 500 page failed")
+        return HttpResponse(FALLBACK_500, status=500, content_type="text/html; charset=utf-8")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -22,3 +226,10 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "portal/400.html", status=400)
+
+
+FALLBACK_500 = (
+    '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><title>系统繁忙</title></head>'
+    "<body><main><h1>系统繁忙，请稍后再试</h1><p>如需帮助，请拨打 12345 政务服务便民热线。</p>"
+    '<p><a href="/">返回首页</a></p></main></body></html>'
+)
