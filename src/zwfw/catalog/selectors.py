@@ -14,7 +14,6 @@ from zwfw.catalog.models import (
     ImplementationItem,
     ItemStatus,
     Material,
-    OnlineDepth,
     Topic,
 )
 
@@ -49,36 +48,20 @@ def search_items(
     page: int = 1,
     page_size: int = 20,
 ) -> SearchPage:
-    """事项搜索. Naive reference implementation; replaced by the indexed search in catalog.search."""
-    page = max(1, page)
-    page_size = min(max(1, page_size), MAX_PAGE_SIZE)
-    qs = published_items().select_related("department")
-    if q.strip():
-        term = q.strip()
-        qs = qs.filter(
-            Q(name__icontains=term)
-            | Q(pinyin_full__icontains=term.lower())
-            | Q(pinyin_initials__icontains=term.lower())
-            | Q(aliases__icontains=term)
-        )
-    if audience:
-        qs = qs.filter(audience__in=[audience, Audience.BOTH])
-    if topic:
-        qs = qs.filter(topics__code=topic)
-    if department:
-        qs = qs.filter(department__credit_code=department)
-    if region:
-        qs = qs.filter(region_code=region)
-    if fully_online is not None:
-        qs = qs.filter(online_depth=OnlineDepth.FULLY_ONLINE) if fully_online else qs.exclude(
-            online_depth=OnlineDepth.FULLY_ONLINE
-        )
-    if zero_visit is not None:
-        qs = qs.filter(visits_required=0) if zero_visit else qs.exclude(visits_required=0)
-    qs = qs.order_by("-popularity", "code")
-    count = qs.count()
-    start = (page - 1) * page_size
-    return SearchPage(items=list(qs[start : start + page_size]), count=count, page=page, page_size=page_size)
+    """事项搜索: ranked, filtered and paged search over published items (see zwfw.catalog.search)."""
+    from zwfw.catalog.search import search
+
+    return search(
+        q=q,
+        audience=audience,
+        topic=topic,
+        department=department,
+        region=region,
+        fully_online=fully_online,
+        zero_visit=zero_visit,
+        page=page,
+        page_size=page_size,
+    )
 
 
 def published_item(code: str) -> ImplementationItem:

@@ -1,0 +1,817 @@
+"""事项搜索: Chinese substring, pinyin and initials search over published implementation items.
+
+Design
+------
+* ``SearchDoc`` holds one row per published item: its normalised name, aliases, pinyin, initials and
+  department ("other") texts plus the facets the filters use. ``SearchTerm`` is an inverted index of
+  grams -> documents, one row per (gram, document) carrying the best field the gram occurs in and the
+  item's popularity, indexed on (gram, field, -popularity, doc) so one gram's posting list is already
+  in rank order.
+* Grams: CJK unigrams and bigrams (name, aliases, department short name); pinyin *syllable* bigrams
+  ("she bao", far more selective than letter n-grams); initials bigrams and trigrams ("sb", "sbk"),
+  and "^" + first initial for one-letter queries.
+* A query that maps to one gram whose presence proves the match (a 1-2 character Chinese word, a 2-3
+  letter initials query, exactly two pinyin syllables) is answered straight from the posting index.
+  Anything else intersects posting lists in SQL (GROUP BY ... HAVING COUNT = n), then the database
+  verifies the real substring on the candidates and classifies the match in one CASE expression.
+* Results (first ``CACHED_IDS`` ids and the count) are cached in Django's cache under a token that
+  changes, in the same transaction, with every index change; every search reads the token (one row by
+  primary key), so no worker ever serves results from before a publish or withdrawal it can see.
+
+Ranking: exact name > name prefix > name contains > alias > pinyin > initials > other (department),
+then popularity, then id. Pinyin matches are aligned on syllable starts ("baozhang" finds 保障, a
+query starting in the middle of a syllable does not); a trailing incomplete syllable is allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
+from pypinyin import lazy_pinyin
+
+from zwfw.catalog.models import (
+    Audience,
+    Department,
+    ImplementationItem,
+    ItemStatus,
+    OnlineDepth,
+    SearchDoc,
+    SearchIndexState,
+    SearchTerm,
+)
+from zwfw.catalog.selectors import MAX_PAGE_SIZE, SearchPage
+
+__all__ = [
+    "SearchPage",
+    "highlight",
+    "pinyin_of",
+    "rebuild_index",
+    "reindex_item",
+    "remove_item",
+    "search",
+]
+
+# Match classes, best first. A posting's ``field`` is the best class its gram reaches in that item.
+NAME_EXACT, NAME_PREFIX, NAME, ALIAS, PINYIN, INITIALS, OTHER = range(7)
+NO_MATCH = 9
+
+MAX_QUERY_CHARS = 64  # longer input is cut: nothing in the catalogue is searched by a paragraph
+MAX_TOKENS = 4  # space-separated words, ANDed
+MAX_GRAMS = 6  # grams per word used to find candidates; the substring check does the rest
+MAX_UNIT = 20  # longest ASCII run kept as one unit
+MAX_GRAM = 40
+CACHED_IDS = 1000  # ids kept per cached result: 50 pages of 20
+CACHE_SECONDS = 600
+STATE_PK = 1
+
+
+# ---- text normalisation ---------------------------------------------------------------------------------
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3134F or 0xF900 <= o <= 0xFAFF
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _clean(text: str) -> str:
+    """NFKC, lower case, only CJK ideographs and ASCII letters/digits (punctuation and spaces dropped)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in text if _is_ascii_alnum(ch) or _is_cjk(ch))
+
+
+def _units(clean: str) -> list[str]:
+    """Split a cleaned text into units: one CJK character, or one ASCII run (capped)."""
+    units: list[str] = []
+    run: list[str] = []
+    for ch in clean:
+        if _is_ascii_alnum(ch):
+            run.append(ch)
+            continue
+        if run:
+            units.append("".join(run)[:MAX_UNIT])
+            run = []
+        units.append(ch)
+    if run:
+        units.append("".join(run)[:MAX_UNIT])
+    return units
+
+
+def _no_pinyin(chunk: str) -> list[str]:
+    return [""] * len(chunk)
+
+
+def _syllables(units: Sequence[str]) -> list[str]:
+    """One pinyin syllable per unit (ASCII runs stand for themselves; '' where a character has none).
+
+    Runs of CJK characters are converted together so that pypinyin's phrase table picks the reading of
+    a 多音字 from its context (银行 yinhang, 行长 hangzhang).
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(units):
+        if not _is_cjk(units[i][0]):
+            out.append(units[i])
+            i += 1
+            continue
+        j = i
+        while j < len(units) and _is_cjk(units[j][0]):
+            j += 1
+        run = "".join(units[i:j])
+        sylls = lazy_pinyin(run, errors=_no_pinyin)
+        if len(sylls) != len(run):  # never seen; keep alignment whatever pypinyin does
+            sylls = [(lazy_pinyin(ch, errors=_no_pinyin) or [""])[0] for ch in run]
+        out.extend(s if s.isascii() and s.isalnum() else "" for s in (x.lower() for x in sylls))
+        i = j
+    return out
+
+
+def _initials(units: Sequence[str], sylls: Sequence[str]) -> str:
+    return "".join(s if not _is_cjk(u[0]) else s[:1] for u, s in zip(units, sylls, strict=True))
+
+
+def pinyin_of(text: str) -> tuple[str, str]:
+    """(全拼, 首字母) of a text, lower case, without spaces or punctuation: 社保卡 -> ("shebaoka", "sbk")."""
+    units = _units(_clean(text or ""))
+    sylls = _syllables(units)
+    return "".join(sylls), _initials(units, sylls)
+
+
+# ---- pinyin segmentation of queries ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _syllable_table() -> tuple[frozenset[str], frozenset[str]]:
+    """All toneless pinyin syllables pypinyin knows (v for ü) and all their prefixes."""
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    syllables: set[str] = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            s = to_normal(reading).replace("ü", "v")
+            if s.isascii() and s.isalpha():
+                syllables.add(s)
+    prefixes = {s[:k] for s in syllables for k in range(1, len(s) + 1)}
+    return frozenset(syllables), frozenset(prefixes)
+
+
+def _segmentations(word: str, limit: int = 3) -> list[tuple[list[str], str]]:
+    """Ways to read an ASCII word as pinyin: (complete syllables, trailing incomplete syllable or '').
+
+    Only the readings with the fewest units are kept (an IME's reading: 'xian' is 先, not 西安).
+    """
+    syllables, prefixes = _syllable_table()
+    if not word.isalpha() or len(word) > 60:
+        return []
+    found: list[tuple[list[str], str]] = []
+
+    def walk(i: int, acc: list[str]) -> None:
+        if len(found) >= 64:
+            return
+        if i == len(word):
+            found.append((list(acc), ""))
+            return
+        for j in range(min(len(word), i + 6), i, -1):
+            piece = word[i:j]
+            if piece in syllables:
+                acc.append(piece)
+                walk(j, acc)
+                acc.pop()
+        rest = word[i:]
+        if rest in prefixes and rest not in syllables:
+            found.append((list(acc), rest))
+
+    walk(0, [])
+    if not found:
+        return []
+    best = min(len(s) + (1 if p else 0) for s, p in found)
+    chosen = [(s, p) for s, p in found if len(s) + (1 if p else 0) == best]
+    chosen.sort(key=lambda sp: (bool(sp[1]), sp[0]))
+    return chosen[:limit]
+
+
+# ---- query analysis -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cond:
+    """One posting-list condition: the document has one of these grams.
+
+    (Explicit grams rather than a range of them: range scans follow the database collation, which on
+    PostgreSQL need not be byte order.)
+    """
+
+    grams: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Alt:
+    """One way a word can match: all conditions hold. ``exact``: the single gram proves the match."""
+
+    conds: tuple[_Cond, ...]
+    exact: bool = False
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str  # cleaned; what the substring check looks for
+    ascii: bool
+    alts: tuple[_Alt, ...]
+
+
+def normalise_query(q: str) -> list[str]:
+    """The words of a query: NFKC, lower case, at most MAX_QUERY_CHARS, punctuation removed, deduplicated."""
+    q = unicodedata.normalize("NFKC", str(q or "")).lower()[: MAX_QUERY_CHARS * 2]
+    words: list[str] = []
+    for raw in q.split():
+        word = "".join(ch for ch in raw if _is_ascii_alnum(ch) or _is_cjk(ch))
+        if word and word not in words:
+            words.append(word)
+    out: list[str] = []
+    budget = MAX_QUERY_CHARS
+    for word in words[:MAX_TOKENS]:
+        if budget <= 0:
+            break
+        out.append(word[:budget])
+        budget -= len(word)
+    return out
+
+
+def _spread(grams: list[str], k: int = MAX_GRAMS) -> list[str]:
+    """At most k grams spread over the word (first and last kept)."""
+    grams = list(dict.fromkeys(grams))
+    if len(grams) <= k:
+        return grams
+    step = (len(grams) - 1) / (k - 1)
+    return list(dict.fromkeys(grams[round(i * step)] for i in range(k)))
+
+
+def _analyse(word: str) -> _Word:
+    has_cjk = any(_is_cjk(ch) for ch in word)
+    if has_cjk and all(_is_cjk(ch) for ch in word):
+        if len(word) <= 2:
+            return _Word(word, False, (_Alt((_Cond((word,)),), exact=True),))
+        bigrams = [word[i : i + 2] for i in range(len(word) - 1)]
+        return _Word(word, False, (_Alt(tuple(_Cond((g,)) for g in _spread(bigrams))),))
+    if has_cjk:  # 社保ka: half typed in the IME -> read it all as pinyin
+        word = pinyin_of(word)[0]
+        if not word:
+            return _Word("", True, ())
+    alts: list[_Alt] = []
+    segs = _segmentations(word)
+    for sylls, partial in segs:
+        if len(sylls) >= 2:
+            pairs = [f"{a} {b}" for a, b in itertools.pairwise(sylls)]
+            exact = len(sylls) == 2 and not partial
+            alts.append(_Alt(tuple(_Cond((g,)) for g in _spread(pairs)), exact=exact))
+        elif len(sylls) == 1:
+            # one syllable (+ a started one): every pair that begins with it
+            syllables, _ = _syllable_table()
+            nexts = sorted(s for s in syllables if s.startswith(partial))
+            alts.append(_Alt((_Cond(tuple(f"{sylls[0]} {s}" for s in nexts)),)))
+    full_pinyin = any(len(s) >= 2 and not p for s, p in segs)
+    if not (full_pinyin and len(word) >= 5):
+        if len(word) == 1:
+            alts.append(_Alt((_Cond(("^" + word,)),), exact=True))
+        elif len(word) <= 3:
+            alts.append(_Alt((_Cond((word,)),), exact=True))
+        else:
+            trigrams = [word[i : i + 3] for i in range(len(word) - 2)]
+            alts.append(_Alt(tuple(_Cond((g,)) for g in _spread(trigrams))))
+    return _Word(word, True, tuple(alts))
+
+
+# ---- indexing -------------------------------------------------------------------------------------------
+
+
+def _department_other(dept: Department | None) -> str:
+    if dept is None:
+        return ""
+    label = _clean(dept.short_name or dept.name)
+    full, initials = pinyin_of(label)
+    return "\n".join(x for x in (label, full, initials) if x)
+
+
+def _add(grams: dict[str, int], gram: str, field: int) -> None:
+    if len(gram) <= MAX_GRAM and field < grams.get(gram, NO_MATCH):
+        grams[gram] = field
+
+
+def _index_text(grams: dict[str, int], clean: str, kind: int, name: str = "") -> tuple[str, str]:
+    """Add the grams of one cleaned text (name, an alias or the department label); return its pinyin."""
+    units = _units(clean)
+    sylls = _syllables(units)
+    for i, unit in enumerate(units):
+        if not _is_cjk(unit[0]):
+            continue
+        pair = unit + units[i + 1] if i + 1 < len(units) and _is_cjk(units[i + 1][0]) else None
+        for gram in (unit, pair):
+            if gram is None:
+                continue
+            field = kind
+            if kind == NAME:
+                field = NAME_EXACT if gram == name else NAME_PREFIX if name.startswith(gram) else NAME
+            _add(grams, gram, field)
+    pinyin_field = PINYIN if kind != OTHER else OTHER
+    initials_field = INITIALS if kind != OTHER else OTHER
+    for a, b in itertools.pairwise(sylls):
+        if a and b:
+            _add(grams, f"{a} {b}", pinyin_field)
+    initials = _initials(units, sylls)
+    for n in (2, 3):
+        for i in range(len(initials) - n + 1):
+            _add(grams, initials[i : i + n], initials_field)
+    if initials and kind != OTHER:
+        _add(grams, "^" + initials[0], initials_field)
+    return "".join(sylls), initials
+
+
+@dataclass
+class _Document:
+    doc: dict[str, Any]
+    grams: dict[str, int]
+    pinyin_full: str
+    pinyin_initials: str
+
+
+def _document(item: Any, other: str) -> _Document:
+    """The search document and grams of an item (a model instance or a row with the same attributes)."""
+    grams: dict[str, int] = {}
+    name = _clean(item.name)[:200]
+    aliases = []
+    for alias in item.aliases if isinstance(item.aliases, list) else []:
+        a = _clean(str(alias))[:100]
+        if a and a not in aliases and a != name:
+            aliases.append(a)
+    aliases = aliases[:20]
+    pinyins, initials = [], []
+    for text, kind in [(name, NAME), *((a, ALIAS) for a in aliases)]:
+        if not text:
+            continue
+        p, i = _index_text(grams, text, kind, name)
+        pinyins.append(p)
+        initials.append(i)
+    for line in other.split("\n")[:1]:  # the department label; its pinyin lines are ASCII
+        _index_text(grams, line, OTHER)
+    doc = {
+        "item_id": item.pk,
+        "name": name,
+        "aliases": "\n".join(aliases),
+        "pinyin": " ".join(pinyins),
+        "initials": " ".join(initials),
+        "other": other,
+        "audience": item.audience,
+        "region_code": item.region_code,
+        "department_pk": item.department_id,
+        "fully_online": item.online_depth == OnlineDepth.FULLY_ONLINE,
+        "zero_visit": item.visits_required == 0,
+        "popularity": item.popularity or 0,
+    }
+    return _Document(doc, grams, pinyins[0] if pinyins else "", initials[0] if initials else "")
+
+
+def _bump() -> None:
+    """A new token: cached results of every worker are out of date from the commit on."""
+    token = uuid.uuid4().hex
+    if not SearchIndexState.objects.filter(pk=STATE_PK).update(token=token):
+        SearchIndexState.objects.update_or_create(pk=STATE_PK, defaults={"token": token})
+
+
+def _token() -> str:
+    token = SearchIndexState.objects.filter(pk=STATE_PK).values_list("token", flat=True).first()
+    return token or "none"
+
+
+def _delete_docs(item_ids: Iterable[int]) -> None:
+    ids = list(item_ids)
+    if ids:
+        SearchTerm.objects.filter(doc_id__in=ids).delete()
+        SearchDoc.objects.filter(item_id__in=ids)._raw_delete(SearchDoc.objects.db)
+
+
+def _write(documents: Sequence[_Document]) -> None:
+    SearchDoc.objects.bulk_create([SearchDoc(**d.doc) for d in documents], batch_size=500)
+    rows = [
+        (gram, d.doc["item_id"], field, d.doc["popularity"])
+        for d in documents
+        for gram, field in d.grams.items()
+    ]
+    _insert_terms(rows)
+
+
+def _insert_terms(rows: list[tuple[str, int, int, int]]) -> None:
+    if not rows:
+        return
+    table = connection.ops.quote_name(SearchTerm._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg 3: COPY is an order of magnitude faster than INSERTs
+            with raw.copy(f"COPY {table} (gram, doc_id, field, popularity) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (gram, doc_id, field, popularity) VALUES (%s, %s, %s, %s)", rows
+            )
+
+
+def _update_item_pinyin(rows: list[tuple[str, str, int]]) -> None:
+    if not rows:
+        return
+    table = connection.ops.quote_name(ImplementationItem._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET pinyin_full = %s, pinyin_initials = %s WHERE id = %s", rows)
+
+
+def reindex_item(item: ImplementationItem) -> None:
+    """Bring the index in line with one item version: indexed if published, removed otherwise.
+
+    Other versions of the same code are dropped from the index too, so a superseded version can never
+    be found even if its removal was not reported.
+    """
+    with transaction.atomic():
+        others = ImplementationItem.objects.filter(code=item.code).values_list("pk", flat=True)
+        _delete_docs({item.pk, *others})
+        if item.status == ItemStatus.PUBLISHED:
+            dept = Department.objects.filter(pk=item.department_id).first()
+            document = _document(item, _department_other(dept))
+            _write([document])
+            full, initials = document.pinyin_full[:1000], document.pinyin_initials[:300]
+            if (item.pinyin_full, item.pinyin_initials) != (full, initials):
+                ImplementationItem.objects.filter(pk=item.pk).update(
+                    pinyin_full=full, pinyin_initials=initials
+                )
+                item.pinyin_full, item.pinyin_initials = full, initials
+        _bump()
+
+
+def remove_item(item: ImplementationItem) -> None:
+    """Take one item version out of the index (withdrawn, superseded or deleted)."""
+    with transaction.atomic():
+        _delete_docs([item.pk])
+        _bump()
+
+
+@dataclass
+class _Row:
+    """The columns of an item the index needs (rebuild reads these instead of whole model instances)."""
+
+    pk: int
+    name: str
+    aliases: Any
+    audience: str
+    region_code: str
+    department_id: int
+    online_depth: int
+    visits_required: int
+    popularity: int
+    pinyin_full: str
+    pinyin_initials: str
+
+
+_ROW_FIELDS = [
+    "pk",
+    "name",
+    "aliases",
+    "audience",
+    "region_code",
+    "department_id",
+    "online_depth",
+    "visits_required",
+    "popularity",
+    "pinyin_full",
+    "pinyin_initials",
+]
+
+
+def _published_rows(batch: int) -> Iterator[list[_Row]]:
+    last = 0
+    published = ImplementationItem.objects.filter(status=ItemStatus.PUBLISHED)
+    while True:
+        rows = [
+            _Row(*r) for r in published.filter(pk__gt=last).order_by("pk").values_list(*_ROW_FIELDS)[:batch]
+        ]
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].pk
+
+
+def rebuild_index(*, batch: int = 5000, out: Any = None) -> int:
+    """Rebuild the whole index from the published items in one transaction; returns how many were indexed.
+
+    Readers keep the old index until the commit. On SQLite the lookup index is dropped while the rows
+    are loaded and built once at the end (much faster than 5 million random B-tree inserts).
+    """
+    lookup = next(i for i in SearchTerm._meta.indexes if i.name == "catalog_sterm_lookup")
+    editor = connection.schema_editor(collect_sql=True)  # only to render the index DDL, never entered
+    editor.deferred_sql = []
+    drop_lookup = str(lookup.remove_sql(SearchTerm, editor))
+    create_lookup = str(lookup.create_sql(SearchTerm, editor))
+    others = {d.pk: _department_other(d) for d in Department.objects.all()}
+    done = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        SearchTerm.objects.all()._raw_delete(SearchTerm.objects.db)
+        SearchDoc.objects.all()._raw_delete(SearchDoc.objects.db)
+        drop = connection.vendor == "sqlite"
+        if drop:
+            cursor.execute(drop_lookup)
+        for rows in _published_rows(batch):
+            documents = [_document(r, others.get(r.department_id, "")) for r in rows]
+            _write(documents)
+            _update_item_pinyin(
+                [
+                    (d.pinyin_full[:1000], d.pinyin_initials[:300], r.pk)
+                    for r, d in zip(rows, documents, strict=True)
+                    if (r.pinyin_full, r.pinyin_initials) != (d.pinyin_full[:1000], d.pinyin_initials[:300])
+                ]
+            )
+            done += len(rows)
+            if out is not None:
+                out.write(f"  {done:,} items indexed\n")
+                out.flush()
+        if drop:
+            cursor.execute(create_lookup)
+        _bump()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SearchTerm._meta.db_table}, {SearchDoc._meta.db_table}")
+    return done
+
+
+# ---- querying -------------------------------------------------------------------------------------------
+
+
+def _postings(cond: _Cond) -> QuerySet[SearchTerm]:
+    if len(cond.grams) == 1:
+        return SearchTerm.objects.filter(gram=cond.grams[0])
+    return SearchTerm.objects.filter(gram__in=cond.grams)
+
+
+def _alt_candidates(alt: _Alt) -> QuerySet[Any]:
+    """Ids of the documents that have every gram of the alternative."""
+    if len(alt.conds) == 1:
+        return _postings(alt.conds[0]).values("doc_id")
+    grams = [c.grams[0] for c in alt.conds if len(c.grams) == 1]
+    ranges = [c for c in alt.conds if len(c.grams) > 1]
+    qs = (
+        SearchTerm.objects.filter(gram__in=grams)
+        .values("doc_id")
+        .annotate(hits=Count("id"))
+        .filter(hits=len(grams))
+        .values("doc_id")
+    )
+    for cond in ranges:
+        qs = qs.filter(doc_id__in=_postings(cond).values("doc_id"))
+    return qs
+
+
+def _classify(word: _Word) -> Case:
+    t = word.text
+    whens = [
+        When(name=t, then=Value(NAME_EXACT)),
+        When(name__startswith=t, then=Value(NAME_PREFIX)),
+        When(name__contains=t, then=Value(NAME)),
+        When(aliases__contains=t, then=Value(ALIAS)),
+    ]
+    if word.ascii:
+        whens += [
+            When(pinyin__contains=t, then=Value(PINYIN)),
+            When(initials__contains=t, then=Value(INITIALS)),
+        ]
+    whens.append(When(other__contains=t, then=Value(OTHER)))
+    return Case(*whens, default=Value(NO_MATCH), output_field=IntegerField())
+
+
+@dataclass(frozen=True)
+class _Filters:
+    audience: str | None
+    topic: str | None
+    department: str | None
+    region: str | None
+    fully_online: bool | None
+    zero_visit: bool | None
+
+    def q(self, prefix: str = "") -> Q | None:
+        """The filters as a Q on SearchDoc (prefix 'doc__' from SearchTerm); None if nothing can match."""
+        cond = Q()
+        if self.audience:
+            cond &= Q(**{f"{prefix}audience__in": [self.audience, Audience.BOTH]})
+        if self.topic:
+            through = ImplementationItem.topics.through
+            cond &= Q(
+                **{
+                    f"{prefix}item_id__in": through.objects.filter(topic__code=self.topic).values(
+                        "implementationitem_id"
+                    )
+                }
+            )
+        if self.department:
+            dept = Department.objects.filter(credit_code=self.department).values_list("pk", flat=True).first()
+            if dept is None:
+                return None
+            cond &= Q(**{f"{prefix}department_pk": dept})
+        if self.region:
+            cond &= Q(**{f"{prefix}region_code": self.region})
+        if self.fully_online is not None:
+            cond &= Q(**{f"{prefix}fully_online": self.fully_online})
+        if self.zero_visit is not None:
+            cond &= Q(**{f"{prefix}zero_visit": self.zero_visit})
+        return cond
+
+
+def _run(words: list[_Word], filters: _Filters, start: int, stop: int) -> tuple[list[int], int]:
+    """Ids ranked [start:stop] and the total count, straight from the database."""
+    if any(not w.alts for w in words):
+        return [], 0
+    if len(words) == 1 and len(words[0].alts) == 1 and words[0].alts[0].exact:
+        cond = filters.q("doc__")
+        if cond is None:
+            return [], 0
+        postings = _postings(words[0].alts[0].conds[0]).filter(cond)
+        ordered = postings.order_by("field", "-popularity", "doc_id").values_list("doc_id", flat=True)
+        ids = list(ordered[start:stop])
+        count = start + len(ids) if len(ids) < stop - start and (ids or start == 0) else postings.count()
+        return ids, count
+    cond = filters.q()
+    if cond is None:
+        return [], 0
+    docs = SearchDoc.objects.filter(cond)
+    for word in words:
+        candidates = Q()
+        for alt in word.alts:
+            candidates |= Q(item_id__in=_alt_candidates(alt))
+        docs = docs.filter(candidates)
+    classes = [_classify(w) for w in words]
+    rank = classes[0] if len(classes) == 1 else Greatest(*classes)
+    docs = docs.annotate(rank=rank).filter(rank__lt=NO_MATCH)
+    ordered = docs.order_by("rank", "-popularity", "item_id").values_list("item_id", flat=True)
+    ids = list(ordered[start:stop])
+    count = start + len(ids) if len(ids) < stop - start and (ids or start == 0) else docs.count()
+    return ids, count
+
+
+def _popular(filters: _Filters, start: int, stop: int) -> tuple[list[int], int]:
+    cond = filters.q()
+    if cond is None:
+        return [], 0
+    docs = SearchDoc.objects.filter(cond)
+    ids = list(docs.order_by("-popularity", "item_id").values_list("item_id", flat=True)[start:stop])
+    count = start + len(ids) if len(ids) < stop - start and (ids or start == 0) else docs.count()
+    return ids, count
+
+
+def _cache_key(token: str, words: list[str], filters: _Filters, window: int) -> str:
+    raw = repr((words, filters, window)).encode()
+    return f"zwfw:search:{token}:{hashlib.sha1(raw, usedforsecurity=False).hexdigest()}"
+
+
+def search(
+    *,
+    q: str = "",
+    audience: str | None = None,
+    topic: str | None = None,
+    department: str | None = None,
+    region: str | None = None,
+    fully_online: bool | None = None,
+    zero_visit: bool | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> SearchPage:
+    """事项搜索 over published items: ranked, filtered, paged, with the total count.
+
+    An empty query lists items by popularity. Any input is accepted; what cannot match returns an
+    empty page.
+    """
+    page = max(1, min(int(page), 100_000))
+    page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
+    filters = _Filters(
+        audience=str(audience)[:16] if audience else None,
+        topic=str(topic)[:40] if topic else None,
+        department=str(department)[:18] if department else None,
+        region=str(region)[:6] if region else None,
+        fully_online=fully_online,
+        zero_visit=zero_visit,
+    )
+    words = normalise_query(q)
+    if str(q or "").strip() and not words:
+        return SearchPage(items=[], count=0, page=page, page_size=page_size)
+    start = (page - 1) * page_size
+    # Results are cached by windows of CACHED_IDS ids: every page of a query usually costs one cache read.
+    window, offset = divmod(start, CACHED_IDS)
+    key = _cache_key(_token(), words, filters, window)
+    hit = cache.get(key)
+    if hit is None:
+        lo, hi = window * CACHED_IDS, (window + 1) * CACHED_IDS
+        hit = _run([_analyse(w) for w in words], filters, lo, hi) if words else _popular(filters, lo, hi)
+        cache.set(key, hit, CACHE_SECONDS)
+    ids, count = hit
+    page_ids = ids[offset : offset + page_size]
+    if offset + page_size > len(ids) and len(ids) == CACHED_IDS:  # a page across two windows
+        page_ids = page_ids + search_ids(
+            q=q, filters=filters, start=(window + 1) * CACHED_IDS, limit=offset + page_size - len(ids)
+        )
+    by_id = ImplementationItem.objects.select_related("department").in_bulk(page_ids)
+    items = [by_id[i] for i in page_ids if i in by_id and by_id[i].status == ItemStatus.PUBLISHED]
+    return SearchPage(items=items, count=count, page=page, page_size=page_size)
+
+
+def search_ids(*, q: str, filters: _Filters, start: int, limit: int) -> list[int]:
+    words = normalise_query(q)
+    if words:
+        return _run([_analyse(w) for w in words], filters, start, start + limit)[0]
+    return _popular(filters, start, start + limit)[0]
+
+
+# ---- highlighting ---------------------------------------------------------------------------------------
+
+
+def highlight(text: str, q: str) -> list[tuple[str, bool]]:
+    """Split text into (segment, matched) pieces for marking what the query matched.
+
+    Chinese words are found as substrings; pinyin and initials words are matched against the pinyin of
+    the text and mapped back to the characters whose syllables they cover.
+    """
+    text = str(text or "")
+    if not text:
+        return []
+    words = normalise_query(q)
+    if not words:
+        return [(text, False)]
+    # cleaned characters with the index of the original character each came from
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        for c in unicodedata.normalize("NFKC", ch).lower():
+            if _is_ascii_alnum(c) or _is_cjk(c):
+                chars.append(c)
+                origin.append(i)
+    clean = "".join(chars)
+    marked = [False] * len(text)
+
+    def mark(lo: int, hi: int) -> None:  # cleaned positions [lo, hi)
+        for k in range(lo, hi):
+            marked[origin[k]] = True
+
+    units = _units(clean)
+    spans: list[tuple[int, int]] = []  # cleaned positions of each unit
+    pos = 0
+    for u in units:
+        length = len(u) if not _is_cjk(u[0]) else 1
+        # an ASCII run longer than MAX_UNIT was cut; keep positions right
+        while pos + length < len(clean) and not _is_cjk(u[0]) and _is_ascii_alnum(clean[pos + length]):
+            length += 1
+        spans.append((pos, pos + length))
+        pos += length
+    sylls = _syllables(units) if any(_is_cjk(ch) for ch in clean) else list(units)
+    for raw in words:
+        word = (
+            raw
+            if not (any(_is_cjk(c) for c in raw) and not all(_is_cjk(c) for c in raw))
+            else pinyin_of(raw)[0]
+        )
+        if not word:
+            continue
+        found = False
+        for m in re.finditer(re.escape(word), clean):
+            mark(m.start(), m.end())
+            found = True
+        if found or not word.isascii():
+            continue
+        for per_unit in (
+            sylls,
+            [s if not _is_cjk(u[0]) else s[:1] for u, s in zip(units, sylls, strict=True)],
+        ):
+            joined, owner = "", []
+            for index, s in enumerate(per_unit):
+                joined += s
+                owner.extend([index] * len(s))
+            hits = list(re.finditer(re.escape(word), joined))
+            for m in hits:
+                for index in sorted(set(owner[m.start() : m.end()])):
+                    mark(*spans[index])
+            if hits:
+                break
+    segments: list[tuple[str, bool]] = []
+    for ch, flag in zip(text, marked, strict=True):
+        if segments and segments[-1][1] == flag:
+            segments[-1] = (segments[-1][0] + ch, flag)
+        else:
+            segments.append((ch, flag))
+    return segments
