@@ -58,6 +58,25 @@ def test_add_working_days_rejects_negative_n():
 pytestmark_db = pytest.mark.django_db
 
 
+def span(first: str, last: str) -> list[dt.date]:
+    start, end = D.fromisoformat(first), D.fromisoformat(last)
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+# reference/calendar.md, transcribed independently of data/calendar.csv
+PUBLISHED_DAYS_OFF = {
+    2025: span("2025-01-01", "2025-01-01") + span("2025-01-28", "2025-02-04") + span("2025-04-04", "2025-04-06")
+    + span("2025-05-01", "2025-05-05") + span("2025-05-31", "2025-06-02") + span("2025-10-01", "2025-10-08"),
+    2026: span("2026-01-01", "2026-01-03") + span("2026-02-15", "2026-02-23") + span("2026-04-04", "2026-04-06")
+    + span("2026-05-01", "2026-05-05") + span("2026-06-19", "2026-06-21") + span("2026-09-25", "2026-09-27")
+    + span("2026-10-01", "2026-10-07"),
+}  # fmt: skip
+PUBLISHED_WORKDAYS = {
+    2025: [D(2025, 1, 26), D(2025, 2, 8), D(2025, 4, 27), D(2025, 9, 28), D(2025, 10, 11)],
+    2026: [D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28), D(2026, 5, 9), D(2026, 9, 20), D(2026, 10, 10)],
+}
+
+
 @pytestmark_db
 def test_migration_loads_2025_and_2026_exactly_as_published():
     years, days = snapshot()
@@ -65,22 +84,27 @@ def test_migration_loads_2025_and_2026_exactly_as_published():
         (2025, "国务院办公厅关于2025年部分节假日安排的通知", D(2024, 11, 12)),
         (2026, "国务院办公厅关于2026年部分节假日安排的通知", D(2025, 11, 4)),
     ]
-    holidays_2026 = [d for d, kind, _ in days if kind == "holiday" and d.year == 2026]
-    workdays_2026 = [d for d, kind, _ in days if kind == "workday" and d.year == 2026]
-    assert len(holidays_2026) == 3 + 9 + 3 + 5 + 3 + 3 + 7
-    assert workdays_2026 == [
-        D(2026, 1, 4),
-        D(2026, 2, 14),
-        D(2026, 2, 28),
-        D(2026, 5, 9),
-        D(2026, 9, 20),
-        D(2026, 10, 10),
-    ]
-    assert [d for d, kind, _ in days if kind == "workday" and d.year == 2025] == [
-        D(2025, 1, 26), D(2025, 2, 8), D(2025, 4, 27), D(2025, 9, 28), D(2025, 10, 11),
-    ]  # fmt: skip
-    assert len([d for d, kind, _ in days if kind == "holiday" and d.year == 2025]) == 1 + 8 + 3 + 5 + 3 + 8
+    for year in (2025, 2026):
+        assert [d for d, kind, _ in days if kind == "holiday" and d.year == year] == PUBLISHED_DAYS_OFF[year]
+        assert [d for d, kind, _ in days if kind == "workday" and d.year == year] == PUBLISHED_WORKDAYS[year]
+    assert len(days) == 28 + 5 + 33 + 6
     assert CalendarDay.objects.get(date=D(2026, 2, 17)).name == "春节"
+    assert CalendarDay.objects.get(date=D(2025, 10, 8)).name == "国庆节、中秋节"
+
+
+@pytestmark_db
+def test_reimporting_the_official_file_changes_nothing_and_restores_a_flushed_database():
+    # given
+    before = snapshot()
+    # when
+    call_command("calendar_import", str(calendar.OFFICIAL_CALENDAR_CSV), stdout=io.StringIO())
+    # then
+    assert snapshot() == before
+    # and after the tables are emptied (as a transactional test's flush does) it restores the days
+    CalendarYear.objects.all().delete()
+    call_command("calendar_import", str(calendar.OFFICIAL_CALENDAR_CSV), stdout=io.StringIO())
+    assert snapshot()[1] == before[1]
+    assert add_working_days(D(2026, 2, 13), 5) == D(2026, 2, 27)
 
 
 @pytestmark_db

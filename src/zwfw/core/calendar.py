@@ -19,9 +19,14 @@ import json
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from zwfw.core.errors import DomainError, ValidationFailed
+
+# The State Council schedules as published (reference/calendar.md), loaded by migration 0002; also a
+# sample of the import format. Append next year's schedule here and run `zwfw manage calendar_import`.
+OFFICIAL_CALENDAR_CSV = Path(__file__).resolve().parent / "data" / "calendar.csv"
 
 HOLIDAY = "holiday"
 WORKDAY = "workday"
@@ -236,6 +241,33 @@ def parse_calendar_file(text: str, *, fmt: str) -> list[CalendarRow]:
     return rows
 
 
+def write_calendar(
+    rows: list[CalendarRow],
+    *,
+    year_model: Any,
+    day_model: Any,
+    year_info: Mapping[int, tuple[dt.date | None, str]] | None = None,
+) -> dict[int, int]:
+    """Replace the days of every year present in ``rows``; ``year_info`` gives {year: (published_on,
+    document)}. Models are passed so the data migration can use its historical ones. Returns {year: days}."""
+    by_year: dict[int, list[CalendarRow]] = {}
+    for row in rows:
+        by_year.setdefault(row.year, []).append(row)
+    for year, year_rows in sorted(by_year.items()):
+        calendar_year, _ = year_model.objects.get_or_create(year=year)
+        published_on, document = (year_info or {}).get(year, (None, ""))
+        if document:
+            calendar_year.document = document
+        if published_on:
+            calendar_year.published_on = published_on
+        calendar_year.save()
+        day_model.objects.filter(calendar_year=calendar_year).delete()
+        day_model.objects.bulk_create(
+            day_model(calendar_year=calendar_year, date=r.date, kind=r.kind, name=r.name) for r in year_rows
+        )
+    return {year: len(year_rows) for year, year_rows in sorted(by_year.items())}
+
+
 def import_calendar(
     rows: list[CalendarRow], *, document: str = "", published_on: dt.date | None = None
 ) -> dict[int, int]:
@@ -244,21 +276,13 @@ def import_calendar(
 
     from zwfw.core.models import CalendarDay, CalendarState, CalendarYear
 
-    by_year: dict[int, list[CalendarRow]] = {}
-    for row in rows:
-        by_year.setdefault(row.year, []).append(row)
+    years = {row.year for row in rows}
     with transaction.atomic():
-        for year, year_rows in sorted(by_year.items()):
-            calendar_year, _ = CalendarYear.objects.get_or_create(year=year)
-            if document:
-                calendar_year.document = document
-            if published_on:
-                calendar_year.published_on = published_on
-            calendar_year.save()
-            CalendarDay.objects.filter(calendar_year=calendar_year).delete()
-            CalendarDay.objects.bulk_create(
-                CalendarDay(calendar_year=calendar_year, date=r.date, kind=r.kind, name=r.name)
-                for r in year_rows
-            )
+        counts = write_calendar(
+            rows,
+            year_model=CalendarYear,
+            day_model=CalendarDay,
+            year_info={year: (published_on, document) for year in years},
+        )
         CalendarState.bump()
-    return {year: len(year_rows) for year, year_rows in sorted(by_year.items())}
+    return counts
