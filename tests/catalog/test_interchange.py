@@ -1,0 +1,335 @@
+"""Import and export of the catalogue: whole-file validation, nothing written on error, round trips and
+idempotent re-import, in JSON, XLSX and CSV."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import zipfile
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from tests.catalog.factories import credit_code, department_record, item_record
+from zwfw.catalog import interchange, services
+from zwfw.catalog.errors import CatalogImportError, CatalogValidationError
+from zwfw.catalog.interchange import export_catalog, import_catalog
+from zwfw.catalog.models import (
+    BaseItem,
+    Department,
+    HandlingItem,
+    ImplementationItem,
+    ItemStatus,
+    Material,
+    Topic,
+)
+from zwfw.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def sample_document(n_items: int = 3) -> dict:
+    """A valid document: a department and its parent, two topics, a base item and its child, n items."""
+    parent = department_record(10, name="浙江省人民政府办公厅")
+    dept = department_record(11, parent_credit_code=parent["credit_code"], name="浙江省公安厅")
+    base_parent = {"code": "000105000000", "name": "居民身份证", "kind": "public_service",
+                   "exercise_level": "county", "parent_code": None, "legal_bases": [], "legal_limit_days": 60}
+    base = {"code": "000105001000", "name": "居民身份证申领", "kind": "public_service", "exercise_level": "county",
+            "parent_code": "000105000000",
+            "legal_bases": [{"kind": "law", "name": "中华人民共和国居民身份证法", "article": "第八条"}],
+            "legal_limit_days": 60}
+    dept_obj = SimpleNamespace(credit_code=dept["credit_code"])
+    base_obj = SimpleNamespace(code=base["code"], kind=base["kind"], legal_limit_days=60)
+    items = [item_record(dept_obj, base_obj, n=i + 1, topics=["birth"]) for i in range(n_items)]
+    if items:
+        items[0]["name"] = "=SUM(A1)"  # text that a spreadsheet would take for a formula
+        items[0]["conditions"] = "第一行\n第二行，含“引号”和,逗号"
+    return {
+        "format": "zwfw-catalog/1",
+        # The child department comes first: the import orders parents before children.
+        "departments": [dept, parent],
+        "topics": [
+            {"code": "birth", "name": "生育收养", "audience": "person", "description": "", "sort_order": 1},
+            {"code": "company", "name": "开办企业", "audience": "enterprise", "description": "", "sort_order": 2},
+        ],
+        "base_items": [base, base_parent],
+        "items": items,
+    }
+
+
+def snapshot() -> dict:
+    """Everything an import could change: row counts per model, item versions, the audit log."""
+    return {
+        "departments": list(Department.objects.order_by("id").values_list("credit_code", "name", "parent_id")),
+        "topics": Topic.objects.count(),
+        "base_items": list(BaseItem.objects.order_by("id").values_list("code", "legal_limit_days")),
+        "items": list(ImplementationItem.objects.order_by("id").values_list("code", "version", "status", "name")),
+        "materials": Material.objects.count(),
+        "handling_items": HandlingItem.objects.count(),
+        "audit": list(AuditEntry.objects.order_by("seq").values_list("seq", "hash")),
+    }
+
+
+def wipe_catalog() -> None:
+    ImplementationItem.objects.all().delete()
+    BaseItem.objects.filter(parent__isnull=False).delete()
+    BaseItem.objects.all().delete()
+    Department.objects.filter(parent__isnull=False).delete()
+    Department.objects.all().delete()
+    Topic.objects.all().delete()
+
+
+def counts(created=0, updated=0, unchanged=0):
+    return {"created": created, "updated": updated, "unchanged": unchanged}
+
+
+# ---- import -------------------------------------------------------------------------------------------------
+
+
+def test_import_creates_and_publishes_everything_in_the_file():
+    report = import_catalog(sample_document(), actor="system", publish=True)
+
+    assert report.counts == {
+        "departments": counts(created=2), "topics": counts(created=2),
+        "base_items": counts(created=2), "items": counts(created=3),
+    }
+    assert report.published == 3
+    child = Department.objects.get(credit_code=credit_code(11))
+    assert child.parent.credit_code == credit_code(10)
+    assert BaseItem.objects.get(code="000105001000").parent.code == "000105000000"
+    assert set(ImplementationItem.objects.values_list("status", flat=True)) == {ItemStatus.PUBLISHED}
+    assert Material.objects.count() == 9
+    assert AuditEntry.objects.filter(action="catalog.item.publish").count() == 3
+
+
+def test_import_without_publish_leaves_drafts():
+    report = import_catalog(sample_document(1), publish=False)
+    assert (report.counts["items"], report.published) == (counts(created=1), 0)
+    assert list(ImplementationItem.objects.values_list("version", "status")) == [(1, ItemStatus.DRAFT)]
+    # Importing the same file again leaves the draft as it is.
+    audit = AuditEntry.objects.count()
+    again = import_catalog(sample_document(1), publish=False)
+    assert again.counts["items"] == counts(unchanged=1)
+    assert AuditEntry.objects.count() == audit
+
+
+def test_reimporting_the_same_file_changes_nothing():
+    doc = sample_document()
+    import_catalog(doc, actor="system", publish=True)
+    before = snapshot()
+
+    report = import_catalog(copy.deepcopy(doc), actor="system", publish=True)
+
+    assert report.changed == 0
+    assert report.published == 0
+    assert report.counts["items"] == counts(unchanged=3)
+    assert snapshot() == before
+
+
+def test_importing_a_changed_item_publishes_a_new_version_and_supersedes_the_old():
+    doc = sample_document()
+    import_catalog(doc)
+    doc["items"][1]["promised_limit_days"] = 3
+    doc["departments"][1]["office_hours"] = "周一至周五"
+
+    report = import_catalog(doc, actor="user:5")
+
+    assert report.counts["items"] == counts(updated=1, unchanged=2)
+    assert report.counts["departments"] == counts(updated=1, unchanged=1)
+    code = doc["items"][1]["code"]
+    assert list(ImplementationItem.objects.filter(code=code).order_by("version").values_list(
+        "version", "status", "promised_limit_days")) == [
+        (1, ItemStatus.SUPERSEDED, 15), (2, ItemStatus.PUBLISHED, 3)]
+    assert ImplementationItem.objects.get(code=code, version=2).change_note == "导入"
+
+
+def test_dry_run_reports_and_writes_nothing():
+    before = snapshot()
+    report = import_catalog(sample_document(), dry_run=True)
+    assert (report.dry_run, report.counts["items"], report.published) == (True, counts(created=3), 3)
+    assert snapshot() == before
+
+
+# ---- rejected files -----------------------------------------------------------------------------------------
+
+
+def test_a_bad_row_deep_in_a_json_file_imports_nothing_and_names_row_field_reason():
+    import_catalog(sample_document(2))
+    before = snapshot()
+    doc = sample_document(5)
+    doc["items"][0]["name"] = "改过的名称"  # would be an update
+    doc["items"][4]["materials"][1]["condition"] = ""
+    doc["items"][3]["fees"][0]["name"] = ""
+    doc["departments"][0]["region_code"] = "990000"
+
+    with pytest.raises(CatalogImportError) as raised:
+        import_catalog(doc, actor="system", publish=True)
+
+    assert raised.value.code == "CATALOG_IMPORT_INVALID"
+    assert raised.value.message == "导入文件有 3 处错误，未导入任何数据"
+    assert raised.value.details == [
+        {"row": "/departments/0", "field": "region_code", "reason": "行政区划代码990000的省级代码99不存在"},
+        {"row": "/items/3", "field": "fees.0.name", "reason": "「收费项目名称」不能为空"},
+        {"row": "/items/4/materials/1", "field": "condition", "reason": "情形必要的材料应说明适用情形"},
+    ]
+    assert snapshot() == before
+
+
+def test_a_bad_row_deep_in_an_xlsx_file_imports_nothing_and_names_sheet_row_field_reason():
+    import_catalog(sample_document(2))
+    before = snapshot()
+    workbook = load_workbook(io.BytesIO(_xlsx_of(sample_document(6))))
+    items_sheet, materials = workbook["items"], workbook["materials"]
+    header = [c.value for c in materials[1]]
+    # Row 18 of the materials sheet: the 2nd material of the 6th item (three materials per item, header row 1).
+    assert materials.cell(row=18, column=header.index("requirement") + 1).value == "conditional"
+    materials.cell(row=18, column=header.index("condition") + 1).value = None
+    items_header = [c.value for c in items_sheet[1]]
+    items_sheet.cell(row=5, column=items_header.index("online_depth") + 1).value = "四级"
+    buf = io.BytesIO()
+    workbook.save(buf)
+
+    with pytest.raises(CatalogImportError) as raised:
+        import_catalog(buf.getvalue(), fmt="xlsx")
+
+    assert raised.value.details == [
+        {"row": "items 第 5 行", "sheet": "items", "line": 5, "pointer": "/items/3", "field": "online_depth",
+         "reason": "应为整数"},
+        {"row": "materials 第 18 行", "sheet": "materials", "line": 18, "pointer": "/items/5/materials/1",
+         "field": "condition", "reason": "情形必要的材料应说明适用情形"},
+    ]
+    assert snapshot() == before
+
+
+def test_a_failure_while_writing_rolls_the_whole_import_back(monkeypatch):
+    before = snapshot()
+    publish = services.publish
+    calls = []
+
+    def publish_then_fail(**kwargs):
+        calls.append(kwargs["code"])
+        if len(calls) == 3:
+            raise CatalogValidationError("BOOM", "模拟失败", details=[{"field": "name", "reason": "模拟失败"}])
+        return publish(**kwargs)
+
+    monkeypatch.setattr(interchange.services, "publish", publish_then_fail)
+    doc = sample_document()
+    with pytest.raises(CatalogImportError) as raised:
+        import_catalog(doc)
+    assert raised.value.details == [{"row": "/items/2", "field": "name", "reason": "模拟失败"}]
+    assert snapshot() == before
+
+
+def test_unreadable_files_are_reported():
+    with pytest.raises(CatalogImportError) as raised:
+        import_catalog(b"{not json", fmt="json")
+    assert raised.value.details[0]["row"] == "/"
+    assert raised.value.details[0]["reason"].startswith("不是合法的 JSON")
+    with pytest.raises(CatalogImportError) as raised:
+        import_catalog(b"PK\x03\x04 broken", fmt="xlsx")
+    assert raised.value.details[0]["reason"].startswith("不是有效的 XLSX 文件")
+    with pytest.raises(CatalogImportError) as raised:
+        import_catalog({"format": "other/2", "items": {}, "extra": 1})
+    assert raised.value.details == [
+        {"row": "/", "field": "extra", "reason": "未知字段"},
+        {"row": "/", "field": "format", "reason": "格式应为 zwfw-catalog/1"},
+        {"row": "/", "field": "items", "reason": "应为列表"},
+    ]
+
+
+def test_duplicates_and_parent_cycles_in_a_file_are_reported():
+    doc = sample_document(2)
+    doc["items"][1]["code"] = doc["items"][0]["code"]
+    doc["items"][1]["handling_items"] = []
+    doc["items"][1]["materials"] = []
+    with pytest.raises(CatalogImportError) as raised:
+        import_catalog(doc)
+    assert raised.value.details == [{"row": "/items/1", "field": "code", "reason": "与第 0 条重复"}]
+
+    doc = sample_document(0)
+    doc["departments"][1]["parent_credit_code"] = doc["departments"][0]["credit_code"]
+    with pytest.raises(CatalogImportError) as raised:
+        import_catalog(doc)
+    assert [d["reason"] for d in raised.value.details] == ["上级关系形成循环", "上级关系形成循环"]
+
+
+# ---- export and round trips ---------------------------------------------------------------------------------
+
+
+def _xlsx_of(doc: dict) -> bytes:
+    return interchange._write_xlsx(interchange._to_sheets(doc))
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx", "csv"])
+def test_export_then_import_round_trips_to_identical_content(fmt):
+    import_catalog(sample_document())
+    exported = export_catalog(fmt="json")
+    data = export_catalog(fmt=fmt)
+    if fmt == "json":
+        data = interchange.dump_json(data)
+    wipe_catalog()
+
+    report = import_catalog(data, fmt=fmt)
+
+    assert report.counts["items"] == counts(created=3)
+    assert export_catalog(fmt="json") == exported
+    # And the re-import of the same export changes nothing.
+    assert import_catalog(data, fmt=fmt).changed == 0
+
+
+def test_export_document_has_the_documented_shape():
+    doc = sample_document(1)
+    import_catalog(doc)
+    exported = export_catalog()
+    assert list(exported) == ["format", "departments", "topics", "base_items", "items"]
+    assert exported["items"] == doc["items"]
+    assert sorted(d["credit_code"] for d in exported["departments"]) == sorted(
+        d["credit_code"] for d in doc["departments"])
+
+
+def test_csv_export_is_a_zip_of_one_file_per_sheet():
+    import_catalog(sample_document(1))
+    with zipfile.ZipFile(io.BytesIO(export_catalog(fmt="csv"))) as zf:
+        assert sorted(zf.namelist()) == [
+            "base_items.csv", "departments.csv", "handling_items.csv", "items.csv", "materials.csv", "topics.csv"]
+        materials = zf.read("materials.csv").decode("utf-8-sig").splitlines()
+    assert materials[0].startswith("item_code,name,source,requirement,condition,")
+    assert len(materials) == 4
+
+
+# ---- management commands ------------------------------------------------------------------------------------
+
+
+def test_commands_export_and_import_files(tmp_path, capsys):
+    import_catalog(sample_document(2))
+    exported = export_catalog()
+    for name in ("catalog.json", "catalog.xlsx", "catalog.zip"):
+        call_command("catalog_export", str(tmp_path / name))
+    call_command("catalog_export", str(tmp_path / "csvdir"), "--format", "csv")
+    assert json.loads((tmp_path / "catalog.json").read_text(encoding="utf-8")) == exported
+    assert (tmp_path / "csvdir" / "items.csv").exists()
+
+    wipe_catalog()
+    call_command("catalog_import", str(tmp_path / "catalog.xlsx"), "--dry-run")
+    assert ImplementationItem.objects.count() == 0
+    call_command("catalog_import", str(tmp_path / "csvdir"), "--publish")
+    assert export_catalog() == exported
+    call_command("catalog_import", str(tmp_path / "catalog.zip"), "--publish")
+    out = capsys.readouterr().out
+    assert "实施清单事项：新增 0，更新 0，未变 2" in out
+
+
+def test_import_command_lists_every_problem_and_fails(tmp_path, capsys):
+    doc = sample_document(2)
+    doc["items"][1]["materials"][2]["license_type_code"] = ""
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="导入文件有 1 处错误，未导入任何数据"):
+        call_command("catalog_import", str(path), "--publish")
+
+    assert "/items/1/materials/2  license_type_code: 来源为电子证照的材料应填写电子证照类型代码" in capsys.readouterr().err
+    assert Department.objects.count() == 0
