@@ -453,3 +453,20 @@ def test_static_assets_are_local(client: Client, catalogue):
     assert "/static/portal/portal.css" in html
     assert "/static/portal/emblem.svg" in html
     assert not re.search(r"""(src|href)=["'](https?:)?//""", html)
+
+
+def test_download_file_name_is_sanitised(client: Client, catalogue):
+    catalogue.sbk.materials.filter(blank_form=FORM_PATH).update(name='Form "A"\r\nX-Injected: 1/../b')
+    response = client.get(reverse("portal:file", args=[FORM_PATH]))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert "\r" not in disposition
+    assert "\n" not in disposition
+    assert "/" not in disposition.split("filename", 1)[1].replace("utf-8''", "")
+
+
+def test_search_says_when_a_filter_was_ignored(client: Client, catalogue):
+    response = client.get(reverse("portal:search"), {"audience": "alien", "q": "社保"})
+    assert response.status_code == 200
+    assert "部分筛选条件无效，已忽略" in text_of(response)
+    assert "社会保障卡申领" in text_of(response)

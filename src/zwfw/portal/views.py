@@ -129,7 +129,8 @@ def department_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
 @require_GET
 @vary_on_cookie
 def guide(request: HttpRequest, code: str) -> HttpResponse:
-    """办事指南. Published versions never change, so the body is rendered once per version and cached."""
+    """办事指南, the hottest page. A published version never changes, so its page is rendered once per
+    version and 长辈版 flag and then served from the cache after one indexed lookup."""
     not_found = _("未找到该事项，可能编码有误或事项已停用。")
     if len(code) > MAX_CODE_LENGTH:
         return _error_page(request, 404, not_found)
@@ -137,17 +138,17 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
     if row is None:
         return _error_page(request, 404, not_found)
     elder = is_elder_mode(request)
-    key = f"portal:guide:{row[0]}:{row[1]}:{row[2].timestamp()}:{int(elder)}"
-    page = cache.get(key)
-    if page is None:
+    key = f"portal:guide:{code}:{row[0]}:{row[1]}:{row[2].timestamp()}:{int(elder)}"
+    html = cache.get(key)
+    if html is None:
         try:
             item = published_item(code)
         except DomainError:
             return _error_page(request, 404, not_found)
-        body = render_to_string("portal/_guide_body.html", {"item": item, "elder_mode": elder})
-        page = {"name": item.name, "code": item.code, "summary": item.summary, "body": body}
-        cache.set(key, page, GUIDE_CACHE_SECONDS)
-    return render(request, "portal/guide.html", {"guide": page})
+        # Nothing per visitor goes into this page: the 长辈版 flag is in the key, `next` is the bare path.
+        html = render_to_string("portal/guide.html", {"item": item, "next_url": request.path}, request)
+        cache.set(key, html, GUIDE_CACHE_SECONDS)
+    return HttpResponse(html)
 
 
 def _published_material_file(path: str) -> tuple[Material, str] | None:
@@ -179,7 +180,15 @@ def download(request: HttpRequest, path: str) -> HttpResponse:
         return _error_page(request, 404, _("文件暂不可下载，请联系咨询电话。"))
     suffix = posixpath.splitext(path)[1].lower()
     label = _("空白表格") if kind == "blank_form" else _("示例样表")
-    return FileResponse(handle, as_attachment=True, filename=f"{material.name}（{label}）{suffix}")
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{_safe_name(material.name)}（{label}）{suffix}"
+    )
+
+
+def _safe_name(name: str) -> str:
+    """A material name usable as a download file name: no control characters, quotes or separators."""
+    cleaned = "".join(" " if (not ch.isprintable() or ch in '/\\"') else ch for ch in name)
+    return " ".join(cleaned.split())[:80] or "file"
 
 
 @require_http_methods(["GET", "POST"])
