@@ -137,7 +137,18 @@ def test_record_joins_the_callers_transaction_and_rolls_back_with_it():
 
 def test_record_normalises_ipv6_addresses():
     entry = record(actor="system", action="x", object_type="t", object_id="1", source_ip="2001:DB8:0:0::1")
+    mapped = record(actor="system", action="x", object_type="t", object_id="1", source_ip="::ffff:192.0.2.1")
     assert AuditEntry.objects.get(pk=entry.pk).source_ip == "2001:db8::1"
+    assert AuditEntry.objects.get(pk=mapped.pk).source_ip == "192.0.2.1"
+    assert verify_chain().ok is True
+
+
+def test_record_stores_details_exactly_as_hashed():
+    # dates and decimals become the strings that were hashed
+    details = {"due": dt.date(2026, 2, 27), "fee": Decimal("10.00"), "z": [True, None]}
+    entry = record(actor="system", action="x", object_type="t", object_id="1", details=details)
+    stored = AuditEntry.objects.get(pk=entry.pk).details
+    assert stored == {"due": "2026-02-27", "fee": "10.00", "z": [True, None]}
     assert verify_chain().ok is True
 
 
@@ -148,6 +159,18 @@ def test_record_normalises_ipv6_addresses():
         ({"result": "maybe"}, "INVALID_AUDIT_ENTRY", "审计结果'maybe'应为 success、failure 或 denied"),
         ({"source_ip": "not-an-ip"}, "INVALID_SOURCE_IP", "来源IP 'not-an-ip' 不是有效的IP地址"),
         ({"details": {"blob": "x" * 9000}}, "INVALID_AUDIT_ENTRY", "审计详情不得超过8192字节"),
+        (
+            {"details": {"amount": [1, 2.5]}},
+            "INVALID_AUDIT_ENTRY",
+            "审计详情不能包含浮点数，请使用整数或字符串",
+        ),
+        ({"details": {"reason": "a\x00b"}}, "INVALID_AUDIT_ENTRY", "审计详情不能包含空字符"),
+        ({"details": {1: "a"}}, "INVALID_AUDIT_ENTRY", "审计详情的键必须是字符串"),
+        (
+            {"object_id": "x" * 65},
+            "INVALID_AUDIT_ENTRY",
+            "审计字段 object_id 不能超过64个字符，也不能包含空字符",
+        ),
     ],
 )
 def test_record_refuses_bad_input_and_writes_nothing(kwargs, code, message):

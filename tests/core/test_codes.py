@@ -172,8 +172,11 @@ def test_invalid_code_is_a_validation_failure_rendered_as_400():
     assert info.value.as_dict() == {
         "code": "INVALID_RESIDENT_ID",
         "message": "公民身份号码应为18位，实际为3位",
-        "details": {"fault": "length", "value": "123"},
+        "details": {"fault": "length"},  # the number itself is personal data and is not echoed
     }
+    with pytest.raises(InvalidCode) as info:
+        parse_credit_code("9135")
+    assert info.value.details == {"fault": "length", "value": "9135"}
 
 
 # ---- 统一社会信用代码 (GB 32100-2015) -----------------------------------------------------------

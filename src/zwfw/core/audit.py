@@ -79,9 +79,28 @@ def _normalise_ip(value: str | None) -> str | None:
     if value is None or value == "":
         return None
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        ip = ipaddress.ip_address(value.strip())
     except ValueError:
         raise ValidationFailed("INVALID_SOURCE_IP", f"来源IP {value!r} 不是有效的IP地址") from None
+    # An IPv4-mapped IPv6 address is stored as plain IPv4: its text form differs between Python versions.
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ip)
+
+
+def _unstorable(value: Any) -> str:
+    """Why a JSON value would not come back from every database exactly as hashed ("" if it would)."""
+    if isinstance(value, float):
+        return "审计详情不能包含浮点数，请使用整数或字符串"
+    if isinstance(value, str) and "\x00" in value:
+        return "审计详情不能包含空字符"
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            return "审计详情的键必须是字符串"
+        return next((r for k, v in value.items() for r in (_unstorable(k), _unstorable(v)) if r), "")
+    if isinstance(value, list):
+        return next((r for r in map(_unstorable, value) if r), "")
+    return ""
 
 
 def entry_hash(
@@ -169,9 +188,27 @@ def record(
     """
     if not actor or not action or not object_type or object_id in (None, ""):
         raise ValidationFailed("INVALID_AUDIT_ENTRY", "审计记录必须有操作者、操作、对象类型和对象标识")
+    object_id = str(object_id)
+    for name, value in (
+        ("actor", actor),
+        ("acting_for", acting_for),
+        ("action", action),
+        ("object_type", object_type),
+        ("object_id", object_id),
+    ):
+        limit = AuditEntry._meta.get_field(name).max_length
+        if len(value) > limit or "\x00" in value:
+            raise ValidationFailed(
+                "INVALID_AUDIT_ENTRY", f"审计字段 {name} 不能超过{limit}个字符，也不能包含空字符"
+            )
     if result not in AuditResult.values:
         raise ValidationFailed("INVALID_AUDIT_ENTRY", f"审计结果{result!r}应为 success、failure 或 denied")
-    # Store exactly what is hashed: details go through canonical JSON and back.
+    # Floats do not survive every database's JSON type byte for byte (PostgreSQL jsonb rewrites 1e+20),
+    # and jsonb cannot hold NUL; either would make a genuine entry fail verification later.
+    problem = _unstorable(dict(details or {}))
+    if problem:
+        raise ValidationFailed("INVALID_AUDIT_ENTRY", problem)
+    # Store exactly what is hashed: details go through canonical JSON and back (dates become strings).
     details_json = canonical_json(dict(details or {}))
     if len(details_json.encode("utf-8")) > MAX_DETAILS_BYTES:
         raise ValidationFailed("INVALID_AUDIT_ENTRY", f"审计详情不得超过{MAX_DETAILS_BYTES}字节")
@@ -193,7 +230,7 @@ def record(
             acting_for=acting_for,
             action=action,
             object_type=object_type,
-            object_id=str(object_id),
+            object_id=object_id,
             before_digest=before_digest,
             after_digest=after_digest,
             source_ip=ip,

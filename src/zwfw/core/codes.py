@@ -38,8 +38,11 @@ Fault = Literal["length", "character", "region", "date", "check", "category"]
 class InvalidCode(ValidationFailed):
     """A code failed validation. ``fault`` says which rule: length, character, region, date, check, category."""
 
-    def __init__(self, code: str, message: str, *, fault: Fault, value: str) -> None:
-        super().__init__(code, message, details={"fault": fault, "value": value})
+    def __init__(self, code: str, message: str, *, fault: Fault, value: str | None = None) -> None:
+        details: dict[str, str] = {"fault": fault}
+        if value is not None:
+            details["value"] = value
+        super().__init__(code, message, details=details)
         self.fault = fault
 
 
@@ -78,7 +81,8 @@ def resident_id_check_char(first17: str) -> str:
 
 
 def _id_error(message: str, fault: Fault, value: str) -> InvalidCode:
-    return InvalidCode("INVALID_RESIDENT_ID", message, fault=fault, value=value)
+    # The number itself is personal data: error details (which end up in responses and logs) omit it.
+    return InvalidCode("INVALID_RESIDENT_ID", message, fault=fault)
 
 
 def parse_resident_id(value: str, *, today: dt.date | None = None) -> ResidentId:
