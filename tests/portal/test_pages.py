@@ -470,3 +470,40 @@ def test_search_says_when_a_filter_was_ignored(client: Client, catalogue):
     assert response.status_code == 200
     assert "部分筛选条件无效，已忽略" in text_of(response)
     assert "社会保障卡申领" in text_of(response)
+
+
+def test_online_place_shows_its_web_address(client: Client, catalogue):
+    ImplementationItem.objects.filter(pk=catalogue.company.pk).update(
+        places=[{"name": "浙江政务服务网", "address": "https://www.zjzwfw.gov.cn/", "hours": "全天24小时"}]
+    )
+    text = visible_text(client.get(reverse("portal:guide", args=[COMPANY_CODE])))
+    assert "网址： https://www.zjzwfw.gov.cn/" in text
+    assert "全天24小时" in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/search/?q=社保", "/search/?q=无此事项", "/topics/", "/topics/social-security/", "/departments/",
+     f"/departments/{HRSS}/", f"/items/{SBK_CODE}/", "/no-such-page/"],
+)  # fmt: skip
+def test_every_page_has_one_h1_and_labelled_controls(client: Client, catalogue, url):
+    html = text_of(client.get(url))
+    assert html.count("<h1") == 1
+    labelled = set(re.findall(r'<label for="([^"]+)"', html))
+    controls = re.findall(r"<(?:input|select|textarea)\b[^>]*>", html)
+    for control in controls:
+        if 'type="hidden"' in control:
+            continue
+        control_id = re.search(r'id="([^"]+)"', control)
+        # a control is labelled by <label for=id> or by the <label> that wraps it (radio and checkbox)
+        assert control_id is not None or re.search(r'type="(radio|checkbox)"', control), control
+        if control_id is not None:
+            assert control_id.group(1) in labelled, control
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "duplicate ids"
+
+
+def test_head_requests_are_answered(client: Client, catalogue):
+    assert client.head("/").status_code == 200
+    assert client.head(reverse("portal:guide", args=[SBK_CODE])).status_code == 200
+    assert client.post("/").status_code == 405

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from zwfw.catalog.models import Material, TopicAudience
@@ -49,7 +49,7 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error_page(request, exc.status, exc.message)
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def home(request: HttpRequest) -> HttpResponse:
     tab = parse_audience(request.GET.get("tab")) or TopicAudience.PERSON
@@ -66,7 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def search(request: HttpRequest) -> HttpResponse:
     params = parse_search(request.GET)
@@ -88,7 +88,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def topic_list(request: HttpRequest) -> HttpResponse:
     topics = list_topics()
@@ -96,7 +96,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/topics.html", {"groups": groups})
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def topic_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
@@ -107,13 +107,13 @@ def topic_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/topic.html", {"topic": topic, "result": result})
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def department_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/departments.html", {"departments": list_departments()})
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def department_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
     try:
@@ -126,7 +126,7 @@ def department_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
     return render(request, "portal/department.html", {"department": department, "result": result})
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def guide(request: HttpRequest, code: str) -> HttpResponse:
     """办事指南, the hottest page. A published version never changes, so its page is rendered once per
@@ -164,7 +164,7 @@ def _published_material_file(path: str) -> tuple[Material, str] | None:
     return material, ("blank_form" if material.blank_form.name == path else "sample")
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, path: str) -> HttpResponse:
     """空白表格 / 示例样表: only files that a published material refers to, never anything else."""
     if "\x00" in path or path != posixpath.normpath(path) or path.startswith(("/", "..")):

@@ -136,3 +136,9 @@ def page_window(result: object, radius: int = 2) -> list[int | None]:
 @register.filter
 def list_start(result: object) -> int:
     return (int(getattr(result, "page", 1)) - 1) * int(getattr(result, "page_size", 10)) + 1
+
+
+@register.filter
+def is_web_address(value: object) -> bool:
+    """An online 办理地点 gives a web address instead of a street address."""
+    return str(value or "").startswith(("https://", "http://"))
