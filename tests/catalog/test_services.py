@@ -166,7 +166,7 @@ def test_start_revision_copies_materials_handling_items_and_topics(published):
 
 
 def test_publish_supersedes_the_old_version_which_stays_readable(published):
-    item, record = published
+    _, record = published
     services.start_revision(actor="system", code=record["code"])
     services.update_draft(actor="system", code=record["code"], changes={"name": "居民身份证首次申领"})
     t1 = T0 + dt.timedelta(days=3)
