@@ -55,7 +55,7 @@ def test_add_working_days_rejects_negative_n():
 
 # ---- the loaded 2025 and 2026 schedules ---------------------------------------------------------
 
-pytestmark_db = pytest.mark.django_db
+needs_db = pytest.mark.django_db
 
 
 def span(first: str, last: str) -> list[dt.date]:
@@ -77,7 +77,7 @@ PUBLISHED_WORKDAYS = {
 }
 
 
-@pytestmark_db
+@needs_db
 def test_migration_loads_2025_and_2026_exactly_as_published():
     years, days = snapshot()
     assert years == [
@@ -92,7 +92,7 @@ def test_migration_loads_2025_and_2026_exactly_as_published():
     assert CalendarDay.objects.get(date=D(2025, 10, 8)).name == "国庆节、中秋节"
 
 
-@pytestmark_db
+@needs_db
 def test_reimporting_the_official_file_changes_nothing_and_restores_a_flushed_database():
     # given
     before = snapshot()
@@ -107,7 +107,7 @@ def test_reimporting_the_official_file_changes_nothing_and_restores_a_flushed_da
     assert add_working_days(D(2026, 2, 13), 5) == D(2026, 2, 27)
 
 
-@pytestmark_db
+@needs_db
 def test_spring_festival_2026_adjusted_saturday_before_it_is_the_next_working_day():
     # given Friday 2026-02-13, the day before the working Saturday 02-14 and the 02-15..02-23 holiday
     # then
@@ -120,7 +120,7 @@ def test_spring_festival_2026_adjusted_saturday_before_it_is_the_next_working_da
     assert add_working_days(D(2026, 2, 13), 7) == D(2026, 3, 2)
 
 
-@pytestmark_db
+@needs_db
 def test_spring_festival_2026_days():
     assert is_working_day(D(2026, 2, 14)) is True  # Saturday, 调休上班
     assert [is_working_day(D(2026, 2, d)) for d in range(15, 24)] == [False] * 9
@@ -131,7 +131,7 @@ def test_spring_festival_2026_days():
     assert working_days_between(D(2026, 2, 14), D(2026, 2, 23)) == 0
 
 
-@pytestmark_db
+@needs_db
 def test_national_day_2026():
     # 09-30 Wednesday works, 10-01..10-07 off, 10-08 Thursday works, 10-10 Saturday works
     assert is_working_day(D(2026, 9, 30)) is True
@@ -142,7 +142,7 @@ def test_national_day_2026():
     assert working_days_between(D(2026, 9, 30), D(2026, 10, 11)) == 3
 
 
-@pytestmark_db
+@needs_db
 def test_2025_year_boundary_into_2026():
     # 2025-12-31 Wednesday; 2026-01-01..01-03 off; 2026-01-04 Sunday works; 01-05 Monday
     assert add_working_days(D(2025, 12, 31), 1) == D(2026, 1, 4)
@@ -151,7 +151,7 @@ def test_2025_year_boundary_into_2026():
     assert is_working_day(D(2026, 1, 3)) is False  # Saturday inside the holiday
 
 
-@pytestmark_db
+@needs_db
 def test_2025_spring_festival_and_national_day():
     assert is_working_day(D(2025, 1, 26)) is True  # Sunday worked
     assert add_working_days(D(2025, 1, 27), 1) == D(2025, 2, 5)
@@ -159,19 +159,19 @@ def test_2025_spring_festival_and_national_day():
     assert add_working_days(D(2025, 9, 30), 3) == D(2025, 10, 11)  # Saturday worked
 
 
-@pytestmark_db
+@needs_db
 def test_add_working_days_zero_returns_the_start_day_even_on_a_holiday():
     assert add_working_days(D(2026, 2, 17), 0) == D(2026, 2, 17)
 
 
-@pytestmark_db
+@needs_db
 def test_working_days_between_is_zero_when_b_is_not_after_a():
     assert working_days_between(D(2026, 3, 2), D(2026, 3, 2)) == 0
     assert working_days_between(D(2026, 3, 9), D(2026, 3, 2)) == 0
     assert working_days_between(D(2026, 3, 2), D(2026, 3, 9)) == 5
 
 
-@pytestmark_db
+@needs_db
 def test_a_year_that_is_not_loaded_raises_instead_of_guessing():
     before = snapshot()
     with pytest.raises(CalendarNotLoaded) as info:
@@ -192,7 +192,7 @@ def test_a_year_that_is_not_loaded_raises_instead_of_guessing():
     assert snapshot() == before
 
 
-@pytestmark_db
+@needs_db
 def test_editing_a_day_changes_the_results_at_once():
     # given the cached calendar says 2026-03-02 (Monday) is a working day
     assert is_working_day(D(2026, 3, 2)) is True
@@ -213,7 +213,7 @@ def test_editing_a_day_changes_the_results_at_once():
     assert is_working_day(D(2026, 3, 2)) is True
 
 
-@pytestmark_db
+@needs_db
 def test_deleting_a_year_makes_it_unloaded():
     assert is_working_day(D(2025, 6, 3)) is True
     CalendarYear.objects.get(year=2025).delete()
@@ -222,7 +222,7 @@ def test_deleting_a_year_makes_it_unloaded():
         is_working_day(D(2025, 6, 3))
 
 
-@pytestmark_db
+@needs_db
 def test_the_cache_is_reused_while_nothing_changes(django_assert_num_queries):
     calendar.clear_cache()
     is_working_day(D(2026, 3, 2))
@@ -231,7 +231,7 @@ def test_the_cache_is_reused_while_nothing_changes(django_assert_num_queries):
         assert add_working_days(D(2026, 2, 13), 5) == D(2026, 2, 27)
 
 
-@pytestmark_db
+@needs_db
 def test_admin_validation_refuses_a_workday_on_a_weekday_and_a_day_outside_its_year():
     from django.core.exceptions import ValidationError
 
@@ -255,7 +255,7 @@ CSV_2027 = """year,date,kind,name
 """
 
 
-@pytestmark_db
+@needs_db
 def test_calendar_import_csv_loads_a_new_year(tmp_path):
     # given a fictional 2027 schedule (test data, not the published one)
     path = tmp_path / "2027.csv"
@@ -274,7 +274,7 @@ def test_calendar_import_csv_loads_a_new_year(tmp_path):
     assert is_working_day(D(2027, 2, 8)) is False
 
 
-@pytestmark_db
+@needs_db
 def test_calendar_import_json_replaces_the_days_of_that_year(tmp_path):
     # given 2026 is loaded; the import carries only one day for 2026
     path = tmp_path / "2026.json"
@@ -289,7 +289,7 @@ def test_calendar_import_json_replaces_the_days_of_that_year(tmp_path):
     assert is_working_day(D(2026, 2, 16)) is True
 
 
-@pytestmark_db
+@needs_db
 def test_calendar_import_validates_the_whole_file_before_writing(tmp_path):
     # given a file whose first rows are fine and whose later rows are not
     path = tmp_path / "bad.csv"
@@ -323,7 +323,7 @@ def test_calendar_import_validates_the_whole_file_before_writing(tmp_path):
         is_working_day(D(2027, 1, 4))
 
 
-@pytestmark_db
+@needs_db
 def test_calendar_import_rejects_malformed_json_and_empty_files(tmp_path):
     before = snapshot()
     bad_json = tmp_path / "bad.json"
