@@ -425,11 +425,15 @@ class SearchTerm(models.Model):
     doc = models.ForeignKey(SearchDoc, on_delete=models.CASCADE, related_name="terms")
     field = models.PositiveSmallIntegerField("字段")
     popularity = models.PositiveIntegerField("热度", default=0)
+    facets = models.PositiveSmallIntegerField("筛选位", default=0, help_text="服务对象、全程网办、零跑动的位组合")
 
     class Meta:
         verbose_name = "搜索词元"
         verbose_name_plural = "搜索词元"
-        indexes = [models.Index(fields=["gram", "field", "-popularity", "doc"], name="catalog_sterm_lookup")]
+        # One gram's postings in rank order, the facets at hand: top results and counts never leave the index.
+        indexes = [
+            models.Index(fields=["gram", "field", "-popularity", "doc", "facets"], name="catalog_sterm_ranked")
+        ]
 
     def __str__(self) -> str:
         return self.gram

@@ -519,7 +519,7 @@ def rebuild_index(*, batch: int = 5000, out: Any = None) -> int:
     Readers keep the old index until the commit. On SQLite the lookup index is dropped while the rows
     are loaded and built once at the end (much faster than 5 million random B-tree inserts).
     """
-    lookup = next(i for i in SearchTerm._meta.indexes if i.name == "catalog_sterm_lookup")
+    lookup = next(i for i in SearchTerm._meta.indexes if i.name == "catalog_sterm_ranked")
     editor = connection.schema_editor(collect_sql=True)  # only to render the index DDL, never entered
     editor.deferred_sql = []
     drop_lookup = str(lookup.remove_sql(SearchTerm, editor))
