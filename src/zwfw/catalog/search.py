@@ -26,7 +26,6 @@ query starting in the middle of a syllable does not); a trailing incomplete syll
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 import unicodedata
 import uuid
@@ -69,10 +68,11 @@ NO_MATCH = 9
 
 MAX_QUERY_CHARS = 64  # longer input is cut: nothing in the catalogue is searched by a paragraph
 MAX_TOKENS = 4  # space-separated words, ANDed
-MAX_GRAMS = 6  # grams per word used to find candidates; the substring check does the rest
+MAX_N = 4  # longest gram (characters, syllables, initials): queries up to this length are one posting list
+MAX_GRAMS = 3  # grams per longer word used to find candidates; the substring check does the rest
 MAX_UNIT = 20  # longest ASCII run kept as one unit
 MAX_GRAM = 40
-CACHED_IDS = 1000  # ids kept per cached result: 50 pages of 20
+CACHED_IDS = 200  # ids computed and cached per window: 10 pages of 20
 CACHE_SECONDS = 600
 STATE_PK = 1
 
@@ -262,13 +262,18 @@ def _spread(grams: list[str], k: int = MAX_GRAMS) -> list[str]:
     return list(dict.fromkeys(grams[round(i * step)] for i in range(k)))
 
 
+def _long(units: Sequence[str], joiner: str = "") -> list[_Cond]:
+    """Conditions for a word longer than MAX_N: a few of its MAX_N-grams (all must be there)."""
+    grams = [joiner.join(units[i : i + MAX_N]) for i in range(len(units) - MAX_N + 1)]
+    return [_Cond((g,)) for g in _spread(grams)]
+
+
 def _analyse(word: str) -> _Word:
     has_cjk = any(_is_cjk(ch) for ch in word)
     if has_cjk and all(_is_cjk(ch) for ch in word):
-        if len(word) <= 2:
+        if len(word) <= MAX_N:
             return _Word(word, False, (_Alt((_Cond((word,)),), exact=True),))
-        bigrams = [word[i : i + 2] for i in range(len(word) - 1)]
-        return _Word(word, False, (_Alt(tuple(_Cond((g,)) for g in _spread(bigrams))),))
+        return _Word(word, False, (_Alt(tuple(_long(word))),))
     if has_cjk:  # 社保ka: half typed in the IME -> read it all as pinyin
         word = pinyin_of(word)[0]
         if not word:
@@ -277,27 +282,38 @@ def _analyse(word: str) -> _Word:
     segs = _segmentations(word)
     for sylls, partial in segs:
         if len(sylls) >= 2:
-            pairs = [f"{a} {b}" for a, b in itertools.pairwise(sylls)]
-            exact = len(sylls) == 2 and not partial
-            alts.append(_Alt(tuple(_Cond((g,)) for g in _spread(pairs)), exact=exact))
+            if len(sylls) <= MAX_N:
+                alts.append(_Alt((_Cond((" ".join(sylls),)),), exact=not partial))
+            else:
+                alts.append(_Alt(tuple(_long(sylls, " "))))
         elif len(sylls) == 1:
             # one syllable (+ a started one): every pair that begins with it
             syllables, _ = _syllable_table()
-            nexts = sorted(s for s in syllables if s.startswith(partial))
-            alts.append(_Alt((_Cond(tuple(f"{sylls[0]} {s}" for s in nexts)),)))
-    full_pinyin = any(len(s) >= 2 and not p for s, p in segs)
-    if not (full_pinyin and len(word) >= 5):
+            nexts = sorted(x for x in syllables if x.startswith(partial))
+            alts.append(_Alt((_Cond(tuple(f"{sylls[0]} {x}" for x in nexts)),)))
+    full_pinyin = any(not p for _, p in segs)
+    # i, u and v start no syllable, so a word with them is no string of initials
+    if not (full_pinyin and len(word) >= 4) and not any(ch in "iuv" for ch in word):
         if len(word) == 1:
             alts.append(_Alt((_Cond(("^" + word,)),), exact=True))
-        elif len(word) <= 3:
+        elif len(word) <= MAX_N:
             alts.append(_Alt((_Cond((word,)),), exact=True))
         else:
-            trigrams = [word[i : i + 3] for i in range(len(word) - 2)]
-            alts.append(_Alt(tuple(_Cond((g,)) for g in _spread(trigrams))))
+            alts.append(_Alt(tuple(_long(word))))
     return _Word(word, True, tuple(alts))
 
 
 # ---- indexing -------------------------------------------------------------------------------------------
+
+
+AUDIENCE_BITS = {Audience.PERSON: 1, Audience.ENTERPRISE: 2, Audience.BOTH: 3}
+FULLY_ONLINE_BIT, ZERO_VISIT_BIT = 4, 8
+
+
+def _facets(audience: str, fully_online: bool, zero_visit: bool) -> int:
+    """The facet bits a posting carries, so facet filters are answered inside the posting index."""
+    bits = AUDIENCE_BITS.get(audience, 0)
+    return bits | (FULLY_ONLINE_BIT if fully_online else 0) | (ZERO_VISIT_BIT if zero_visit else 0)
 
 
 def _department_other(dept: Department | None) -> str:
@@ -313,31 +329,44 @@ def _add(grams: dict[str, int], gram: str, field: int) -> None:
         grams[gram] = field
 
 
+def _runs(seq: Sequence[str], keep: Any) -> Iterator[Sequence[str]]:
+    """Maximal runs of consecutive elements for which keep(element) holds."""
+    run: list[str] = []
+    for x in seq:
+        if keep(x):
+            run.append(x)
+        elif run:
+            yield run
+            run = []
+    if run:
+        yield run
+
+
 def _index_text(grams: dict[str, int], clean: str, kind: int, name: str = "") -> tuple[str, str]:
     """Add the grams of one cleaned text (name, an alias or the department label); return its pinyin."""
     units = _units(clean)
     sylls = _syllables(units)
-    for i, unit in enumerate(units):
-        if not _is_cjk(unit[0]):
-            continue
-        pair = unit + units[i + 1] if i + 1 < len(units) and _is_cjk(units[i + 1][0]) else None
-        for gram in (unit, pair):
-            if gram is None:
-                continue
-            field = kind
-            if kind == NAME:
-                field = NAME_EXACT if gram == name else NAME_PREFIX if name.startswith(gram) else NAME
-            _add(grams, gram, field)
-    pinyin_field = PINYIN if kind != OTHER else OTHER
-    initials_field = INITIALS if kind != OTHER else OTHER
-    for a, b in itertools.pairwise(sylls):
-        if a and b:
-            _add(grams, f"{a} {b}", pinyin_field)
+    other = kind == OTHER
+    top = 2 if other else MAX_N
+    for run in _runs(units, lambda u: _is_cjk(u[0])):
+        for n in range(1, top + 1):
+            for i in range(len(run) - n + 1):
+                gram = "".join(run[i : i + n])
+                field = kind
+                if kind == NAME:
+                    field = NAME_EXACT if gram == name else NAME_PREFIX if name.startswith(gram) else NAME
+                _add(grams, gram, field)
+    pinyin_field = OTHER if other else PINYIN
+    for run in _runs(sylls, bool):
+        for n in range(2, top + 1):
+            for i in range(len(run) - n + 1):
+                _add(grams, " ".join(run[i : i + n]), pinyin_field)
     initials = _initials(units, sylls)
-    for n in (2, 3):
+    initials_field = OTHER if other else INITIALS
+    for n in range(2, (3 if other else MAX_N) + 1):
         for i in range(len(initials) - n + 1):
             _add(grams, initials[i : i + n], initials_field)
-    if initials and kind != OTHER:
+    if initials and not other:
         _add(grams, "^" + initials[0], initials_field)
     return "".join(sylls), initials
 
@@ -346,6 +375,7 @@ def _index_text(grams: dict[str, int], clean: str, kind: int, name: str = "") ->
 class _Document:
     doc: dict[str, Any]
     grams: dict[str, int]
+    facets: int
     pinyin_full: str
     pinyin_initials: str
 
@@ -383,7 +413,8 @@ def _document(item: Any, other: str) -> _Document:
         "zero_visit": item.visits_required == 0,
         "popularity": item.popularity or 0,
     }
-    return _Document(doc, grams, pinyins[0] if pinyins else "", initials[0] if initials else "")
+    facets = _facets(doc["audience"], doc["fully_online"], doc["zero_visit"])
+    return _Document(doc, grams, facets, pinyins[0] if pinyins else "", initials[0] if initials else "")
 
 
 def _bump() -> None:
@@ -408,26 +439,27 @@ def _delete_docs(item_ids: Iterable[int]) -> None:
 def _write(documents: Sequence[_Document]) -> None:
     SearchDoc.objects.bulk_create([SearchDoc(**d.doc) for d in documents], batch_size=500)
     rows = [
-        (gram, d.doc["item_id"], field, d.doc["popularity"])
+        (gram, d.doc["item_id"], field, d.doc["popularity"], d.facets)
         for d in documents
         for gram, field in d.grams.items()
     ]
     _insert_terms(rows)
 
 
-def _insert_terms(rows: list[tuple[str, int, int, int]]) -> None:
+def _insert_terms(rows: list[tuple[str, int, int, int, int]]) -> None:
     if not rows:
         return
     table = connection.ops.quote_name(SearchTerm._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg 3: COPY is an order of magnitude faster than INSERTs
-            with raw.copy(f"COPY {table} (gram, doc_id, field, popularity) FROM STDIN") as copy:
+            with raw.copy(f"COPY {table} (gram, doc_id, field, popularity, facets) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
             cursor.executemany(
-                f"INSERT INTO {table} (gram, doc_id, field, popularity) VALUES (%s, %s, %s, %s)", rows
+                f"INSERT INTO {table} (gram, doc_id, field, popularity, facets) VALUES (%s, %s, %s, %s, %s)",
+                rows,
             )
 
 
@@ -608,20 +640,29 @@ class _Filters:
     fully_online: bool | None
     zero_visit: bool | None
 
-    def q(self, prefix: str = "") -> Q | None:
-        """The filters as a Q on SearchDoc (prefix 'doc__' from SearchTerm); None if nothing can match."""
+    def q(self, *, postings: bool = False) -> Q | None:
+        """The filters as a Q on SearchDoc, or on SearchTerm if postings; None if nothing can match.
+
+        On postings the audience and the two flags are tested on the facet bits the index holds; region,
+        department and topic go through the document.
+        """
+        prefix = "doc__" if postings else ""
         cond = Q()
-        if self.audience:
-            cond &= Q(**{f"{prefix}audience__in": [self.audience, Audience.BOTH]})
+        if postings:
+            allowed = [f for f in range(16) if self._facets_match(f)]
+            if len(allowed) < 16:
+                cond &= Q(facets__in=allowed)
+        else:
+            if self.audience:
+                cond &= Q(audience__in=[self.audience, Audience.BOTH])
+            if self.fully_online is not None:
+                cond &= Q(fully_online=self.fully_online)
+            if self.zero_visit is not None:
+                cond &= Q(zero_visit=self.zero_visit)
         if self.topic:
             through = ImplementationItem.topics.through
-            cond &= Q(
-                **{
-                    f"{prefix}item_id__in": through.objects.filter(topic__code=self.topic).values(
-                        "implementationitem_id"
-                    )
-                }
-            )
+            topical = through.objects.filter(topic__code=self.topic).values("implementationitem_id")
+            cond &= Q(**{f"{prefix}item_id__in": topical})
         if self.department:
             dept = Department.objects.filter(credit_code=self.department).values_list("pk", flat=True).first()
             if dept is None:
@@ -629,11 +670,18 @@ class _Filters:
             cond &= Q(**{f"{prefix}department_pk": dept})
         if self.region:
             cond &= Q(**{f"{prefix}region_code": self.region})
-        if self.fully_online is not None:
-            cond &= Q(**{f"{prefix}fully_online": self.fully_online})
-        if self.zero_visit is not None:
-            cond &= Q(**{f"{prefix}zero_visit": self.zero_visit})
         return cond
+
+    def _facets_match(self, facets: int) -> bool:
+        # like audience__in=[audience, "both"]: an unknown audience still matches the items for both
+        if self.audience and facets & 3 not in (
+            AUDIENCE_BITS.get(self.audience, -1),
+            AUDIENCE_BITS[Audience.BOTH],
+        ):
+            return False
+        if self.fully_online is not None and bool(facets & FULLY_ONLINE_BIT) != self.fully_online:
+            return False
+        return self.zero_visit is None or bool(facets & ZERO_VISIT_BIT) == self.zero_visit
 
 
 def _run(words: list[_Word], filters: _Filters, start: int, stop: int) -> tuple[list[int], int]:
@@ -641,7 +689,7 @@ def _run(words: list[_Word], filters: _Filters, start: int, stop: int) -> tuple[
     if any(not w.alts for w in words):
         return [], 0
     if len(words) == 1 and len(words[0].alts) == 1 and words[0].alts[0].exact:
-        cond = filters.q("doc__")
+        cond = filters.q(postings=True)
         if cond is None:
             return [], 0
         postings = _postings(words[0].alts[0].conds[0]).filter(cond)
