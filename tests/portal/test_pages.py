@@ -507,3 +507,10 @@ def test_head_requests_are_answered(client: Client, catalogue):
     assert client.head("/").status_code == 200
     assert client.head(reverse("portal:guide", args=[SBK_CODE])).status_code == 200
     assert client.post("/").status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/", "/search/", "/search/?q=社保", "/topics/", "/departments/"])
+def test_pages_render_with_an_empty_catalogue(client: Client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert_page_skeleton(text_of(response))

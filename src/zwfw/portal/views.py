@@ -134,7 +134,8 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
     not_found = _("未找到该事项，可能编码有误或事项已停用。")
     if len(code) > MAX_CODE_LENGTH:
         return _error_page(request, 404, not_found)
-    row = published_items().filter(code=code).values_list("pk", "version", "updated_at").first()
+    rows = published_items().filter(code=code).order_by().values_list("pk", "version", "updated_at")[:1]
+    row = next(iter(rows), None)
     if row is None:
         return _error_page(request, 404, not_found)
     elder = is_elder_mode(request)
