@@ -107,7 +107,10 @@ def test_department_pages_list_their_items(client: Client, catalogue):
         ("/items/" + "A" * 200 + "/", "未找到该事项"),
         ("/topics/no-such-topic/", "未找到主题"),
         ("/departments/000000000000000000/", "未找到部门"),
-        ("/departments/<script>/", "未找到部门"),
+        ("/departments/<script>/", "未找到"),
+        ("/departments/%00/", "未找到"),
+        ("/items/%00/", "未找到该事项"),
+        ("/items/%E7%A4%BE/", "未找到该事项"),
         ("/no/such/page/", "页面不存在"),
     ],
 )

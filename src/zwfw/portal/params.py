@@ -12,7 +12,7 @@ from zwfw.catalog.models import TopicAudience
 MAX_QUERY_LENGTH = 100
 MAX_PAGE = 500
 PAGE_SIZE = 10
-_CREDIT_CODE = re.compile(r"^[0-9A-Z]{18}$")
+CREDIT_CODE = re.compile(r"^[0-9A-Z]{18}$")
 _TOPIC_CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 _TRUE = {"1", "on", "true", "yes"}
 
@@ -74,7 +74,7 @@ def parse_search(query: QueryDict) -> SearchParams:
     if topic is not None and not _TOPIC_CODE.match(topic):
         topic, ignored = None, [*ignored, "topic"]
     department = (query.get("department") or "").upper() or None
-    if department is not None and not _CREDIT_CODE.match(department):
+    if department is not None and not CREDIT_CODE.match(department):
         department, ignored = None, [*ignored, "department"]
     return SearchParams(
         q=clean_text(query.get("q")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
@@ -31,13 +32,13 @@ from zwfw.catalog.selectors import (
 )
 from zwfw.core.errors import DomainError
 from zwfw.portal.context_processors import ELDER_COOKIE, is_elder_mode
-from zwfw.portal.params import PAGE_SIZE, parse_audience, parse_page, parse_search
+from zwfw.portal.params import CREDIT_CODE, PAGE_SIZE, parse_audience, parse_page, parse_search
 
 logger = logging.getLogger(__name__)
 
 GUIDE_CACHE_SECONDS = 6 * 3600
 ELDER_COOKIE_MAX_AGE = 365 * 24 * 3600
-MAX_CODE_LENGTH = 40
+_ITEM_CODE = re.compile(r"^[0-9A-Za-z]{1,40}$")
 
 
 def _error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
@@ -116,6 +117,8 @@ def department_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @vary_on_cookie
 def department_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
+    if not CREDIT_CODE.match(credit_code):
+        return _error_page(request, 404, _("未找到该部门。"))
     try:
         department = department_by_credit_code(credit_code)
         result = search_items(
@@ -132,7 +135,7 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
     """办事指南, the hottest page. A published version never changes, so its page is rendered once per
     version and 长辈版 flag and then served from the cache after one indexed lookup."""
     not_found = _("未找到该事项，可能编码有误或事项已停用。")
-    if len(code) > MAX_CODE_LENGTH:
+    if not _ITEM_CODE.match(code):  # also keeps NUL bytes and the like away from the database
         return _error_page(request, 404, not_found)
     rows = published_items().filter(code=code).order_by().values_list("pk", "version", "updated_at")[:1]
     row = next(iter(rows), None)
