@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from tests.catalog.factories import (
@@ -20,7 +22,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).inc
 
 
 @pytest.fixture
-def seeded_catalog(db):
+def wsgi_keeps_the_test_connection():
+    """Requests go straight to the WSGI app, so do what Django's test client does: keep the connection
+    (and its test transaction) open across requests instead of closing it at request end."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded_catalog(db, wsgi_keeps_the_test_connection):
     """Given a small published catalogue: two departments, two topics, three items with materials."""
     topic = TopicFactory(code="birth", name="生育收养")
     TopicFactory(code="company", name="开办企业", enterprise=True)

@@ -84,7 +84,7 @@ def update_department(
     *, actor: str, credit_code: str, changes: Mapping[str, Any], source_ip: str | None = None
 ) -> Department:
     """Change fields of a department (the credit code itself cannot change). No change, no audit entry."""
-    dept = Department.objects.select_for_update().select_related("parent").filter(credit_code=credit_code).first()
+    dept = Department.objects.select_for_update(of=("self",)).select_related("parent").filter(credit_code=credit_code).first()
     if dept is None:
         raise DepartmentNotFound(credit_code)
     before = department_record(dept)
@@ -167,7 +167,7 @@ def create_base_item(*, actor: str, data: Mapping[str, Any], source_ip: str | No
 def update_base_item(*, actor: str, code: str, changes: Mapping[str, Any], source_ip: str | None = None) -> BaseItem:
     """Change a base item. Items already implementing it keep their versions; new versions are checked
     against the changed base item."""
-    base = BaseItem.objects.select_for_update().select_related("parent").filter(code=code).first()
+    base = BaseItem.objects.select_for_update(of=("self",)).select_related("parent").filter(code=code).first()
     if base is None:
         raise CatalogValidationError(
             "BASE_ITEM_NOT_FOUND", f"未找到基本目录事项 {code}", details=[{"field": "code", "reason": "不存在"}],
