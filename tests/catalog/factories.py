@@ -66,7 +66,9 @@ class BaseItemFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"基本事项{n}")
     kind = "public_service"
     exercise_level = "provincial"
-    legal_bases = factory.LazyFunction(lambda: [{"kind": "law", "name": "中华人民共和国居民身份证法", "article": "第八条"}])
+    legal_bases = factory.LazyFunction(
+        lambda: [{"kind": "law", "name": "中华人民共和国居民身份证法", "article": "第八条"}]
+    )
     legal_limit_days = 60
 
     class Params:
@@ -90,7 +92,9 @@ class ImplementationItemFactory(factory.django.DjangoModelFactory):
     kind = factory.SelfAttribute("base_item.kind")
     exercise_level = "provincial"
     audience = "person"
-    legal_bases = factory.LazyFunction(lambda: [{"kind": "law", "name": "中华人民共和国居民身份证法", "article": "第八条"}])
+    legal_bases = factory.LazyFunction(
+        lambda: [{"kind": "law", "name": "中华人民共和国居民身份证法", "article": "第八条"}]
+    )
     conditions = "具有本省常住户口的居民"
     process = factory.LazyFunction(lambda: [{"name": "申请", "description": "在线或窗口提交"}])
     legal_limit_days = 60
@@ -113,7 +117,9 @@ class ImplementationItemFactory(factory.django.DjangoModelFactory):
     class Params:
         draft = factory.Trait(status=ItemStatus.DRAFT, published_at=None)
         fully_online = factory.Trait(visits_required=0, online_depth=4)
-        charged = factory.Trait(is_free=False, fees=[{"name": "工本费", "standard": "20元/证", "basis": "价格主管部门文件"}])
+        charged = factory.Trait(
+            is_free=False, fees=[{"name": "工本费", "standard": "20元/证", "basis": "价格主管部门文件"}]
+        )
 
 
 class HandlingItemFactory(factory.django.DjangoModelFactory):
@@ -148,37 +154,80 @@ class MaterialFactory(factory.django.DjangoModelFactory):
 # ---- records (the interchange shape) ---------------------------------------------------------------------
 
 MATERIAL_RECORD: dict[str, Any] = {
-    "name": "居民户口簿", "source": "applicant", "requirement": "required", "condition": "",
-    "paper_original_count": 1, "paper_copy_count": 0, "electronic": True, "license_type_code": "",
-    "shared_resource": "", "issuing_body": "", "handling_codes": [], "notes": "", "blank_form": "", "sample": "",
+    "name": "居民户口簿",
+    "source": "applicant",
+    "requirement": "required",
+    "condition": "",
+    "paper_original_count": 1,
+    "paper_copy_count": 0,
+    "electronic": True,
+    "license_type_code": "",
+    "shared_resource": "",
+    "issuing_body": "",
+    "handling_codes": [],
+    "notes": "",
+    "blank_form": "",
+    "sample": "",
 }
 
 
-def item_record(department: Department, base: BaseItem, *, n: int = 1, topics: list[str] | None = None,
-                **overrides: Any) -> dict[str, Any]:
+def item_record(
+    department: Department, base: BaseItem, *, n: int = 1, topics: list[str] | None = None, **overrides: Any
+) -> dict[str, Any]:
     """A valid, complete item record of `department` implementing `base`."""
     code = item_code(department.credit_code, n)
     record: dict[str, Any] = {
-        "code": code, "base_code": base.code, "department_credit_code": department.credit_code,
-        "region_code": "330000", "name": f"居民身份证申领{n}", "kind": base.kind, "exercise_level": "provincial",
-        "audience": "person", "topics": sorted(topics or []), "aliases": ["身份证办理"], "summary": "首次申领居民身份证",
+        "code": code,
+        "base_code": base.code,
+        "department_credit_code": department.credit_code,
+        "region_code": "330000",
+        "name": f"居民身份证申领{n}",
+        "kind": base.kind,
+        "exercise_level": "provincial",
+        "audience": "person",
+        "topics": sorted(topics or []),
+        "aliases": ["身份证办理"],
+        "summary": "首次申领居民身份证",
         "legal_bases": [{"kind": "law", "name": "中华人民共和国居民身份证法", "article": "第八条"}],
-        "conditions": "具有本省常住户口的居民", "process": [{"name": "申请", "description": "在线或窗口提交"}],
-        "legal_limit_days": min(60, base.legal_limit_days), "legal_limit_note": "",
-        "promised_limit_days": min(15, base.legal_limit_days), "promised_limit_note": "",
-        "handling_type": "promised", "is_free": False,
+        "conditions": "具有本省常住户口的居民",
+        "process": [{"name": "申请", "description": "在线或窗口提交"}],
+        "legal_limit_days": min(60, base.legal_limit_days),
+        "legal_limit_note": "",
+        "promised_limit_days": min(15, base.legal_limit_days),
+        "promised_limit_note": "",
+        "handling_type": "promised",
+        "is_free": False,
         "fees": [{"name": "居民身份证工本费", "standard": "20元/证", "basis": "发改价格〔2003〕2322号"}],
-        "visits_required": 1, "online_depth": 3, "channels": ["web", "app", "window"],
-        "places": [{"name": "杭州市民之家", "address": "杭州市江干区解放东路18号", "hours": "工作日 9:00-17:00"}],
-        "cross_region_scope": "cross_province", "consult_phone": "0571-12345", "complaint_phone": "0571-12345",
-        "result_name": "中华人民共和国居民身份证", "result_type": "license", "result_license_type_code": "",
-        "delivery_methods": ["window", "express"], "popularity": 9800,
+        "visits_required": 1,
+        "online_depth": 3,
+        "channels": ["web", "app", "window"],
+        "places": [
+            {"name": "杭州市民之家", "address": "杭州市江干区解放东路18号", "hours": "工作日 9:00-17:00"}
+        ],
+        "cross_region_scope": "cross_province",
+        "consult_phone": "0571-12345",
+        "complaint_phone": "0571-12345",
+        "result_name": "中华人民共和国居民身份证",
+        "result_type": "license",
+        "result_license_type_code": "",
+        "delivery_methods": ["window", "express"],
+        "popularity": 9800,
         "handling_items": [{"code": f"{code}01", "name": "首次申领", "variant": "new"}],
         "materials": [
             dict(MATERIAL_RECORD),
-            {**MATERIAL_RECORD, "name": "委托书", "requirement": "conditional", "condition": "委托他人代办的"},
-            {**MATERIAL_RECORD, "name": "户口簿电子证照", "source": "e_license",
-             "license_type_code": "11100000000013338W011", "handling_codes": [f"{code}01"]},
+            {
+                **MATERIAL_RECORD,
+                "name": "委托书",
+                "requirement": "conditional",
+                "condition": "委托他人代办的",
+            },
+            {
+                **MATERIAL_RECORD,
+                "name": "户口簿电子证照",
+                "source": "e_license",
+                "license_type_code": "11100000000013338W011",
+                "handling_codes": [f"{code}01"],
+            },
         ],
     }
     record.update(overrides)
@@ -187,8 +236,16 @@ def item_record(department: Department, base: BaseItem, *, n: int = 1, topics: l
 
 def department_record(n: int, **overrides: Any) -> dict[str, Any]:
     return {
-        "credit_code": credit_code(n), "name": f"浙江省导入厅{n}", "short_name": "", "region_code": "330000",
-        "level": "provincial", "parent_credit_code": None, "consult_phone": "0571-12345",
-        "complaint_phone": "0571-12345", "address": "杭州市", "office_hours": "工作日", "sort_order": n,
+        "credit_code": credit_code(n),
+        "name": f"浙江省导入厅{n}",
+        "short_name": "",
+        "region_code": "330000",
+        "level": "provincial",
+        "parent_credit_code": None,
+        "consult_phone": "0571-12345",
+        "complaint_phone": "0571-12345",
+        "address": "杭州市",
+        "office_hours": "工作日",
+        "sort_order": n,
         **overrides,
     }

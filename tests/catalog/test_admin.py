@@ -77,7 +77,11 @@ def test_a_draft_is_edited_through_the_service_and_audited(admin_client, admin_u
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.promised_limit_days, item.updated_by) == (10, f"user:{admin_user.pk}")
-    assert [m.name for m in item.materials.order_by("sort_order")] == ["居民户口簿（原件）", "委托书", "户口簿电子证照"]
+    assert [m.name for m in item.materials.order_by("sort_order")] == [
+        "居民户口簿（原件）",
+        "委托书",
+        "户口簿电子证照",
+    ]
     entry = AuditEntry.objects.filter(action="catalog.item.update_draft").get()
     assert (entry.actor, entry.object_id) == (f"user:{admin_user.pk}", record["code"])
 
@@ -93,7 +97,9 @@ def test_an_invalid_draft_edit_shows_the_rule_and_changes_nothing(admin_client, 
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["promised_limit_days"] == ["承诺办结时限不能超过法定办结时限"]
+    assert response.context["adminform"].form.errors["promised_limit_days"] == [
+        "承诺办结时限不能超过法定办结时限"
+    ]
     material_forms = response.context["inline_admin_formsets"][1].formset.forms
     assert material_forms[1].errors["condition"] == ["情形必要的材料应说明适用情形"]
     item.refresh_from_db()
@@ -117,8 +123,11 @@ def test_a_published_item_is_read_only_and_actions_version_it(admin_client, draf
     assert ImplementationItem.objects.get(code=record["code"], status=ItemStatus.DRAFT).version == 2
     new = ImplementationItem.objects.get(code=record["code"], version=2)
     admin_client.post(changelist, {"action": "publish", "_selected_action": [new.pk]})
-    assert list(ImplementationItem.objects.filter(code=record["code"]).order_by("version").values_list(
-        "version", "status")) == [(1, ItemStatus.SUPERSEDED), (2, ItemStatus.PUBLISHED)]
+    assert list(
+        ImplementationItem.objects.filter(code=record["code"])
+        .order_by("version")
+        .values_list("version", "status")
+    ) == [(1, ItemStatus.SUPERSEDED), (2, ItemStatus.PUBLISHED)]
     admin_client.post(changelist, {"action": "withdraw", "_selected_action": [new.pk]})
     new.refresh_from_db()
     assert new.status == ItemStatus.WITHDRAWN
@@ -136,4 +145,6 @@ def test_department_added_in_admin_is_validated_and_audited(admin_client, admin_
     assert bad.context["adminform"].form.errors["region_code"] == ["行政区划代码990000的省级代码99不存在"]
     assert good.status_code == 302
     assert Department.objects.get().credit_code == record["credit_code"]
-    assert AuditEntry.objects.filter(action="catalog.department.create").get().actor == f"user:{admin_user.pk}"
+    assert (
+        AuditEntry.objects.filter(action="catalog.department.create").get().actor == f"user:{admin_user.pk}"
+    )

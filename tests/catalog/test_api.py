@@ -25,8 +25,17 @@ def catalog():
     topic = TopicFactory(code="birth", name="生育收养")
     TopicFactory(code="company", name="开办企业", enterprise=True)
     first = item_record(department, base, n=1, topics=["birth"], popularity=500)
-    second = item_record(department, base, n=2, name="户口迁移", visits_required=0, online_depth=4,
-                         popularity=900, handling_items=[], materials=[])
+    second = item_record(
+        department,
+        base,
+        n=2,
+        name="户口迁移",
+        visits_required=0,
+        online_depth=4,
+        popularity=900,
+        handling_items=[],
+        materials=[],
+    )
     draft = item_record(department, base, n=3, name="草稿事项", handling_items=[], materials=[])
     for record in (first, second):
         services.create_item_draft(actor="system", data=record)
@@ -44,7 +53,9 @@ def test_list_items_returns_published_summaries_by_popularity(api_client, catalo
     assert [i["code"] for i in body["items"]] == [catalog["second"]["code"], catalog["first"]["code"]]
     summary = body["items"][0]
     assert summary["department"] == {
-        "credit_code": catalog["department"].credit_code, "name": "浙江省公安厅", "short_name": "省公安厅",
+        "credit_code": catalog["department"].credit_code,
+        "name": "浙江省公安厅",
+        "short_name": "省公安厅",
         "region_code": "330000",
     }
     assert (summary["is_fully_online"], summary["is_zero_visit"], summary["version"]) == (True, True, 1)
@@ -56,7 +67,11 @@ def test_list_items_filters(api_client, catalog):
     paged = api_client.get(f"{BASE}/items", {"page": 2, "page_size": 1}).json()
     assert [i["code"] for i in zero["items"]] == [catalog["second"]["code"]]
     assert [i["code"] for i in topic["items"]] == [catalog["first"]["code"]]
-    assert ([i["code"] for i in paged["items"]], paged["count"], paged["page"]) == ([catalog["first"]["code"]], 2, 2)
+    assert ([i["code"] for i in paged["items"]], paged["count"], paged["page"]) == (
+        [catalog["first"]["code"]],
+        2,
+        2,
+    )
 
 
 @pytest.mark.parametrize(
@@ -107,13 +122,18 @@ def test_item_detail_unknown_and_draft_codes_are_404(api_client, catalog):
         response = api_client.get(f"{BASE}/items/{code}")
         assert response.status_code == 404
         assert response.json() == {
-            "code": "ITEM_NOT_FOUND", "message": f"未找到编码为 {code} 的事项", "details": {"code": code}}
+            "code": "ITEM_NOT_FOUND",
+            "message": f"未找到编码为 {code} 的事项",
+            "details": {"code": code},
+        }
 
 
 def test_item_detail_malformed_code_is_422(api_client, catalog):
     response = api_client.get(f"{BASE}/items/not-a-code")
     assert response.status_code == 422
-    assert response.json()["details"] == [{"field": "code", "reason": "String should match pattern '^[0-9A-Z]{31}$'"}]
+    assert response.json()["details"] == [
+        {"field": "code", "reason": "String should match pattern '^[0-9A-Z]{31}$'"}
+    ]
 
 
 def test_departments_list_and_detail(api_client, catalog):
@@ -123,9 +143,16 @@ def test_departments_list_and_detail(api_client, catalog):
     assert [(d["credit_code"], d["item_count"]) for d in listing] == [(department.credit_code, 2)]
     assert detail.status_code == 200
     assert detail.json() == {
-        "credit_code": department.credit_code, "name": "浙江省公安厅", "short_name": "省公安厅",
-        "region_code": "330000", "level": "provincial", "parent_credit_code": None,
-        "consult_phone": "0571-12345", "complaint_phone": "0571-12345", "address": "", "office_hours": "",
+        "credit_code": department.credit_code,
+        "name": "浙江省公安厅",
+        "short_name": "省公安厅",
+        "region_code": "330000",
+        "level": "provincial",
+        "parent_credit_code": None,
+        "consult_phone": "0571-12345",
+        "complaint_phone": "0571-12345",
+        "address": "",
+        "office_hours": "",
         "item_count": 2,
     }
 
@@ -142,7 +169,9 @@ def test_topics_by_audience(api_client, catalog):
     persons = api_client.get(f"{BASE}/topics", {"audience": "person"}).json()
     bad = api_client.get(f"{BASE}/topics", {"audience": "x"})
     assert [(t["code"], t["item_count"]) for t in everyone] == [("company", 0), ("birth", 1)]
-    assert persons == [{"code": "birth", "name": "生育收养", "audience": "person", "description": "", "item_count": 1}]
+    assert persons == [
+        {"code": "birth", "name": "生育收养", "audience": "person", "description": "", "item_count": 1}
+    ]
     assert bad.status_code == 422
 
 
@@ -157,4 +186,6 @@ def test_openapi_declares_error_schema_for_every_4xx():
             errors = {code: r for code, r in operation["responses"].items() if str(code).startswith("4")}
             assert errors, path
             for response in errors.values():
-                assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+                assert response["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/ErrorOut"
+                }

@@ -35,12 +35,24 @@ def sample_document(n_items: int = 3) -> dict:
     """A valid document: a department and its parent, two topics, a base item and its child, n items."""
     parent = department_record(10, name="浙江省人民政府办公厅")
     dept = department_record(11, parent_credit_code=parent["credit_code"], name="浙江省公安厅")
-    base_parent = {"code": "000105000000", "name": "居民身份证", "kind": "public_service",
-                   "exercise_level": "county", "parent_code": None, "legal_bases": [], "legal_limit_days": 60}
-    base = {"code": "000105001000", "name": "居民身份证申领", "kind": "public_service", "exercise_level": "county",
-            "parent_code": "000105000000",
-            "legal_bases": [{"kind": "law", "name": "中华人民共和国居民身份证法", "article": "第八条"}],
-            "legal_limit_days": 60}
+    base_parent = {
+        "code": "000105000000",
+        "name": "居民身份证",
+        "kind": "public_service",
+        "exercise_level": "county",
+        "parent_code": None,
+        "legal_bases": [],
+        "legal_limit_days": 60,
+    }
+    base = {
+        "code": "000105001000",
+        "name": "居民身份证申领",
+        "kind": "public_service",
+        "exercise_level": "county",
+        "parent_code": "000105000000",
+        "legal_bases": [{"kind": "law", "name": "中华人民共和国居民身份证法", "article": "第八条"}],
+        "legal_limit_days": 60,
+    }
     dept_obj = SimpleNamespace(credit_code=dept["credit_code"])
     base_obj = SimpleNamespace(code=base["code"], kind=base["kind"], legal_limit_days=60)
     items = [item_record(dept_obj, base_obj, n=i + 1, topics=["birth"]) for i in range(n_items)]
@@ -53,7 +65,13 @@ def sample_document(n_items: int = 3) -> dict:
         "departments": [dept, parent],
         "topics": [
             {"code": "birth", "name": "生育收养", "audience": "person", "description": "", "sort_order": 1},
-            {"code": "company", "name": "开办企业", "audience": "enterprise", "description": "", "sort_order": 2},
+            {
+                "code": "company",
+                "name": "开办企业",
+                "audience": "enterprise",
+                "description": "",
+                "sort_order": 2,
+            },
         ],
         "base_items": [base, base_parent],
         "items": items,
@@ -63,10 +81,14 @@ def sample_document(n_items: int = 3) -> dict:
 def snapshot() -> dict:
     """Everything an import could change: row counts per model, item versions, the audit log."""
     return {
-        "departments": list(Department.objects.order_by("id").values_list("credit_code", "name", "parent_id")),
+        "departments": list(
+            Department.objects.order_by("id").values_list("credit_code", "name", "parent_id")
+        ),
         "topics": Topic.objects.count(),
         "base_items": list(BaseItem.objects.order_by("id").values_list("code", "legal_limit_days")),
-        "items": list(ImplementationItem.objects.order_by("id").values_list("code", "version", "status", "name")),
+        "items": list(
+            ImplementationItem.objects.order_by("id").values_list("code", "version", "status", "name")
+        ),
         "materials": Material.objects.count(),
         "handling_items": HandlingItem.objects.count(),
         "audit": list(AuditEntry.objects.order_by("seq").values_list("seq", "hash")),
@@ -93,8 +115,10 @@ def test_import_creates_and_publishes_everything_in_the_file():
     report = import_catalog(sample_document(), actor="system", publish=True)
 
     assert report.counts == {
-        "departments": counts(created=2), "topics": counts(created=2),
-        "base_items": counts(created=2), "items": counts(created=3),
+        "departments": counts(created=2),
+        "topics": counts(created=2),
+        "base_items": counts(created=2),
+        "items": counts(created=3),
     }
     assert report.published == 3
     child = Department.objects.get(credit_code=credit_code(11))
@@ -140,9 +164,11 @@ def test_importing_a_changed_item_publishes_a_new_version_and_supersedes_the_old
     assert report.counts["items"] == counts(updated=1, unchanged=2)
     assert report.counts["departments"] == counts(updated=1, unchanged=1)
     code = doc["items"][1]["code"]
-    assert list(ImplementationItem.objects.filter(code=code).order_by("version").values_list(
-        "version", "status", "promised_limit_days")) == [
-        (1, ItemStatus.SUPERSEDED, 15), (2, ItemStatus.PUBLISHED, 3)]
+    assert list(
+        ImplementationItem.objects.filter(code=code)
+        .order_by("version")
+        .values_list("version", "status", "promised_limit_days")
+    ) == [(1, ItemStatus.SUPERSEDED, 15), (2, ItemStatus.PUBLISHED, 3)]
     assert ImplementationItem.objects.get(code=code, version=2).change_note == "导入"
 
 
@@ -196,10 +222,22 @@ def test_a_bad_row_deep_in_an_xlsx_file_imports_nothing_and_names_sheet_row_fiel
         import_catalog(buf.getvalue(), fmt="xlsx")
 
     assert raised.value.details == [
-        {"row": "items 第 5 行", "sheet": "items", "line": 5, "pointer": "/items/3", "field": "online_depth",
-         "reason": "应为整数"},
-        {"row": "materials 第 18 行", "sheet": "materials", "line": 18, "pointer": "/items/5/materials/1",
-         "field": "condition", "reason": "情形必要的材料应说明适用情形"},
+        {
+            "row": "items 第 5 行",
+            "sheet": "items",
+            "line": 5,
+            "pointer": "/items/3",
+            "field": "online_depth",
+            "reason": "应为整数",
+        },
+        {
+            "row": "materials 第 18 行",
+            "sheet": "materials",
+            "line": 18,
+            "pointer": "/items/5/materials/1",
+            "field": "condition",
+            "reason": "情形必要的材料应说明适用情形",
+        },
     ]
     assert snapshot() == before
 
@@ -212,7 +250,9 @@ def test_a_failure_while_writing_rolls_the_whole_import_back(monkeypatch):
     def publish_then_fail(**kwargs):
         calls.append(kwargs["code"])
         if len(calls) == 3:
-            raise CatalogValidationError("BOOM", "模拟失败", details=[{"field": "name", "reason": "模拟失败"}])
+            raise CatalogValidationError(
+                "BOOM", "模拟失败", details=[{"field": "name", "reason": "模拟失败"}]
+            )
         return publish(**kwargs)
 
     monkeypatch.setattr(interchange.services, "publish", publish_then_fail)
@@ -287,14 +327,21 @@ def test_export_document_has_the_documented_shape():
     assert list(exported) == ["format", "departments", "topics", "base_items", "items"]
     assert exported["items"] == doc["items"]
     assert sorted(d["credit_code"] for d in exported["departments"]) == sorted(
-        d["credit_code"] for d in doc["departments"])
+        d["credit_code"] for d in doc["departments"]
+    )
 
 
 def test_csv_export_is_a_zip_of_one_file_per_sheet():
     import_catalog(sample_document(1))
     with zipfile.ZipFile(io.BytesIO(export_catalog(fmt="csv"))) as zf:
         assert sorted(zf.namelist()) == [
-            "base_items.csv", "departments.csv", "handling_items.csv", "items.csv", "materials.csv", "topics.csv"]
+            "base_items.csv",
+            "departments.csv",
+            "handling_items.csv",
+            "items.csv",
+            "materials.csv",
+            "topics.csv",
+        ]
         materials = zf.read("materials.csv").decode("utf-8-sig").splitlines()
     assert materials[0].startswith("item_code,name,source,requirement,condition,")
     assert len(materials) == 4
@@ -331,5 +378,8 @@ def test_import_command_lists_every_problem_and_fails(tmp_path, capsys):
     with pytest.raises(CommandError, match="导入文件有 1 处错误，未导入任何数据"):
         call_command("catalog_import", str(path), "--publish")
 
-    assert "/items/1/materials/2  license_type_code: 来源为电子证照的材料应填写电子证照类型代码" in capsys.readouterr().err
+    assert (
+        "/items/1/materials/2  license_type_code: 来源为电子证照的材料应填写电子证照类型代码"
+        in capsys.readouterr().err
+    )
     assert Department.objects.count() == 0

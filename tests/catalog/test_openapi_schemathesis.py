@@ -18,7 +18,9 @@ from tests.catalog.factories import (
 )
 from zwfw.wsgi import application
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(path_regex="^/api/v1/catalog/")
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
+    path_regex="^/api/v1/catalog/"
+)
 
 
 @pytest.fixture

@@ -62,7 +62,9 @@ def test_create_and_update_department_are_audited():
         actor="system", data=department_record(2, parent_credit_code=dept.credit_code, name="杭州市测试局")
     )
 
-    services.update_department(actor="user:3", credit_code=dept.credit_code, changes={"name": "浙江省新名称厅"})
+    services.update_department(
+        actor="user:3", credit_code=dept.credit_code, changes={"name": "浙江省新名称厅"}
+    )
 
     dept.refresh_from_db()
     assert (dept.name, child.parent_id) == ("浙江省新名称厅", dept.pk)
@@ -87,26 +89,43 @@ def test_department_credit_code_cannot_be_taken_twice_or_changed():
         services.create_department(actor="system", data=department_record(1))
     assert raised.value.code == "DEPARTMENT_EXISTS"
     with pytest.raises(CatalogValidationError):
-        services.update_department(actor="system", credit_code=dept.credit_code,
-                                   changes={"credit_code": department_record(2)["credit_code"]})
+        services.update_department(
+            actor="system",
+            credit_code=dept.credit_code,
+            changes={"credit_code": department_record(2)["credit_code"]},
+        )
     assert Department.objects.count() == 1
     assert AuditEntry.objects.count() == count
 
 
 def test_topic_and_base_item_create_update():
-    topic = services.create_topic(actor="system", data={"code": "birth", "name": "生育收养", "audience": "person"})
+    topic = services.create_topic(
+        actor="system", data={"code": "birth", "name": "生育收养", "audience": "person"}
+    )
     services.update_topic(actor="system", code="birth", changes={"description": "出生、收养"})
-    base = services.create_base_item(actor="system", data={
-        "code": "000105001000", "name": "居民身份证申领", "kind": "public_service", "exercise_level": "county",
-        "legal_limit_days": 60})
+    base = services.create_base_item(
+        actor="system",
+        data={
+            "code": "000105001000",
+            "name": "居民身份证申领",
+            "kind": "public_service",
+            "exercise_level": "county",
+            "legal_limit_days": 60,
+        },
+    )
     services.update_base_item(actor="system", code=base.code, changes={"legal_limit_days": 30})
 
     topic.refresh_from_db()
     base.refresh_from_db()
     assert (topic.description, base.legal_limit_days, base.legal_bases) == ("出生、收养", 30, [])
-    assert [a for a, _ in audit_trail("catalog.topic", "birth")] == ["catalog.topic.create", "catalog.topic.update"]
+    assert [a for a, _ in audit_trail("catalog.topic", "birth")] == [
+        "catalog.topic.create",
+        "catalog.topic.update",
+    ]
     assert [a for a, _ in audit_trail("catalog.base_item", base.code)] == [
-        "catalog.base_item.create", "catalog.base_item.update"]
+        "catalog.base_item.create",
+        "catalog.base_item.update",
+    ]
 
 
 # ---- item versions ------------------------------------------------------------------------------------------
@@ -114,7 +133,12 @@ def test_topic_and_base_item_create_update():
 
 def test_create_draft_then_publish(published):
     item, record = published
-    assert (item.version, item.status, item.published_at, item.published_by) == (1, ItemStatus.PUBLISHED, T0, "user:7")
+    assert (item.version, item.status, item.published_at, item.published_by) == (
+        1,
+        ItemStatus.PUBLISHED,
+        T0,
+        "user:7",
+    )
     assert item.created_by == "user:7"
     assert item.pinyin_full.startswith("juminshenfenzhengshenling1")
     assert selectors.published_item(record["code"]).name == record["name"]
@@ -140,19 +164,32 @@ def test_editing_a_published_item_makes_a_draft_copy_and_leaves_the_published_ro
     published_updated_at = published_before.updated_at
 
     draft = services.start_revision(actor="user:8", code=record["code"], change_note="调整承诺时限")
-    services.update_draft(actor="user:8", code=record["code"], changes={"promised_limit_days": 5, "materials": []})
+    services.update_draft(
+        actor="user:8", code=record["code"], changes={"promised_limit_days": 5, "materials": []}
+    )
 
     draft.refresh_from_db()
     published_after = ImplementationItem.objects.get(pk=item.pk)
     assert (draft.version, draft.status, draft.promised_limit_days, draft.change_note) == (
-        2, ItemStatus.DRAFT, 5, "调整承诺时限")
+        2,
+        ItemStatus.DRAFT,
+        5,
+        "调整承诺时限",
+    )
     assert draft.materials.count() == 0
     assert [t.code for t in draft.topics.all()] == ["birth"]
     assert [h.code for h in draft.handling_items.all()] == [record["code"] + "01"]
     # The published version is untouched, materials included.
     assert (published_after.status, published_after.promised_limit_days, published_after.updated_at) == (
-        ItemStatus.PUBLISHED, 15, published_updated_at)
-    assert [m.name for m in published_after.materials.order_by("sort_order")] == ["居民户口簿", "委托书", "户口簿电子证照"]
+        ItemStatus.PUBLISHED,
+        15,
+        published_updated_at,
+    )
+    assert [m.name for m in published_after.materials.order_by("sort_order")] == [
+        "居民户口簿",
+        "委托书",
+        "户口簿电子证照",
+    ]
     assert selectors.published_item(record["code"]).promised_limit_days == 15
 
 
@@ -175,13 +212,20 @@ def test_publish_supersedes_the_old_version_which_stays_readable(published):
 
     old = services.item_version(record["code"], 1)
     assert (old.status, old.superseded_at, old.name) == (ItemStatus.SUPERSEDED, t1, record["name"])
-    assert [m.name for m in old.materials.order_by("sort_order")] == ["居民户口簿", "委托书", "户口簿电子证照"]
+    assert [m.name for m in old.materials.order_by("sort_order")] == [
+        "居民户口簿",
+        "委托书",
+        "户口簿电子证照",
+    ]
     assert (new.version, new.status, new.published_at) == (2, ItemStatus.PUBLISHED, t1)
     assert selectors.published_item(record["code"]).name == "居民身份证首次申领"
     assert ImplementationItem.objects.filter(code=record["code"], status=ItemStatus.PUBLISHED).count() == 1
     assert [a for a, _ in audit_trail("catalog.item", record["code"])] == [
-        "catalog.item.create_draft", "catalog.item.publish", "catalog.item.start_revision",
-        "catalog.item.update_draft", "catalog.item.publish",
+        "catalog.item.create_draft",
+        "catalog.item.publish",
+        "catalog.item.start_revision",
+        "catalog.item.update_draft",
+        "catalog.item.publish",
     ]
     assert verify_chain().ok
 
@@ -191,7 +235,10 @@ def test_withdraw_takes_the_item_off_line_and_a_revision_can_bring_it_back(publi
     services.withdraw(actor="user:2", code=record["code"], reason="职能调整")
     with pytest.raises(ItemNotFound):
         selectors.published_item(record["code"])
-    assert AuditEntry.objects.get(action="catalog.item.withdraw").details == {"version": 1, "reason": "职能调整"}
+    assert AuditEntry.objects.get(action="catalog.item.withdraw").details == {
+        "version": 1,
+        "reason": "职能调整",
+    }
 
     services.start_revision(actor="system", code=record["code"])
     services.publish(actor="system", code=record["code"])

@@ -46,7 +46,9 @@ def test_a_complete_item_record_has_no_problem(refs):
 
 
 def test_department_credit_code_must_pass_the_gb32100_check():
-    record = department_record(1, credit_code=credit_code(1)[:17] + ("0" if credit_code(1)[17] != "0" else "1"))
+    record = department_record(
+        1, credit_code=credit_code(1)[:17] + ("0" if credit_code(1)[17] != "0" else "1")
+    )
     problems = check_department(record)
     assert [(p.field, p.reason.startswith("校验码应为")) for p in problems] == [("credit_code", True)]
 
@@ -61,12 +63,16 @@ def test_department_credit_code_must_be_written_upper_case():
 
 def test_department_region_code_needs_a_known_province():
     problems = check_department(department_record(1, region_code="990000"))
-    assert [(p.field, p.reason) for p in problems] == [("region_code", "行政区划代码990000的省级代码99不存在")]
+    assert [(p.field, p.reason) for p in problems] == [
+        ("region_code", "行政区划代码990000的省级代码99不存在")
+    ]
 
 
 def test_item_code_is_31_upper_case_alphanumerics(refs):
     department, base, _ = refs
-    record = item_record(department, base, code=department.credit_code + "abc", handling_items=[], materials=[])
+    record = item_record(
+        department, base, code=department.credit_code + "abc", handling_items=[], materials=[]
+    )
     assert problems_of(record) == [("", "code", "实施编码应为 31 位数字或大写字母")]
 
 
@@ -100,12 +106,21 @@ def test_item_references_must_resolve(refs):
 
 def test_department_parent_must_exist():
     problems = check_department(department_record(1, parent_credit_code=credit_code(999)))
-    assert [(p.field, p.reason) for p in problems] == [("parent_credit_code", f"上级部门 {credit_code(999)} 不存在")]
+    assert [(p.field, p.reason) for p in problems] == [
+        ("parent_credit_code", f"上级部门 {credit_code(999)} 不存在")
+    ]
 
 
 def test_base_item_parent_must_exist():
-    record = {"code": "X1", "name": "子项", "kind": "licensing", "exercise_level": "county", "parent_code": "X0",
-              "legal_bases": [], "legal_limit_days": 20}
+    record = {
+        "code": "X1",
+        "name": "子项",
+        "kind": "licensing",
+        "exercise_level": "county",
+        "parent_code": "X0",
+        "legal_bases": [],
+        "legal_limit_days": 20,
+    }
     assert [(p.field, p.reason) for p in check_base_item(record)] == [("parent_code", "主项 X0 不存在")]
 
 
@@ -137,13 +152,32 @@ def test_item_legal_limit_may_not_exceed_the_base_items(refs):
     ("changes", "field", "reason"),
     [
         ({"requirement": "conditional", "condition": ""}, "condition", "情形必要的材料应说明适用情形"),
-        ({"source": "e_license", "license_type_code": ""}, "license_type_code", "来源为电子证照的材料应填写电子证照类型代码"),
-        ({"source": "e_license", "license_type_code": "ABC"}, "license_type_code",
-         "电子证照类型代码应为 18 位统一社会信用代码加 3 位数字"),
-        ({"source": "shared_data", "shared_resource": " "}, "shared_resource", "来源为数据共享的材料应填写共享数据资源"),
-        ({"source": "department", "issuing_body": ""}, "issuing_body", "来源为政府部门核发的材料应填写核发部门"),
+        (
+            {"source": "e_license", "license_type_code": ""},
+            "license_type_code",
+            "来源为电子证照的材料应填写电子证照类型代码",
+        ),
+        (
+            {"source": "e_license", "license_type_code": "ABC"},
+            "license_type_code",
+            "电子证照类型代码应为 18 位统一社会信用代码加 3 位数字",
+        ),
+        (
+            {"source": "shared_data", "shared_resource": " "},
+            "shared_resource",
+            "来源为数据共享的材料应填写共享数据资源",
+        ),
+        (
+            {"source": "department", "issuing_body": ""},
+            "issuing_body",
+            "来源为政府部门核发的材料应填写核发部门",
+        ),
         ({"handling_codes": ["X"]}, "handling_codes.0", "业务办理项 X 不属于本事项"),
-        ({"blank_form": "catalog/forms/missing.xlsx"}, "blank_form", "媒体存储中没有文件 catalog/forms/missing.xlsx"),
+        (
+            {"blank_form": "catalog/forms/missing.xlsx"},
+            "blank_form",
+            "媒体存储中没有文件 catalog/forms/missing.xlsx",
+        ),
         ({"sample": "../secret"}, "sample", "媒体存储中没有文件 ../secret"),
     ],
 )
@@ -189,7 +223,10 @@ def test_enum_fields_take_only_listed_values(refs):
     record = item_record(department, base, audience="alien", online_depth=7, channels=["web", "pigeon"])
     record["legal_bases"][0]["kind"] = "decree"
     assert [(row, field) for row, field, _ in problems_of(record)] == [
-        ("", "audience"), ("", "legal_bases.0.kind"), ("", "online_depth"), ("", "channels"),
+        ("", "audience"),
+        ("", "legal_bases.0.kind"),
+        ("", "online_depth"),
+        ("", "channels"),
     ]
     assert problems_of(record)[0][2] == "取值「alien」无效，可选值：person、enterprise、both"
 
@@ -206,8 +243,9 @@ def test_required_text_may_not_be_blank_or_missing(refs):
 
 def test_types_lengths_control_characters_and_unknown_fields(refs):
     department, base, _ = refs
-    record = item_record(department, base, popularity="many", is_free="no", name="办\x00证", summary="长" * 501,
-                         colour="red")
+    record = item_record(
+        department, base, popularity="many", is_free="no", name="办\x00证", summary="长" * 501, colour="red"
+    )
     assert problems_of(record) == [
         ("", "colour", "未知字段"),
         ("", "name", "含有不可见的控制字符"),
@@ -219,7 +257,9 @@ def test_types_lengths_control_characters_and_unknown_fields(refs):
 
 def test_topic_code_is_a_lower_case_slug():
     problems = check_topic({"code": "Birth Day", "name": "生育", "audience": "person"})
-    assert [(p.field, p.reason) for p in problems] == [("code", "主题编码只能由小写字母、数字、连字符和下划线组成")]
+    assert [(p.field, p.reason) for p in problems] == [
+        ("code", "主题编码只能由小写字母、数字、连字符和下划线组成")
+    ]
 
 
 # ---- through the services: refused, nothing written -------------------------------------------------------
@@ -250,8 +290,16 @@ def test_service_refuses_an_invalid_department_and_base_item():
     with pytest.raises(CatalogValidationError):
         services.create_department(actor="system", data=department_record(1, level="galactic"))
     with pytest.raises(CatalogValidationError):
-        services.create_base_item(actor="system", data={"code": "B1", "name": "", "kind": "licensing",
-                                                        "exercise_level": "county", "legal_limit_days": -1})
+        services.create_base_item(
+            actor="system",
+            data={
+                "code": "B1",
+                "name": "",
+                "kind": "licensing",
+                "exercise_level": "county",
+                "legal_limit_days": -1,
+            },
+        )
     assert Department.objects.count() == 0
     assert BaseItem.objects.count() == 0
     assert AuditEntry.objects.count() == audit_before

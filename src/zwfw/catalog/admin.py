@@ -80,8 +80,11 @@ class RecordForm(forms.ModelForm):
 
     def record(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {f.name: data[f.name] if f.type != "str" else _blank(data[f.name])
-                for f in self.record_fields if f.name in data}
+        return {
+            f.name: data[f.name] if f.type != "str" else _blank(data[f.name])
+            for f in self.record_fields
+            if f.name in data
+        }
 
     def check(self, record: dict[str, Any]) -> list[Problem]:
         raise NotImplementedError
@@ -98,8 +101,19 @@ class DepartmentForm(RecordForm):
 
     class Meta:
         model = Department
-        fields = ("credit_code", "name", "short_name", "region_code", "level", "parent", "consult_phone",
-                  "complaint_phone", "address", "office_hours", "sort_order")
+        fields = (
+            "credit_code",
+            "name",
+            "short_name",
+            "region_code",
+            "level",
+            "parent",
+            "consult_phone",
+            "complaint_phone",
+            "address",
+            "office_hours",
+            "sort_order",
+        )
 
     def record(self) -> dict[str, Any]:
         record = super().record()
@@ -153,7 +167,10 @@ class DomainErrorsAsMessages:
     """A rule that only the service can check (or a conflict) is shown as a message, never as a 500."""
 
     def changeform_view(
-        self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         try:
@@ -346,8 +363,16 @@ class ImplementationItemAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     filter_horizontal = ("topics",)
     actions = ("start_revision", "publish", "withdraw")
     fields = ITEM_FORM_FIELDS
-    history_fields = ("version", "status", "created_by", "updated_by", "published_by", "published_at",
-                      "superseded_at", "withdrawn_at")
+    history_fields = (
+        "version",
+        "status",
+        "created_by",
+        "updated_by",
+        "published_by",
+        "published_at",
+        "superseded_at",
+        "withdrawn_at",
+    )
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ITEM_FORM_FIELDS if obj is None else (*ITEM_FORM_FIELDS, *self.history_fields)
@@ -388,18 +413,25 @@ class ImplementationItemAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
                         upload = row.cleaned_data.get(name)
                         if upload and name in row.changed_data:
                             field = Material._meta.get_field(name)
-                            row.cleaned_data[name] = field.storage.save(field.generate_filename(None, upload.name),
-                                                                        upload)
+                            row.cleaned_data[name] = field.storage.save(
+                                field.generate_filename(None, upload.name), upload
+                            )
                 record["materials"] = [row.material_record() for row in rows]
             elif formset.model is HandlingItem:
                 record["handling_items"] = [
-                    {"code": r.cleaned_data["code"], "name": r.cleaned_data["name"],
-                     "variant": r.cleaned_data["variant"]} for r in rows
+                    {
+                        "code": r.cleaned_data["code"],
+                        "name": r.cleaned_data["name"],
+                        "variant": r.cleaned_data["variant"],
+                    }
+                    for r in rows
                 ]
         kwargs = {"actor": actor_of(request), "source_ip": client_ip(request)}
         change_note = form.cleaned_data.get("change_note", "")
         if change:
-            item = services.update_draft(code=form.instance.code, changes=record, change_note=change_note, **kwargs)
+            item = services.update_draft(
+                code=form.instance.code, changes=record, change_note=change_note, **kwargs
+            )
         else:
             item = services.create_item_draft(data=record, change_note=change_note, **kwargs)
         form.instance.pk = item.pk

@@ -95,7 +95,12 @@ class ImportReport:
         return {"counts": self.counts, "published": self.published, "dry_run": self.dry_run}
 
     def summary(self) -> str:
-        names = {"departments": "部门", "topics": "主题", "base_items": "基本目录事项", "items": "实施清单事项"}
+        names = {
+            "departments": "部门",
+            "topics": "主题",
+            "base_items": "基本目录事项",
+            "items": "实施清单事项",
+        }
         parts = [
             f"{names[k]}：新增 {c['created']}，更新 {c['updated']}，未变 {c['unchanged']}"
             for k, c in self.counts.items()
@@ -212,7 +217,12 @@ def _check_document(doc: Mapping[str, Any]) -> list[tuple[str, Problem]]:
         and isinstance(r.get("legal_limit_days"), int)
     }
     refs = CachedRefs(departments=seen["departments"], topics=seen["topics"], base_items=base_facts)
-    checks = {"departments": check_department, "topics": check_topic, "base_items": check_base_item, "items": check_item}
+    checks = {
+        "departments": check_department,
+        "topics": check_topic,
+        "base_items": check_base_item,
+        "items": check_item,
+    }
     for kind in KINDS:
         for index, record in enumerate(lists[kind]):
             out += [(f"/{kind}/{index}", p) for p in checks[kind](record, refs=refs)]
@@ -244,7 +254,9 @@ class CachedRefs(Refs):
         return self._memo("b", code, super().base_item)
 
 
-def _cycles(records: list[Mapping[str, Any]], kind: str, key: str, parent_key: str) -> list[tuple[str, Problem]]:
+def _cycles(
+    records: list[Mapping[str, Any]], kind: str, key: str, parent_key: str
+) -> list[tuple[str, Problem]]:
     parents = {r[key]: r.get(parent_key) for r in records}
     index = {r[key]: i for i, r in enumerate(records)}
     out = []
@@ -288,7 +300,14 @@ def _plan(doc: Mapping[str, Any], *, publish: bool) -> list[tuple[str, str, dict
         )
     }
     for i in _topological(departments, "credit_code", "parent_credit_code"):
-        plan.append(("departments", f"/departments/{i}", departments[i], _action(existing, departments[i], "credit_code")))
+        plan.append(
+            (
+                "departments",
+                f"/departments/{i}",
+                departments[i],
+                _action(existing, departments[i], "credit_code"),
+            )
+        )
 
     topics = [with_defaults(r, TOPIC_FIELDS) for r in doc.get("topics", [])]
     existing = {t.code: topic_record(t) for t in Topic.objects.filter(code__in=[r["code"] for r in topics])}
@@ -306,9 +325,15 @@ def _plan(doc: Mapping[str, Any], *, publish: bool) -> list[tuple[str, str, dict
     versions = _current_versions([r["code"] for r in items])
     for i, record in enumerate(items):
         published, draft = versions.get(record["code"], (None, None))
-        if published is None and draft is None and not ImplementationItem.objects.filter(code=record["code"]).exists():
+        if (
+            published is None
+            and draft is None
+            and not ImplementationItem.objects.filter(code=record["code"]).exists()
+        ):
             action = "created"
-        elif (published is not None and published == record) or (not publish and draft is not None and draft == record):
+        elif (published is not None and published == record) or (
+            not publish and draft is not None and draft == record
+        ):
             action = "unchanged"
         else:
             action = "updated"
@@ -344,7 +369,9 @@ def _current_versions(codes: list[str]) -> dict[str, tuple[dict[str, Any] | None
     return {code: (pair[0], pair[1]) for code, pair in out.items()}
 
 
-def _apply(kind: str, record: dict[str, Any], action: str, *, actor: str, publish: bool, source_ip: str | None) -> None:
+def _apply(
+    kind: str, record: dict[str, Any], action: str, *, actor: str, publish: bool, source_ip: str | None
+) -> None:
     if action == "unchanged":
         return
     if kind == "departments":
@@ -367,10 +394,14 @@ def _apply(kind: str, record: dict[str, Any], action: str, *, actor: str, publis
     else:
         code = record["code"]
         if action == "created":
-            services.create_item_draft(actor=actor, data=record, change_note=IMPORT_CHANGE_NOTE, source_ip=source_ip)
+            services.create_item_draft(
+                actor=actor, data=record, change_note=IMPORT_CHANGE_NOTE, source_ip=source_ip
+            )
         else:
             if not ImplementationItem.objects.filter(code=code, status=ItemStatus.DRAFT).exists():
-                services.start_revision(actor=actor, code=code, change_note=IMPORT_CHANGE_NOTE, source_ip=source_ip)
+                services.start_revision(
+                    actor=actor, code=code, change_note=IMPORT_CHANGE_NOTE, source_ip=source_ip
+                )
             services.update_draft(
                 actor=actor, code=code, changes=record, change_note=IMPORT_CHANGE_NOTE, source_ip=source_ip
             )
@@ -378,7 +409,9 @@ def _apply(kind: str, record: dict[str, Any], action: str, *, actor: str, publis
             services.publish(actor=actor, code=code, source_ip=source_ip)
 
 
-def _render(problems: Iterable[tuple[str, Problem]], locator: Mapping[str, tuple[str, int]]) -> list[dict[str, Any]]:
+def _render(
+    problems: Iterable[tuple[str, Problem]], locator: Mapping[str, tuple[str, int]]
+) -> list[dict[str, Any]]:
     """Problems as report rows: row (JSON pointer, or "<sheet> 第 N 行"), field, reason."""
     rows = []
     for pointer, problem in problems:
@@ -388,8 +421,14 @@ def _render(problems: Iterable[tuple[str, Problem]], locator: Mapping[str, tuple
         located = locator.get(pointer)
         if located is not None:
             sheet, line = located
-            entry = {"row": f"{sheet} 第 {line} 行", "sheet": sheet, "line": line, "pointer": full,
-                     "field": problem.field, "reason": problem.reason}
+            entry = {
+                "row": f"{sheet} 第 {line} 行",
+                "sheet": sheet,
+                "line": line,
+                "pointer": full,
+                "field": problem.field,
+                "reason": problem.reason,
+            }
         rows.append(entry)
     return rows
 
@@ -461,7 +500,9 @@ def _read_csv(data: Any) -> dict[str, Sheet] | str:
     return sheets
 
 
-def _assemble(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, tuple[str, int]], list[tuple[str, Problem]]]:
+def _assemble(
+    sheets: dict[str, Sheet],
+) -> tuple[dict[str, Any], dict[str, tuple[str, int]], list[tuple[str, Problem]]]:
     """Sheets -> the JSON document, with a locator from each record's pointer to its sheet row."""
     doc: dict[str, Any] = {"format": FORMAT}
     locator: dict[str, tuple[str, int]] = {}
@@ -487,7 +528,9 @@ def _assemble(sheets: dict[str, Sheet]) -> tuple[dict[str, Any], dict[str, tuple
             record = _coerce(row, FIELDS[child])
             owner = record.pop("item_code", None)
             if owner not in item_index:
-                problems.append(("", Problem("", "item_code", f"{child} 第 {number} 行的事项 {owner} 不在 items 表中")))
+                problems.append(
+                    ("", Problem("", "item_code", f"{child} 第 {number} 行的事项 {owner} 不在 items 表中"))
+                )
                 continue
             children = doc["items"][item_index[owner]][child]
             locator[f"/items/{item_index[owner]}/{child}/{len(children)}"] = (child, number)
@@ -573,9 +616,14 @@ def export_document() -> dict[str, Any]:
     )
     return {
         "format": FORMAT,
-        "departments": [department_record(d) for d in Department.objects.select_related("parent").order_by("sort_order", "id")],
+        "departments": [
+            department_record(d)
+            for d in Department.objects.select_related("parent").order_by("sort_order", "id")
+        ],
         "topics": [topic_record(t) for t in Topic.objects.order_by("audience", "sort_order", "id")],
-        "base_items": [base_item_record(b) for b in BaseItem.objects.select_related("parent").order_by("code")],
+        "base_items": [
+            base_item_record(b) for b in BaseItem.objects.select_related("parent").order_by("code")
+        ],
         "items": [item_record(i) for i in items.iterator(chunk_size=500)],
     }
 
@@ -651,5 +699,7 @@ def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
     for values in rows:
-        writer.writerow(["" if v is None else ("true" if v is True else "false" if v is False else v) for v in values])
+        writer.writerow(
+            ["" if v is None else ("true" if v is True else "false" if v is False else v) for v in values]
+        )
     return buf.getvalue()

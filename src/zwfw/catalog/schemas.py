@@ -40,14 +40,21 @@ class ItemFilters(Schema):
     """事项搜索的查询参数."""
 
     q: str = Field(
-        "", max_length=100, pattern=NO_CONTROL_CHARS_PATTERN, description="关键词：事项名称、别名、拼音或拼音首字母"
+        "",
+        max_length=100,
+        pattern=NO_CONTROL_CHARS_PATTERN,
+        description="关键词：事项名称、别名、拼音或拼音首字母",
     )
     audience: Audience | None = Field(None, description="服务对象：person 个人，enterprise 法人，both 两者")
-    topic: str | None = Field(None, max_length=40, pattern=TOPIC_CODE_PATTERN, description="主题编码，如 birth")
+    topic: str | None = Field(
+        None, max_length=40, pattern=TOPIC_CODE_PATTERN, description="主题编码，如 birth"
+    )
     department: str | None = Field(
         None, pattern=CREDIT_CODE_PATTERN, description="实施主体的统一社会信用代码（18 位）"
     )
-    region: str | None = Field(None, pattern=REGION_CODE_PATTERN, description="行政区划代码（GB/T 2260，6 位）")
+    region: str | None = Field(
+        None, pattern=REGION_CODE_PATTERN, description="行政区划代码（GB/T 2260，6 位）"
+    )
     fully_online: bool | None = Field(None, description="true 只看全程网办事项，false 只看非全程网办事项")
     zero_visit: bool | None = Field(None, description="true 只看零跑动（到现场 0 次）事项，false 反之")
     page: int = Field(1, ge=1, le=10_000, description="页码，从 1 开始")

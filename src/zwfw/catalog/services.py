@@ -69,13 +69,16 @@ def create_department(*, actor: str, data: Mapping[str, Any], source_ip: str | N
     record = with_defaults(data, DEPARTMENT_FIELDS)
     if Department.objects.filter(credit_code=record["credit_code"]).exists():
         raise CatalogConflict(
-            "DEPARTMENT_EXISTS", f"统一社会信用代码为 {record['credit_code']} 的部门已存在",
+            "DEPARTMENT_EXISTS",
+            f"统一社会信用代码为 {record['credit_code']} 的部门已存在",
             details={"credit_code": record["credit_code"]},
         )
     dept = Department()
     _apply_department(dept, record)
     dept.save()
-    _audit(actor, "catalog.department.create", "catalog.department", dept.credit_code, None, record, source_ip)
+    _audit(
+        actor, "catalog.department.create", "catalog.department", dept.credit_code, None, record, source_ip
+    )
     return dept
 
 
@@ -84,7 +87,12 @@ def update_department(
     *, actor: str, credit_code: str, changes: Mapping[str, Any], source_ip: str | None = None
 ) -> Department:
     """Change fields of a department (the credit code itself cannot change). No change, no audit entry."""
-    dept = Department.objects.select_for_update(of=("self",)).select_related("parent").filter(credit_code=credit_code).first()
+    dept = (
+        Department.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .filter(credit_code=credit_code)
+        .first()
+    )
     if dept is None:
         raise DepartmentNotFound(credit_code)
     before = department_record(dept)
@@ -102,8 +110,18 @@ def update_department(
 
 
 def _apply_department(dept: Department, record: Mapping[str, Any]) -> None:
-    for name in ("credit_code", "name", "short_name", "region_code", "level", "consult_phone",
-                 "complaint_phone", "address", "office_hours", "sort_order"):
+    for name in (
+        "credit_code",
+        "name",
+        "short_name",
+        "region_code",
+        "level",
+        "consult_phone",
+        "complaint_phone",
+        "address",
+        "office_hours",
+        "sort_order",
+    ):
         setattr(dept, name, record[name])
     parent_code = record["parent_credit_code"]
     dept.parent = Department.objects.get(credit_code=parent_code) if parent_code else None
@@ -118,7 +136,9 @@ def create_topic(*, actor: str, data: Mapping[str, Any], source_ip: str | None =
     raise_problems(check_topic(data))
     record = with_defaults(data, TOPIC_FIELDS)
     if Topic.objects.filter(code=record["code"]).exists():
-        raise CatalogConflict("TOPIC_EXISTS", f"主题 {record['code']} 已存在", details={"code": record["code"]})
+        raise CatalogConflict(
+            "TOPIC_EXISTS", f"主题 {record['code']} 已存在", details={"code": record["code"]}
+        )
     topic = Topic(**record)
     topic.save()
     _audit(actor, "catalog.topic.create", "catalog.topic", topic.code, None, record, source_ip)
@@ -164,13 +184,17 @@ def create_base_item(*, actor: str, data: Mapping[str, Any], source_ip: str | No
 
 
 @transaction.atomic
-def update_base_item(*, actor: str, code: str, changes: Mapping[str, Any], source_ip: str | None = None) -> BaseItem:
+def update_base_item(
+    *, actor: str, code: str, changes: Mapping[str, Any], source_ip: str | None = None
+) -> BaseItem:
     """Change a base item. Items already implementing it keep their versions; new versions are checked
     against the changed base item."""
     base = BaseItem.objects.select_for_update(of=("self",)).select_related("parent").filter(code=code).first()
     if base is None:
         raise CatalogValidationError(
-            "BASE_ITEM_NOT_FOUND", f"未找到基本目录事项 {code}", details=[{"field": "code", "reason": "不存在"}],
+            "BASE_ITEM_NOT_FOUND",
+            f"未找到基本目录事项 {code}",
+            details=[{"field": "code", "reason": "不存在"}],
             status=404,
         )
     before = base_item_record(base)
@@ -205,13 +229,22 @@ def create_item_draft(
     record = normalise_item(data)
     if ImplementationItem.objects.filter(code=record["code"]).exists():
         raise CatalogConflict(
-            "ITEM_EXISTS", f"事项 {record['code']} 已存在，请在已发布版本上创建修订草稿",
+            "ITEM_EXISTS",
+            f"事项 {record['code']} 已存在，请在已发布版本上创建修订草稿",
             details={"code": record["code"]},
         )
     item = ImplementationItem(code=record["code"], version=1, status=ItemStatus.DRAFT, created_by=actor)
     _write_item(item, record, actor=actor, change_note=change_note, replace_children=False)
-    _audit(actor, "catalog.item.create_draft", "catalog.item", item.code, None, record, source_ip,
-           {"version": item.version})
+    _audit(
+        actor,
+        "catalog.item.create_draft",
+        "catalog.item",
+        item.code,
+        None,
+        record,
+        source_ip,
+        {"version": item.version},
+    )
     return item
 
 
@@ -237,12 +270,23 @@ def update_draft(
     if after == before and (change_note is None or change_note == draft.change_note):
         return draft
     _write_item(
-        draft, after, actor=actor, change_note=draft.change_note if change_note is None else change_note,
+        draft,
+        after,
+        actor=actor,
+        change_note=draft.change_note if change_note is None else change_note,
         replace_children=after["materials"] != before["materials"]
         or after["handling_items"] != before["handling_items"],
     )
-    _audit(actor, "catalog.item.update_draft", "catalog.item", code, before, after, source_ip,
-           {"version": draft.version})
+    _audit(
+        actor,
+        "catalog.item.update_draft",
+        "catalog.item",
+        code,
+        before,
+        after,
+        source_ip,
+        {"version": draft.version},
+    )
     return draft
 
 
@@ -253,7 +297,9 @@ def start_revision(
     """创建修订草稿: copy the published version (or, for a withdrawn item, its last version) to a new draft
     with its materials, handling items and topics. The published row is not touched."""
     if ImplementationItem.objects.filter(code=code, status=ItemStatus.DRAFT).exists():
-        raise CatalogConflict("DRAFT_EXISTS", f"事项 {code} 已有草稿，请先编辑或发布该草稿", details={"code": code})
+        raise CatalogConflict(
+            "DRAFT_EXISTS", f"事项 {code} 已有草稿，请先编辑或发布该草稿", details={"code": code}
+        )
     source = _locked(code, ItemStatus.PUBLISHED)
     if source is None:
         source = (
@@ -268,8 +314,16 @@ def start_revision(
     next_version = ImplementationItem.objects.filter(code=code).aggregate(v=Max("version"))["v"] + 1
     draft = ImplementationItem(code=code, version=next_version, status=ItemStatus.DRAFT, created_by=actor)
     _write_item(draft, record, actor=actor, change_note=change_note, replace_children=False)
-    _audit(actor, "catalog.item.start_revision", "catalog.item", code, None, record, source_ip,
-           {"version": draft.version, "from_version": source.version})
+    _audit(
+        actor,
+        "catalog.item.start_revision",
+        "catalog.item",
+        code,
+        None,
+        record,
+        source_ip,
+        {"version": draft.version, "from_version": source.version},
+    )
     return draft
 
 
@@ -294,8 +348,16 @@ def publish(*, actor: str, code: str, source_ip: str | None = None) -> Implement
     draft.published_by = actor
     draft.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     _search_hook("reindex_item", draft)
-    _audit(actor, "catalog.item.publish", "catalog.item", code, item_record(old) if old else None, record,
-           source_ip, {"version": draft.version, "superseded_version": old.version if old else None})
+    _audit(
+        actor,
+        "catalog.item.publish",
+        "catalog.item",
+        code,
+        item_record(old) if old else None,
+        record,
+        source_ip,
+        {"version": draft.version, "superseded_version": old.version if old else None},
+    )
     return draft
 
 
@@ -309,10 +371,16 @@ def withdraw(*, actor: str, code: str, reason: str = "", source_ip: str | None =
     item.withdrawn_at = timezone.now()
     item.save(update_fields=["status", "withdrawn_at", "updated_at"])
     _search_hook("remove_item", item)
-    _audit(actor, "catalog.item.withdraw", "catalog.item", code,
-           {"version": item.version, "status": ItemStatus.PUBLISHED},
-           {"version": item.version, "status": ItemStatus.WITHDRAWN}, source_ip,
-           {"version": item.version, "reason": reason})
+    _audit(
+        actor,
+        "catalog.item.withdraw",
+        "catalog.item",
+        code,
+        {"version": item.version, "status": ItemStatus.PUBLISHED},
+        {"version": item.version, "status": ItemStatus.WITHDRAWN},
+        source_ip,
+        {"version": item.version, "reason": reason},
+    )
     return item
 
 
@@ -325,7 +393,16 @@ def discard_draft(*, actor: str, code: str, source_ip: str | None = None) -> Non
     before = item_record(draft)
     version = draft.version
     draft.delete()
-    _audit(actor, "catalog.item.discard_draft", "catalog.item", code, before, None, source_ip, {"version": version})
+    _audit(
+        actor,
+        "catalog.item.discard_draft",
+        "catalog.item",
+        code,
+        before,
+        None,
+        source_ip,
+        {"version": version},
+    )
 
 
 def item_version(code: str, version: int) -> ImplementationItem:
@@ -349,7 +426,12 @@ def _locked(code: str, status: str) -> ImplementationItem | None:
 
 
 def _write_item(
-    item: ImplementationItem, record: Mapping[str, Any], *, actor: str, change_note: str, replace_children: bool
+    item: ImplementationItem,
+    record: Mapping[str, Any],
+    *,
+    actor: str,
+    change_note: str,
+    replace_children: bool,
 ) -> None:
     """Write a validated, normalised record onto a draft row (new or existing) with its children."""
     for name in ITEM_SCALAR_FIELDS:

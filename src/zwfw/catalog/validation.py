@@ -170,14 +170,18 @@ def check_item(data: Any, *, refs: Refs | None = None) -> list[Problem]:
     if ok("base_code") and base is None:
         problems.append(Problem("", "base_code", f"基本目录事项 {data['base_code']} 不存在"))
     if base is not None and ok("kind") and data["kind"] != base.kind:
-        problems.append(
-            Problem("", "kind", f"事项类型应与基本目录事项一致（{ItemKind(base.kind).label}）")
-        )
+        problems.append(Problem("", "kind", f"事项类型应与基本目录事项一致（{ItemKind(base.kind).label}）"))
     if base is not None and ok("legal_limit_days") and data["legal_limit_days"] > base.legal_limit_days:
         problems.append(
-            Problem("", "legal_limit_days", f"法定办结时限不能超过基本目录事项的 {base.legal_limit_days} 个工作日")
+            Problem(
+                "", "legal_limit_days", f"法定办结时限不能超过基本目录事项的 {base.legal_limit_days} 个工作日"
+            )
         )
-    if ok("promised_limit_days") and ok("legal_limit_days") and data["promised_limit_days"] > data["legal_limit_days"]:
+    if (
+        ok("promised_limit_days")
+        and ok("legal_limit_days")
+        and data["promised_limit_days"] > data["legal_limit_days"]
+    ):
         problems.append(Problem("", "promised_limit_days", "承诺办结时限不能超过法定办结时限"))
     if ok("topics"):
         for index, topic in enumerate(data["topics"]):
@@ -185,19 +189,24 @@ def check_item(data: Any, *, refs: Refs | None = None) -> list[Problem]:
                 problems.append(Problem("", f"topics.{index}", f"主题 {topic} 不存在"))
     visits = data.get("visits_required", 1)
     if ok("visits_required") and visits == 0 and data.get("online_depth") != OnlineDepth.FULLY_ONLINE:
-        problems.append(Problem("", "online_depth", "到办事现场次数为 0 的事项，网上办理深度应为四级（全程网办）"))
+        problems.append(
+            Problem("", "online_depth", "到办事现场次数为 0 的事项，网上办理深度应为四级（全程网办）")
+        )
     is_free = data.get("is_free", True)
     if "is_free" not in bad and is_free is False and "fees" not in bad and not data.get("fees"):
         problems.append(Problem("", "fees", "收费事项应至少列出一项收费项目"))
     result_license = data.get("result_license_type_code") if ok("result_license_type_code") else ""
     if result_license and not LICENSE_TYPE_CODE_RE.match(result_license):
-        problems.append(Problem("", "result_license_type_code", "电子证照类型代码应为 18 位统一社会信用代码加 3 位数字"))
+        problems.append(
+            Problem("", "result_license_type_code", "电子证照类型代码应为 18 位统一社会信用代码加 3 位数字")
+        )
 
     handling_codes: set[str] = set()
     if ok("handling_items"):
         for index, handling in enumerate(data["handling_items"]):
-            problems += _handling_problems(handling, f"/handling_items/{index}", code if ok("code") else None,
-                                           handling_codes)
+            problems += _handling_problems(
+                handling, f"/handling_items/{index}", code if ok("code") else None, handling_codes
+            )
     if ok("materials"):
         known = handling_codes if ok("handling_items") else None
         for index, material in enumerate(data["materials"]):
@@ -225,7 +234,9 @@ def check_material(data: Any, *, row: str = "", handling_codes: set[str] | None 
         and data.get("license_type_code")
         and not LICENSE_TYPE_CODE_RE.match(data["license_type_code"])
     ):
-        problems.append(Problem(row, "license_type_code", "电子证照类型代码应为 18 位统一社会信用代码加 3 位数字"))
+        problems.append(
+            Problem(row, "license_type_code", "电子证照类型代码应为 18 位统一社会信用代码加 3 位数字")
+        )
     if source == MaterialSource.SHARED_DATA and blank("shared_resource"):
         problems.append(Problem(row, "shared_resource", "来源为数据共享的材料应填写共享数据资源"))
     if source == MaterialSource.DEPARTMENT and blank("issuing_body"):

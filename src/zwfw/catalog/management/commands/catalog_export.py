@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="输出文件；CSV 格式时为 .zip 文件或目录")
-        parser.add_argument("--format", choices=["json", "xlsx", "csv"], default=None, help="默认按扩展名判断，否则 json")
+        parser.add_argument(
+            "--format", choices=["json", "xlsx", "csv"], default=None, help="默认按扩展名判断，否则 json"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])

@@ -18,5 +18,9 @@ class Command(BaseCommand):
         from zwfw.catalog.search import rebuild_index
 
         started = time.monotonic()
-        count = rebuild_index(batch=max(100, options["batch"]), out=self.stdout if options["verbosity"] > 1 else None)
-        self.stdout.write(self.style.SUCCESS(f"已索引 {count} 个事项，用时 {time.monotonic() - started:.1f} 秒"))
+        count = rebuild_index(
+            batch=max(100, options["batch"]), out=self.stdout if options["verbosity"] > 1 else None
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"已索引 {count} 个事项，用时 {time.monotonic() - started:.1f} 秒")
+        )
