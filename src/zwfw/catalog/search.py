@@ -75,6 +75,30 @@ MAX_GRAM = 40
 CACHED_IDS = 200  # ids computed and cached per window: 10 pages of 20
 CACHE_SECONDS = 600
 STATE_PK = 1
+# What lists of results show (portal cards, API ItemSummary); other fields load on access.
+LIST_FIELDS = [
+    "code",
+    "version",
+    "status",
+    "name",
+    "kind",
+    "audience",
+    "aliases",
+    "summary",
+    "department",
+    "region_code",
+    "online_depth",
+    "visits_required",
+    "legal_limit_days",
+    "promised_limit_days",
+    "is_free",
+    "popularity",
+    "published_at",
+    "cross_region_scope",
+    "handling_type",
+    "exercise_level",
+    "base_item_id",
+]
 
 
 # ---- text normalisation ---------------------------------------------------------------------------------
@@ -425,8 +449,11 @@ def _bump() -> None:
 
 
 def _token() -> str:
-    token = SearchIndexState.objects.filter(pk=STATE_PK).values_list("token", flat=True).first()
-    return token or "none"
+    table = connection.ops.quote_name(SearchIndexState._meta.db_table)
+    with connection.cursor() as cursor:  # on every search: plain SQL, no ORM compilation
+        cursor.execute(f"SELECT token FROM {table} WHERE id = %s", [STATE_PK])
+        row = cursor.fetchone()
+    return row[0] if row else "none"
 
 
 def _delete_docs(item_ids: Iterable[int]) -> None:
@@ -649,8 +676,8 @@ class _Filters:
         prefix = "doc__" if postings else ""
         cond = Q()
         if postings:
-            allowed = [f for f in range(16) if self._facets_match(f)]
-            if len(allowed) < 16:
+            allowed = self.allowed_facets()
+            if allowed is not None:
                 cond &= Q(facets__in=allowed)
         else:
             if self.audience:
@@ -672,6 +699,15 @@ class _Filters:
             cond &= Q(**{f"{prefix}region_code": self.region})
         return cond
 
+    def through_postings_only(self) -> bool:
+        """True if the posting index alone answers these filters (no region, department or topic)."""
+        return not (self.topic or self.department or self.region)
+
+    def allowed_facets(self) -> list[int] | None:
+        """The facet bit patterns the audience and flag filters accept; None if they accept all."""
+        allowed = [f for f in range(16) if self._facets_match(f)]
+        return allowed if len(allowed) < 16 else None
+
     def _facets_match(self, facets: int) -> bool:
         # like audience__in=[audience, "both"]: an unknown audience still matches the items for both
         if self.audience and facets & 3 not in (
@@ -692,6 +728,9 @@ def _run(words: list[_Word], filters: _Filters, start: int, stop: int) -> tuple[
         cond = filters.q(postings=True)
         if cond is None:
             return [], 0
+        gram = words[0].alts[0].conds[0].grams[0]
+        if filters.through_postings_only():
+            return _ranked_postings(gram, filters.allowed_facets(), start, stop)
         postings = _postings(words[0].alts[0].conds[0]).filter(cond)
         ordered = postings.order_by("field", "-popularity", "doc_id").values_list("doc_id", flat=True)
         ids = list(ordered[start:stop])
@@ -713,6 +752,24 @@ def _run(words: list[_Word], filters: _Filters, start: int, stop: int) -> tuple[
     ids = list(ordered[start:stop])
     count = start + len(ids) if len(ids) < stop - start and (ids or start == 0) else docs.count()
     return ids, count
+
+
+def _ranked_postings(gram: str, facets: list[int] | None, start: int, stop: int) -> tuple[list[int], int]:
+    """The common case in plain SQL: one gram's postings, already in rank order in the index."""
+    table = connection.ops.quote_name(SearchTerm._meta.db_table)
+    where, params = "gram = %s", [gram]
+    if facets is not None:
+        where += f" AND facets IN ({', '.join(str(int(f)) for f in facets)})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT doc_id FROM {table} WHERE {where} ORDER BY field, popularity DESC, doc_id LIMIT %s OFFSET %s",
+            [*params, stop - start, start],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) < stop - start and (ids or start == 0):
+            return ids, start + len(ids)
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params)
+        return ids, cursor.fetchone()[0]
 
 
 def _popular(filters: _Filters, start: int, stop: int) -> tuple[list[int], int]:
@@ -775,7 +832,7 @@ def search(
         page_ids = page_ids + search_ids(
             q=q, filters=filters, start=(window + 1) * CACHED_IDS, limit=offset + page_size - len(ids)
         )
-    by_id = ImplementationItem.objects.select_related("department").in_bulk(page_ids)
+    by_id = ImplementationItem.objects.select_related("department").only(*LIST_FIELDS).in_bulk(page_ids)
     items = [by_id[i] for i in page_ids if i in by_id and by_id[i].status == ItemStatus.PUBLISHED]
     return SearchPage(items=items, count=count, page=page, page_size=page_size)
 
