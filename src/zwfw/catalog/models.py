@@ -412,7 +412,12 @@ class SearchDoc(models.Model):
     class Meta:
         verbose_name = "搜索文档"
         verbose_name_plural = "搜索文档"
-        indexes = [models.Index(fields=["-popularity", "item"], name="catalog_sdoc_popular")]
+        indexes = [
+            models.Index(fields=["-popularity", "item"], name="catalog_sdoc_popular"),
+            # department and region pages list by popularity without a query
+            models.Index(fields=["department_pk", "-popularity", "item"], name="catalog_sdoc_dept_popular"),
+            models.Index(fields=["region_code", "-popularity", "item"], name="catalog_sdoc_region_popular"),
+        ]
 
     def __str__(self) -> str:
         return self.name
