@@ -517,3 +517,13 @@ def test_pages_render_with_an_empty_catalogue(client: Client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert_page_skeleton(text_of(response))
+
+
+def test_immediate_item_and_paperless_material(client: Client, catalogue):
+    ImplementationItem.objects.filter(pk=catalogue.flex.pk).update(promised_limit_days=0, handling_type="immediate")
+    text = visible_text(client.get(reverse("portal:guide", args=[catalogue.flex.code])))
+    assert "即办（当场办结）" in text
+    assert "承诺办结时限 0 个工作日（即办）" in text
+    assert "即办件" in text
+    sbk = visible_text(client.get(reverse("portal:guide", args=[SBK_CODE])))
+    assert "无需纸质材料，接受电子材料" in sbk  # 居民身份证 comes from its e-licence

@@ -9,18 +9,19 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zwfw.catalog.models import DeliveryMethod, HandlingVariant, LegalBasisKind
 
 register = template.Library()
 
 CHANNELS = {
-    "web": "网上办理（政务服务网）",
-    "app": "移动端办理（政务服务App / 小程序）",
-    "window": "窗口办理",
-    "terminal": "自助终端办理",
-    "mail": "邮寄办理",
-    "phone": "电话办理",
+    "web": gettext_lazy("网上办理（政务服务网）"),
+    "app": gettext_lazy("移动端办理（政务服务App / 小程序）"),
+    "window": gettext_lazy("窗口办理"),
+    "terminal": gettext_lazy("自助终端办理"),
+    "mail": gettext_lazy("邮寄办理"),
+    "phone": gettext_lazy("电话办理"),
 }
 
 
@@ -99,10 +100,10 @@ def channel_label(value: object) -> str:
     """A channel is a code ("web") or an object {"kind"/"name": ..., "description"/"url": ...}."""
     if isinstance(value, dict):
         name = value.get("name") or value.get("kind") or ""
-        name = CHANNELS.get(name, name)
+        name = str(CHANNELS.get(name, name))
         extra = value.get("description") or value.get("url") or ""
         return f"{name}：{extra}" if extra else name
-    return CHANNELS.get(str(value), str(value))
+    return str(CHANNELS.get(str(value), value))
 
 
 @register.filter
