@@ -520,7 +520,9 @@ def test_pages_render_with_an_empty_catalogue(client: Client, url):
 
 
 def test_immediate_item_and_paperless_material(client: Client, catalogue):
-    ImplementationItem.objects.filter(pk=catalogue.flex.pk).update(promised_limit_days=0, handling_type="immediate")
+    ImplementationItem.objects.filter(pk=catalogue.flex.pk).update(
+        promised_limit_days=0, handling_type="immediate"
+    )
     text = visible_text(client.get(reverse("portal:guide", args=[catalogue.flex.code])))
     assert "即办（当场办结）" in text
     assert "承诺办结时限 0 个工作日（即办）" in text
