@@ -49,6 +49,7 @@ from zwfw.catalog.models import (
     SearchDoc,
     SearchIndexState,
     SearchTerm,
+    Topic,
 )
 from zwfw.catalog.selectors import MAX_PAGE_SIZE, SearchPage
 
@@ -404,9 +405,19 @@ class _Document:
     pinyin_initials: str
 
 
-def _document(item: Any, other: str) -> _Document:
+ALL_GRAM = "*"  # every document: the empty query lists by popularity straight from the index
+
+
+def _topic_gram(topic_pk: int) -> str:
+    """Documents of one topic (queries never produce '*' or '#', so these grams cannot be searched for)."""
+    return f"#{topic_pk}"
+
+
+def _document(item: Any, other: str, topic_pks: Iterable[int] = ()) -> _Document:
     """The search document and grams of an item (a model instance or a row with the same attributes)."""
-    grams: dict[str, int] = {}
+    grams: dict[str, int] = {ALL_GRAM: OTHER}
+    for topic_pk in topic_pks:
+        grams[_topic_gram(topic_pk)] = OTHER
     name = _clean(item.name)[:200]
     aliases = []
     for alias in item.aliases if isinstance(item.aliases, list) else []:
@@ -509,7 +520,10 @@ def reindex_item(item: ImplementationItem) -> None:
         _delete_docs({item.pk, *others})
         if item.status == ItemStatus.PUBLISHED:
             dept = Department.objects.filter(pk=item.department_id).first()
-            document = _document(item, _department_other(dept))
+            topic_pks = ImplementationItem.topics.through.objects.filter(
+                implementationitem_id=item.pk
+            ).values_list("topic_id", flat=True)
+            document = _document(item, _department_other(dept), topic_pks)
             _write([document])
             full, initials = document.pinyin_full[:1000], document.pinyin_initials[:300]
             if (item.pinyin_full, item.pinyin_initials) != (full, initials):
@@ -572,6 +586,17 @@ def _published_rows(batch: int) -> Iterator[list[_Row]]:
         last = rows[-1].pk
 
 
+def _topics_of(item_pks: list[int]) -> dict[int, list[int]]:
+    through = ImplementationItem.topics.through
+    topics: dict[int, list[int]] = {}
+    rows = through.objects.filter(implementationitem_id__in=item_pks).values_list(
+        "implementationitem_id", "topic_id"
+    )
+    for item_pk, topic_pk in rows:
+        topics.setdefault(item_pk, []).append(topic_pk)
+    return topics
+
+
 def rebuild_index(*, batch: int = 5000, out: Any = None) -> int:
     """Rebuild the whole index from the published items in one transaction; returns how many were indexed.
 
@@ -592,7 +617,8 @@ def rebuild_index(*, batch: int = 5000, out: Any = None) -> int:
         if drop:
             cursor.execute(drop_lookup)
         for rows in _published_rows(batch):
-            documents = [_document(r, others.get(r.department_id, "")) for r in rows]
+            topics = _topics_of([r.pk for r in rows])
+            documents = [_document(r, others.get(r.department_id, ""), topics.get(r.pk, ())) for r in rows]
             _write(documents)
             _update_item_pinyin(
                 [
@@ -773,6 +799,15 @@ def _ranked_postings(gram: str, facets: list[int] | None, start: int, stop: int)
 
 
 def _popular(filters: _Filters, start: int, stop: int) -> tuple[list[int], int]:
+    """No query: by popularity, from the posting index (all items, or a topic's) or a document index."""
+    if filters.topic:
+        topic_pk = Topic.objects.filter(code=filters.topic).values_list("pk", flat=True).first()
+        if topic_pk is None:
+            return [], 0
+        if not (filters.department or filters.region):
+            return _ranked_postings(_topic_gram(topic_pk), filters.allowed_facets(), start, stop)
+    elif not (filters.department or filters.region):
+        return _ranked_postings(ALL_GRAM, filters.allowed_facets(), start, stop)
     cond = filters.q()
     if cond is None:
         return [], 0
