@@ -37,8 +37,20 @@ from zwfw.portal.params import CREDIT_CODE, PAGE_SIZE, parse_audience, parse_pag
 logger = logging.getLogger(__name__)
 
 GUIDE_CACHE_SECONDS = 6 * 3600
+LIST_CACHE_SECONDS = 60
 ELDER_COOKIE_MAX_AGE = 365 * 24 * 3600
 _ITEM_CODE = re.compile(r"^[0-9A-Za-z]{1,40}$")
+
+
+def _topics(audience: str | None = None) -> list:
+    """Topics with their item counts; counting over every item is too slow to do on each request."""
+    return cache.get_or_set(
+        f"portal:topics:{audience or 'all'}", lambda: list_topics(audience=audience), LIST_CACHE_SECONDS
+    )
+
+
+def _departments() -> list:
+    return cache.get_or_set("portal:departments", list_departments, LIST_CACHE_SECONDS)
 
 
 def _error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
@@ -61,8 +73,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "audiences": TopicAudience.choices,
             "popular": popular_items(limit=8),
-            "topics": list_topics(audience=tab),
-            "departments": list_departments(),
+            "topics": _topics(tab),
+            "departments": _departments(),
         },
     )
 
@@ -82,8 +94,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "params": params,
             "result": result,
             "audiences": TopicAudience.choices,
-            "topics": list_topics(),
-            "departments": list_departments(),
+            "topics": _topics(),
+            "departments": _departments(),
             "popular": [] if result.count else popular_items(limit=6),
         },
     )
@@ -92,7 +104,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_safe
 @vary_on_cookie
 def topic_list(request: HttpRequest) -> HttpResponse:
-    topics = list_topics()
+    topics = _topics()
     groups = [(label, [t for t in topics if t.audience == value]) for value, label in TopicAudience.choices]
     return render(request, "portal/topics.html", {"groups": groups})
 
@@ -111,7 +123,7 @@ def topic_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 @vary_on_cookie
 def department_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/departments.html", {"departments": list_departments()})
+    return render(request, "portal/departments.html", {"departments": _departments()})
 
 
 @require_safe
