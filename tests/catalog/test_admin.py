@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django import forms
 from django.urls import reverse
@@ -147,4 +149,61 @@ def test_department_added_in_admin_is_validated_and_audited(admin_client, admin_
     assert Department.objects.get().credit_code == record["credit_code"]
     assert (
         AuditEntry.objects.filter(action="catalog.department.create").get().actor == f"user:{admin_user.pk}"
+    )
+
+
+def test_a_new_item_is_added_as_a_draft_through_the_service(admin_client, admin_user):
+    department = DepartmentFactory()
+    base = BaseItemFactory()
+    topic = TopicFactory(code="birth")
+    record = item_record(department, base, topics=["birth"])
+    url = reverse("admin:catalog_implementationitem_add")
+    data = post_data_of(admin_client.get(url))
+    for name in (
+        "code",
+        "name",
+        "region_code",
+        "kind",
+        "exercise_level",
+        "audience",
+        "conditions",
+        "handling_type",
+        "consult_phone",
+        "complaint_phone",
+        "result_type",
+        "cross_region_scope",
+    ):
+        data[name] = record[name]
+    for name in ("legal_limit_days", "promised_limit_days", "visits_required", "online_depth", "popularity"):
+        data[name] = str(record[name])
+    for name in ("legal_bases", "process", "fees", "channels", "places", "delivery_methods", "aliases"):
+        data[name] = json.dumps(record[name], ensure_ascii=False)
+    data.update(base_item=str(base.pk), department=str(department.pk), topics=[str(topic.pk)])
+    data.pop("is_free", None)  # unchecked: a charged item
+    data.update(
+        {
+            "materials-TOTAL_FORMS": "1",
+            "materials-0-name": "居民户口簿",
+            "materials-0-source": "applicant",
+            "materials-0-requirement": "required",
+            "materials-0-paper_original_count": "1",
+            "materials-0-paper_copy_count": "0",
+            "materials-0-handling_codes": "[]",
+            "materials-0-sort_order": "0",
+        }
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    item = ImplementationItem.objects.get(code=record["code"])
+    assert (item.version, item.status, item.created_by, item.is_free) == (
+        1,
+        ItemStatus.DRAFT,
+        f"user:{admin_user.pk}",
+        False,
+    )
+    assert [m.name for m in item.materials.all()] == ["居民户口簿"]
+    assert (
+        AuditEntry.objects.filter(action="catalog.item.create_draft", object_id=record["code"]).count() == 1
     )

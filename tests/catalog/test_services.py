@@ -210,7 +210,7 @@ def test_publish_supersedes_the_old_version_which_stays_readable(published):
     with time_machine.travel(t1, tick=False):
         new = services.publish(actor="user:9", code=record["code"])
 
-    old = services.item_version(record["code"], 1)
+    old = selectors.item_version(record["code"], 1)
     assert (old.status, old.superseded_at, old.name) == (ItemStatus.SUPERSEDED, t1, record["name"])
     assert [m.name for m in old.materials.order_by("sort_order")] == [
         "居民户口簿",
@@ -219,6 +219,10 @@ def test_publish_supersedes_the_old_version_which_stays_readable(published):
     ]
     assert (new.version, new.status, new.published_at) == (2, ItemStatus.PUBLISHED, t1)
     assert selectors.published_item(record["code"]).name == "居民身份证首次申领"
+    assert [(v.version, v.status) for v in selectors.item_history(record["code"])] == [
+        (2, ItemStatus.PUBLISHED),
+        (1, ItemStatus.SUPERSEDED),
+    ]
     assert ImplementationItem.objects.filter(code=record["code"], status=ItemStatus.PUBLISHED).count() == 1
     assert [a for a, _ in audit_trail("catalog.item", record["code"])] == [
         "catalog.item.create_draft",

@@ -117,3 +117,25 @@ def department_by_credit_code(credit_code: str) -> Department:
     if department is None:
         raise DepartmentNotFound(credit_code)
     return department
+
+
+def item_version(code: str, version: int) -> ImplementationItem:
+    """Any version of an item, whatever its status: superseded and withdrawn versions stay readable."""
+    item = (
+        ImplementationItem.objects.select_related("department", "base_item")
+        .prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("sort_order", "id")),
+            Prefetch("handling_items", queryset=HandlingItem.objects.order_by("sort_order", "id")),
+            "topics",
+        )
+        .filter(code=code, version=version)
+        .first()
+    )
+    if item is None:
+        raise ItemNotFound(code)
+    return item
+
+
+def item_history(code: str) -> list[ImplementationItem]:
+    """Every version of an item, newest first (草稿, 已发布, 已被替代, 已停用)."""
+    return list(ImplementationItem.objects.filter(code=code).order_by("-version"))

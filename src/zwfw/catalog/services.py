@@ -405,14 +405,6 @@ def discard_draft(*, actor: str, code: str, source_ip: str | None = None) -> Non
     )
 
 
-def item_version(code: str, version: int) -> ImplementationItem:
-    """Any version of an item, whatever its status (superseded versions stay readable)."""
-    item = ImplementationItem.objects.filter(code=code, version=version).first()
-    if item is None:
-        raise ItemNotFound(code)
-    return item
-
-
 # ---- helpers ---------------------------------------------------------------------------------------------
 
 
