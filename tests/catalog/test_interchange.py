@@ -383,3 +383,23 @@ def test_import_command_lists_every_problem_and_fails(tmp_path, capsys):
         in capsys.readouterr().err
     )
     assert Department.objects.count() == 0
+
+
+def test_reimport_does_not_bring_back_a_withdrawn_item_unless_its_content_changed():
+    doc = sample_document(1)
+    import_catalog(doc)
+    code = doc["items"][0]["code"]
+    services.withdraw(actor="user:1", code=code)
+    before = snapshot()
+
+    assert import_catalog(copy.deepcopy(doc)).counts["items"] == counts(unchanged=1)
+    assert snapshot() == before
+
+    doc["items"][0]["summary"] = "新的事项简介"
+    assert import_catalog(doc).counts["items"] == counts(updated=1)
+    assert list(
+        ImplementationItem.objects.filter(code=code).order_by("version").values_list("version", "status")
+    ) == [
+        (1, ItemStatus.WITHDRAWN),
+        (2, ItemStatus.PUBLISHED),
+    ]

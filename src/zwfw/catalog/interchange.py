@@ -325,12 +325,18 @@ def _plan(doc: Mapping[str, Any], *, publish: bool) -> list[tuple[str, str, dict
     versions = _current_versions([r["code"] for r in items])
     for i, record in enumerate(items):
         published, draft = versions.get(record["code"], (None, None))
-        if (
-            published is None
-            and draft is None
-            and not ImplementationItem.objects.filter(code=record["code"]).exists()
-        ):
-            action = "created"
+        if published is None and draft is None:
+            latest = (
+                ImplementationItem.objects.filter(code=record["code"])
+                .select_related("department", "base_item")
+                .order_by("-version")
+                .first()
+            )
+            if latest is None:
+                action = "created"
+            else:
+                # Withdrawn by an operator: the same content again does not bring it back on line.
+                action = "unchanged" if item_record(latest) == record else "updated"
         elif (published is not None and published == record) or (
             not publish and draft is not None and draft == record
         ):
