@@ -120,7 +120,7 @@ class CatalogBuilder:
         channels: tuple[str, ...] | None = None,
         places: list[dict] | None = None,
         pop: int = 500,
-        handling: tuple[tuple[str, str], ...] = (("办理", "new"),),
+        handling: tuple[tuple[str, str], ...] | None = None,
         process: list[dict] | None = None,
         legal_note: str = "",
         promised_note: str = "",
@@ -133,14 +133,10 @@ class CatalogBuilder:
         self._base(base, base_name or name, kind, base_level, parent, bases, legal)
         if level is None:
             level = "provincial" if department["level"] == "provincial" else "municipal"
-        if channels is None:
-            channels = (
-                ("web", "app")
-                if visits == 0
-                else ("web", "app", "window")
-                if depth >= 3
-                else ("window", "web")
-            )
+        if channels is None:  # 线上线下融合: the window stays open for 全程网办 items too
+            channels = ("web", "app", "window") if depth >= 3 else ("window", "web")
+        if handling is None:  # a single 业务办理项 carries the item's own name
+            handling = ((name, "new"),)
         if delivery is None:
             delivery = ("electronic", "express") if visits == 0 else ("window", "express")
         if places is None:

@@ -3,6 +3,12 @@
 All credit codes here are FICTIONAL (subject identifiers start with ``K``) but carry valid
 GB 11714 and GB 32100 check characters; ID numbers of sample persons are fictional with
 valid GB 11643 check characters.
+
+Legal bases: laws, administrative regulations and department rules are cited by their real names,
+with an article only where the article number is certain. Titles of local normative documents
+(``杭州市……办法``, ``浙江省……细则``) are illustrative of what a local guide cites and are not verified.
+Addresses other than the 杭州市民中心 (解放东路18号) and 省府路8号 are simplified, and phone numbers
+other than the national hotlines (12345, 12333, 12329, 12366, 12348, 12315, 12369) are fictional.
 """
 
 from __future__ import annotations

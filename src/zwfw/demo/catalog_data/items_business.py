@@ -90,7 +90,7 @@ def _registration(b: CatalogBuilder) -> None:
     )
     b.item(
         c.HZSJ, "000402001000", "个体工商户登记",
-        kind="licensing", topics=["business-start"], audience="person",
+        kind="licensing", topics=["business-start"], audience="both",
         aliases=("个体户注册", "个体执照", "开店营业执照"),
         summary="有经营能力的公民从事工商业经营，申请个体工商户设立、变更、注销登记；即办件，浙里办全程网办。",
         cond="有经营能力的自然人或家庭；经营者依法承诺住所（经营场所）合法有效。",
@@ -183,7 +183,7 @@ def _permits(b: CatalogBuilder) -> None:
     )
     b.item(
         c.HZSJ, "000410004000", "小餐饮店登记",
-        kind="licensing", topics=["permits", "food-drug"], audience="person", aliases=("小餐饮登记证",),
+        kind="licensing", topics=["permits", "food-drug"], audience="both", aliases=("小餐饮登记证",),
         summary="经营场所面积较小、从业人员较少的小餐饮店，按浙江省规定办理小餐饮店登记证，当场办结。",
         cond="经营场所使用面积和从业人员符合浙江省小餐饮店标准，具备基本的食品安全条件。",
         bases=[c.local("浙江省食品小作坊小餐饮店小食杂店和食品摊贩管理规定")],
@@ -287,7 +287,7 @@ def _tax(b: CatalogBuilder) -> None:
         kind="public_service", topics=["medical", "tax-person"], aliases=("医保缴费", "交医保"),
         summary="城乡居民在集中缴费期内通过浙里办、支付宝、银行等渠道缴纳城乡居民医保费，电子缴费凭证即时生成。",
         cond="已办理城乡居民基本医疗保险参保登记的人员。",
-        bases=[c.law("中华人民共和国社会保险法", "第二十五条"), c.norm("国家税务总局关于社会保险费征收有关事项的公告")],
+        bases=[c.law("中华人民共和国社会保险法", "第二十五条"), c.reg("社会保险费征缴暂行条例")],
         limit=(1, 0), visits=0, depth=4, scope="province", pop=71350, level="provincial",
         result=("社会保险费缴费凭证", "other"), delivery=("electronic",),
         mats=[c.ID_CARD(who="参保人")],

@@ -129,7 +129,7 @@ def _medical_insurance(b: CatalogBuilder) -> None:
         kind="public_service", topics=["medical"], aliases=("医保码", "医保电子凭证"),
         summary="参保人员通过浙里办、国家医保服务平台 APP 等激活医保电子凭证，就医购药扫码结算。",
         cond="已参加基本医疗保险的人员。",
-        bases=[c.norm("国家医疗保障局关于全面推广应用医保电子凭证的通知")],
+        bases=[c.law(SIL)],
         limit=(1, 0), visits=0, depth=4, scope="nationwide", pop=31870, level="provincial",
         result=("医保电子凭证", "license"), delivery=("electronic",),
         mats=[c.ID_CARD(), c.mat("人脸识别认证", orig=0, notes="在线完成")],

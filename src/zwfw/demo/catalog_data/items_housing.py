@@ -149,7 +149,7 @@ def _fund(b: CatalogBuilder) -> None:
         kind="public_service", topics=["housing-fund", "employment"], aliases=("公积金转移", "公积金异地转入"),
         summary="职工跨城市就业，在新就业地缴存住房公积金后，通过全国住房公积金异地转移接续平台将原账户余额转入。",
         cond="职工在转出地已封存住房公积金账户，并在本市建立住房公积金账户正常缴存。",
-        bases=[c.reg(FUND_REG), c.norm("住房城乡建设部办公厅关于住房公积金异地转移接续业务的通知")],
+        bases=[c.reg(FUND_REG)],
         limit=(15, 3), visits=0, depth=4, scope="cross_province", pop=19420, base_level="municipal",
         result=("住房公积金转移接续结果", "other"), delivery=("electronic",),
         mats=[c.ID_CARD(), c.shared("转出地住房公积金账户信息", "住房城乡建设部·全国住房公积金异地转移接续平台")],

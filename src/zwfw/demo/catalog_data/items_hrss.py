@@ -118,7 +118,7 @@ def _pension(b: CatalogBuilder) -> None:
         kind="public_service", topics=["retirement", "social-security"], aliases=("养老金资格认证", "刷脸认证", "生存认证"),
         summary="领取养老金等社会保险待遇人员的资格确认，以大数据比对为主、人脸识别认证为辅，全程无感或刷脸即可完成。",
         cond="按月领取社会保险待遇的人员（含居住在省外、境外的人员）。",
-        bases=[c.law(SIL), c.norm("人力资源社会保障部办公厅关于全面取消社会保险待遇资格认证 进一步做好领取待遇资格确认工作的通知")],
+        bases=[c.law(SIL, "第七十四条")],
         limit=(1, 0), visits=0, depth=4, scope="nationwide", pop=44260, level="provincial",
         result=("资格确认结果", "other"), delivery=("electronic",),
         mats=[c.ID_CARD(), c.mat("人脸识别认证", orig=0, notes="系统比对未能确认的，通过浙里办“刷脸”完成")],
@@ -221,7 +221,7 @@ def _employment(b: CatalogBuilder) -> None:
         bases=[c.norm("财政部 人力资源社会保障部 中国人民银行关于进一步做好创业担保贷款财政贴息工作的通知")],
         limit=(20, 15), visits=1, depth=3, scope="city", pop=1460, audience="both",
         result=("创业担保贷款审核意见", "document"),
-        mats=[c.ID_CARD(), c.BIZ_LICENSE(), c.mat("创业担保贷款申请表"), c.mat("创业计划书或经营情况说明")],
+        mats=[c.ID_CARD(), c.BIZ_LICENSE(cond="已创办经营实体的"), c.mat("创业担保贷款申请表"), c.mat("创业计划书或经营情况说明")],
     )
     b.item(
         c.RST, "000303020000", "职业技能等级证书查询核验",

@@ -300,7 +300,7 @@ def _public_order(b: CatalogBuilder) -> None:
         kind="filing", topics=["business-start"], audience="enterprise", aliases=("刻章", "公章备案"),
         summary="企业开办时刻制公章，纳入企业开办“一件事”，营业执照办理后在线选择刻章企业，印章信息自动备案。",
         cond="依法登记的企业、个体工商户、社会组织等需刻制公章的单位。",
-        bases=[c.norm("国务院关于第三批取消中央指定地方实施行政许可事项的决定（国发〔2017〕7号）")],
+        bases=[c.rule("印铸刻字业暂行管理规则")],
         limit=(1, 0), visits=0, depth=4, scope="province", pop=24300,
         result=("印章备案信息", "other"), delivery=("electronic", "express"),
         mats=[c.BIZ_LICENSE(), c.lic_mat("法定代表人居民身份证", c.LT_ID_CARD)],
