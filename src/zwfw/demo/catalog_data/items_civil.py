@@ -268,7 +268,7 @@ def _disability(b: CatalogBuilder) -> None:
         kind="payment", topics=["disability", "traffic"], aliases=("残疾人燃油补贴",),
         summary="对符合条件的下肢残疾人使用机动轮椅车给予燃油补贴。",
         cond="持有第三代残疾人证的下肢残疾人，本人拥有并使用符合规定的残疾人机动轮椅车。",
-        bases=[c.norm("残疾人机动轮椅车燃油补贴管理办法")],
+        bases=[c.law("中华人民共和国残疾人保障法"), c.norm("浙江省残疾人机动轮椅车燃油补贴发放办法")],
         limit=(30, 20), visits=0, depth=4, scope="province", pop=560,
         result=("燃油补贴", "other"), delivery=("electronic",),
         mats=[c.lic_mat("残疾人证", c.LT_DISABILITY), c.lic_mat("机动车行驶证", c.LT_VEHICLE),

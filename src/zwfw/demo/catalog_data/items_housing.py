@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zwfw.demo.catalog_data import common as c
-from zwfw.demo.catalog_data.builder import CatalogBuilder
+from zwfw.demo.catalog_data.builder import CatalogBuilder, steps
 
 FUND_REG = "住房公积金管理条例"
 CIVIL_CODE = "中华人民共和国民法典"
@@ -102,6 +102,11 @@ def _fund(b: CatalogBuilder) -> None:
         bases=[c.reg(FUND_REG, "第二十六条")], limit=(15, 5), legal_note="自受理申请之日起15日内作出准予贷款或者不准贷款的决定",
         visits=1, depth=3, scope="province", pop=18210,
         result=("住房公积金贷款审批结果及借款合同", "document"), mats=loan_mats,
+        process=steps(("线上申请", "在浙里办或杭州公积金网上服务大厅填写贷款申请，系统共享网签备案、缴存和征信信息"),
+                      ("预审", "公积金中心在线审核贷款额度和资格，告知可贷额度"),
+                      ("面签", "借款人及配偶到受托银行网点或公积金服务大厅面签借款合同、抵押合同"),
+                      ("审批", "公积金中心在承诺时限内作出准予贷款或不准贷款的决定"),
+                      ("抵押放款", "办理不动产抵押登记（银行端网办）后放款至售房人账户")),
     )
     b.item(
         c.HZGJJ, "001702001002", "住房公积金个人住房贷款（购买二手住房）",
@@ -194,6 +199,10 @@ def _real_estate(b: CatalogBuilder) -> None:
         bases=[c.law(CIVIL_CODE, "第二百零九条"), c.reg(RE_REG, "第十四条"), c.reg(RE_REG, "第二十条"), c.rule(RE_RULE)],
         limit=(30, 1), legal_note=re_limit_note, promised_note="交易、缴税、登记一窗受理，当日办结",
         fees=(RE_FEE_HOME, RE_FEE_OTHER), visits=1, depth=3, scope="none", pop=38470,
+        process=steps(("网签", "买卖双方签订存量房买卖合同并完成网签备案"),
+                      ("一窗受理", "双方到不动产登记服务中心综合窗口，交易、缴税、登记一窗受理，现场核验身份和意愿"),
+                      ("缴税缴费", "税务部门核定契税、个人所得税等，线上或现场缴纳；缴纳不动产登记费"),
+                      ("登簿发证", "登记机构审核登簿，当日颁发不动产权证书，同步生成电子证照")),
         result=("不动产权证书", "license"), result_lic=c.LT_PROPERTY,
         mats=[application, c.ID_CARD(who="买卖双方"), c.lic_mat("不动产权证书", c.LT_PROPERTY),
               c.shared("存量房买卖合同（网签备案信息）", c.RES_HOUSING),

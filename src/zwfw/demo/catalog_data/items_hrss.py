@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zwfw.demo.catalog_data import common as c
-from zwfw.demo.catalog_data.builder import CatalogBuilder
+from zwfw.demo.catalog_data.builder import CatalogBuilder, steps
 
 SIL = "中华人民共和国社会保险法"
 RESIDENT_PENSION = "国务院关于建立统一的城乡居民基本养老保险制度的意见（国发〔2014〕8号）"
@@ -156,6 +156,10 @@ def _employment(b: CatalogBuilder) -> None:
         bases=[c.law(SIL, "第四十五条"), c.reg("失业保险条例", "第十四条")],
         limit=(10, 3), visits=0, depth=4, scope="cross_province", pop=23780,
         result=("失业保险金", "other"), delivery=("electronic",),
+        process=steps(("在线申领", "通过浙里办或国家社会保险公共服务平台申领，同步完成失业登记"),
+                      ("资格审核", "经办机构比对参保缴费和劳动关系解除信息"),
+                      ("核定待遇", "按累计缴费时间核定领取期限和标准，一并办理失业人员基本医疗保险"),
+                      ("按月发放", "失业保险金按月发放至本人社会保障卡银行账户")),
         mats=[c.ID_CARD(), c.shared("失业登记信息", c.RES_EMPLOY),
               c.shared("解除或终止劳动关系信息", "省人力社保厅·劳动用工备案信息",
                        notes="单位已办理用工减员备案的，系统自动获取"),
@@ -246,6 +250,11 @@ def _injury_and_labour(b: CatalogBuilder) -> None:
         limit=(60, 30), legal_note="自受理之日起60日内作出认定决定；事实清楚、权利义务明确的15日内作出",
         promised_note="事实清楚、权利义务明确的10个工作日", visits=1, depth=3, scope="city", pop=5340,
         result=("认定工伤决定书", "document"),
+        process=steps(("申请", "用人单位或职工、近亲属向统筹地区人力社保部门提交工伤认定申请"),
+                      ("受理", "材料完整的受理并出具受理决定书；不完整的一次性书面告知需补正的全部材料"),
+                      ("调查核实", "根据需要对事故伤害进行调查核实，用人单位负有举证责任"),
+                      ("认定", "作出认定工伤或不予认定工伤的决定"),
+                      ("送达", "认定决定书送达申请人、职工（或近亲属）和用人单位，抄送社会保险经办机构")),
         mats=[c.mat("工伤认定申请表", form="work-injury-application"), c.ID_CARD(who="受伤职工"),
               c.mat("与用人单位存在劳动关系（包括事实劳动关系）的证明材料", notes="已参保的由系统核验参保信息"),
               c.issued("医疗诊断证明或职业病诊断证明书", "医疗机构或职业病诊断机构"),

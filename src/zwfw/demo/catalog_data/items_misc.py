@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zwfw.demo.catalog_data import common as c
-from zwfw.demo.catalog_data.builder import CatalogBuilder
+from zwfw.demo.catalog_data.builder import CatalogBuilder, steps
 
 ROAD_REG = "中华人民共和国道路运输条例"
 EIA_LAW = "中华人民共和国环境影响评价法"
@@ -99,6 +99,10 @@ def _education(b: CatalogBuilder) -> None:
         limit=(30, 20), legal_note="按公布的认定批次集中受理，自受理期限终止之日起30日内作出决定", visits=0, depth=4,
         scope="province", pop=15680,
         result=("教师资格证书（电子证照）", "license"), result_lic=c.LT_TEACHER, delivery=("electronic", "express"),
+        process=steps(("网上报名", "在“中国教师资格网”选择认定机构提交申请，学历、考试、普通话信息在线核验"),
+                      ("体检", "在规定时间内到指定医院参加教师资格认定体检"),
+                      ("审查", "认定机构审查申请材料和体检结果，必要时组织面试和试讲"),
+                      ("认定发证", "作出认定决定，颁发电子教师资格证书，纸质证书邮寄送达")),
         mats=[c.ID_CARD(), c.shared("学历学位信息", c.RES_EDU), c.shared("中小学教师资格考试合格信息", "教育部·中小学教师资格考试信息"),
               c.shared("普通话水平测试等级信息", "教育部·普通话水平测试信息"),
               c.issued("教师资格认定体检表", "指定的县级以上医院"),
