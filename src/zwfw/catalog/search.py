@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -180,6 +181,10 @@ def pinyin_of(text: str) -> tuple[str, str]:
 # ---- pinyin segmentation of queries ---------------------------------------------------------------------
 
 
+# Interjections and one-off readings an IME never offers first: without them "ms" is initials, not m + s...
+RARE_SYLLABLES = frozenset({"m", "n", "ng", "hm", "hng", "biang", "eng", "nou", "den", "fiao", "yo"})
+
+
 @lru_cache(maxsize=1)
 def _syllable_table() -> tuple[frozenset[str], frozenset[str]]:
     """All toneless pinyin syllables pypinyin knows (v for ü) and all their prefixes."""
@@ -190,7 +195,7 @@ def _syllable_table() -> tuple[frozenset[str], frozenset[str]]:
     for readings in pinyin_dict.values():
         for reading in readings.split(","):
             s = to_normal(reading).replace("ü", "v")
-            if s.isascii() and s.isalpha():
+            if s.isascii() and s.isalpha() and s not in RARE_SYLLABLES:
                 syllables.add(s)
     prefixes = {s[:k] for s in syllables for k in range(1, len(s) + 1)}
     return frozenset(syllables), frozenset(prefixes)
@@ -344,9 +349,7 @@ def _facets(audience: str, fully_online: bool, zero_visit: bool) -> int:
 def _department_other(dept: Department | None) -> str:
     if dept is None:
         return ""
-    label = _clean(dept.short_name or dept.name)
-    full, initials = pinyin_of(label)
-    return "\n".join(x for x in (label, full, initials) if x)
+    return _clean(dept.short_name or dept.name)[:100]
 
 
 def _add(grams: dict[str, int], gram: str, field: int) -> None:
@@ -369,31 +372,41 @@ def _runs(seq: Sequence[str], keep: Any) -> Iterator[Sequence[str]]:
 
 def _index_text(grams: dict[str, int], clean: str, kind: int, name: str = "") -> tuple[str, str]:
     """Add the grams of one cleaned text (name, an alias or the department label); return its pinyin."""
+    text_grams, full, initials = _text_grams(clean, kind, name)
+    for gram, field in text_grams:
+        _add(grams, gram, field)
+    return full, initials
+
+
+@lru_cache(maxsize=20_000)
+def _text_grams(clean: str, kind: int, name: str) -> tuple[tuple[tuple[str, int], ...], str, str]:
+    """The (gram, field) pairs of one text. Cached: aliases, department labels and names repeat a lot."""
+    out: list[tuple[str, int]] = []
     units = _units(clean)
+    if kind == OTHER:  # the department label: its words, no pinyin
+        for run in _runs(units, lambda u: _is_cjk(u[0])):
+            out.extend(("".join(run[i : i + n]), OTHER) for n in (1, 2) for i in range(len(run) - n + 1))
+        return tuple(out), "", ""
     sylls = _syllables(units)
-    other = kind == OTHER
-    top = 2 if other else MAX_N
     for run in _runs(units, lambda u: _is_cjk(u[0])):
-        for n in range(1, top + 1):
+        for n in range(1, MAX_N + 1):
             for i in range(len(run) - n + 1):
                 gram = "".join(run[i : i + n])
                 field = kind
                 if kind == NAME:
                     field = NAME_EXACT if gram == name else NAME_PREFIX if name.startswith(gram) else NAME
-                _add(grams, gram, field)
-    pinyin_field = OTHER if other else PINYIN
+                out.append((gram, field))
     for run in _runs(sylls, bool):
-        for n in range(2, top + 1):
-            for i in range(len(run) - n + 1):
-                _add(grams, " ".join(run[i : i + n]), pinyin_field)
+        out.extend(
+            (" ".join(run[i : i + n]), PINYIN) for n in range(2, MAX_N + 1) for i in range(len(run) - n + 1)
+        )
     initials = _initials(units, sylls)
-    initials_field = OTHER if other else INITIALS
-    for n in range(2, (3 if other else MAX_N) + 1):
-        for i in range(len(initials) - n + 1):
-            _add(grams, initials[i : i + n], initials_field)
-    if initials and not other:
-        _add(grams, "^" + initials[0], initials_field)
-    return "".join(sylls), initials
+    out.extend(
+        (initials[i : i + n], INITIALS) for n in range(2, MAX_N + 1) for i in range(len(initials) - n + 1)
+    )
+    if initials:
+        out.append(("^" + initials[0], INITIALS))
+    return tuple(out), "".join(sylls), initials
 
 
 @dataclass
@@ -432,8 +445,8 @@ def _document(item: Any, other: str, topic_pks: Iterable[int] = ()) -> _Document
         p, i = _index_text(grams, text, kind, name)
         pinyins.append(p)
         initials.append(i)
-    for line in other.split("\n")[:1]:  # the department label; its pinyin lines are ASCII
-        _index_text(grams, line, OTHER)
+    if other:
+        _index_text(grams, other, OTHER)
     doc = {
         "item_id": item.pk,
         "name": name,
@@ -610,12 +623,22 @@ def rebuild_index(*, batch: int = 5000, out: Any = None) -> int:
     create_lookup = str(lookup.create_sql(SearchTerm, editor))
     others = {d.pk: _department_other(d) for d in Department.objects.all()}
     done = 0
+    sqlite = connection.vendor == "sqlite"
+    started = time.monotonic()
+
+    def say(message: str) -> None:
+        if out is not None:
+            out.write(f"  {message} ({time.monotonic() - started:.1f} s)\n")
+            out.flush()
+
     with transaction.atomic(), connection.cursor() as cursor:
+        if sqlite:
+            # a bigger page cache for this connection while it loads and sorts millions of rows
+            cursor.execute("PRAGMA cache_size = -262144")
+            cursor.execute(drop_lookup)
         SearchTerm.objects.all()._raw_delete(SearchTerm.objects.db)
         SearchDoc.objects.all()._raw_delete(SearchDoc.objects.db)
-        drop = connection.vendor == "sqlite"
-        if drop:
-            cursor.execute(drop_lookup)
+        say("old index removed")
         for rows in _published_rows(batch):
             topics = _topics_of([r.pk for r in rows])
             documents = [_document(r, others.get(r.department_id, ""), topics.get(r.pk, ())) for r in rows]
@@ -628,15 +651,17 @@ def rebuild_index(*, batch: int = 5000, out: Any = None) -> int:
                 ]
             )
             done += len(rows)
-            if out is not None:
-                out.write(f"  {done:,} items indexed\n")
-                out.flush()
-        if drop:
+            say(f"{done:,} items indexed")
+        if sqlite:
             cursor.execute(create_lookup)
+            say("posting index built")
         _bump()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if sqlite:
+            cursor.execute("PRAGMA cache_size = -2000")  # SQLite's default again
+        else:
             cursor.execute(f"ANALYZE {SearchTerm._meta.db_table}, {SearchDoc._meta.db_table}")
+    say("committed")
     return done
 
 
