@@ -75,6 +75,26 @@ def test_create_and_update_department_are_audited():
     ]
 
 
+def test_a_department_cannot_become_the_parent_of_its_own_parent():
+    parent = services.create_department(actor="system", data=department_record(1))
+    child = services.create_department(
+        actor="system", data=department_record(2, parent_credit_code=parent.credit_code)
+    )
+    count = AuditEntry.objects.count()
+
+    with pytest.raises(CatalogValidationError) as raised:
+        services.update_department(
+            actor="system", credit_code=parent.credit_code, changes={"parent_credit_code": child.credit_code}
+        )
+
+    assert raised.value.details == [
+        {"field": "parent_credit_code", "reason": "上级部门不能是本部门的下级部门（上级关系形成循环）"}
+    ]
+    parent.refresh_from_db()
+    assert parent.parent_id is None
+    assert AuditEntry.objects.count() == count
+
+
 def test_update_department_without_change_writes_no_audit_entry():
     dept = services.create_department(actor="system", data=department_record(1))
     count = AuditEntry.objects.count()

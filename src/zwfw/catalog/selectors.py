@@ -104,8 +104,10 @@ def topic_by_code(code: str) -> Topic:
 
 
 def list_departments(*, region: str | None = None) -> list[Department]:
-    qs = Department.objects.filter(is_active=True).annotate(
-        item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED))
+    qs = (
+        Department.objects.filter(is_active=True)
+        .select_related("parent")
+        .annotate(item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED)))
     )
     if region:
         qs = qs.filter(region_code=region)
@@ -113,7 +115,9 @@ def list_departments(*, region: str | None = None) -> list[Department]:
 
 
 def department_by_credit_code(credit_code: str) -> Department:
-    department = Department.objects.filter(credit_code=credit_code, is_active=True).first()
+    department = (
+        Department.objects.select_related("parent").filter(credit_code=credit_code, is_active=True).first()
+    )
     if department is None:
         raise DepartmentNotFound(credit_code)
     return department

@@ -103,6 +103,8 @@ def update_department(
     after = with_defaults(after, DEPARTMENT_FIELDS)
     if after == before:
         return dept
+    if _parent_cycle(Department, "credit_code", credit_code, after["parent_credit_code"]):
+        raise _immutable("parent_credit_code", "上级部门不能是本部门的下级部门（上级关系形成循环）")
     _apply_department(dept, after)
     dept.save()
     _audit(actor, "catalog.department.update", "catalog.department", credit_code, before, after, source_ip)
@@ -205,6 +207,8 @@ def update_base_item(
     after = with_defaults(after, BASE_ITEM_FIELDS)
     if after == before:
         return base
+    if _parent_cycle(BaseItem, "code", code, after["parent_code"]):
+        raise _immutable("parent_code", "主项不能是本事项的子项（上级关系形成循环）")
     _apply_base_item(base, after)
     base.save()
     _audit(actor, "catalog.base_item.update", "catalog.base_item", code, before, after, source_ip)
@@ -467,6 +471,20 @@ def _search_hook(name: str, item: ImplementationItem) -> None:
     hook = getattr(importlib.import_module("zwfw.catalog.search"), name, None)
     if hook is not None:
         hook(item)
+
+
+def _parent_cycle(model: Any, key_field: str, key: str, parent_key: str | None) -> bool:
+    """Would making `parent_key` the parent of `key` close a loop (walking up from the new parent)?"""
+    seen: set[str] = set()
+    node = parent_key
+    while node and node not in seen:
+        if node == key:
+            return True
+        seen.add(node)
+        node = (
+            model.objects.filter(**{key_field: node}).values_list(f"parent__{key_field}", flat=True).first()
+        )
+    return False
 
 
 def _immutable(field: str, reason: str) -> CatalogValidationError:
