@@ -130,26 +130,31 @@ def import_catalog(
         problems = [(f"{pointer}{p.row}", p) for pointer, p in _check_document(doc)]
     if problems:
         raise CatalogImportError(_render(problems, locator))
-    plan = _plan(doc, publish=publish)
+    if dry_run:
+        return _report(_plan(doc, publish=publish), publish=publish, dry_run=True)
+    current = ""
+    try:
+        # One transaction: the plan is read and carried out on the same state, and a failure undoes it all.
+        with transaction.atomic():
+            plan = _plan(doc, publish=publish)
+            for kind, pointer, record, action in plan:
+                current = pointer
+                _apply(kind, record, action, actor=actor, publish=publish, source_ip=source_ip)
+    except DomainError as exc:
+        details = exc.details if isinstance(exc.details, list) else [{"field": "", "reason": exc.message}]
+        rows = [(current, Problem("", d.get("field", ""), d.get("reason", exc.message))) for d in details]
+        raise CatalogImportError(_render(rows, locator)) from exc
+    return _report(plan, publish=publish, dry_run=False)
+
+
+def _report(
+    plan: list[tuple[str, str, dict[str, Any], str]], *, publish: bool, dry_run: bool
+) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     for kind, _, _, action in plan:
         report.counts[kind][action] += 1
     if publish:
         report.published = sum(1 for kind, _, _, action in plan if kind == "items" and action != "unchanged")
-    if dry_run:
-        return report
-    current = ""
-    try:
-        with transaction.atomic():
-            for kind, pointer, record, action in plan:
-                current = pointer
-                _apply(kind, record, action, actor=actor, publish=publish, source_ip=source_ip)
-    except CatalogImportError:
-        raise
-    except DomainError as exc:
-        details = exc.details if isinstance(exc.details, list) else [{"field": "", "reason": exc.message}]
-        rows = [(current, Problem("", d.get("field", ""), d.get("reason", exc.message))) for d in details]
-        raise CatalogImportError(_render(rows, locator)) from exc
     return report
 
 
@@ -422,7 +427,7 @@ def _render(
     rows = []
     for pointer, problem in problems:
         # A problem inside a record's nested list (e.g. legal_bases.0.kind) stays on the record's row.
-        full = pointer or "/"
+        full = pointer or "/"  # "/" = the document as a whole
         entry: dict[str, Any] = {"row": full, "field": problem.field, "reason": problem.reason}
         located = locator.get(pointer)
         if located is not None:
