@@ -403,3 +403,32 @@ def test_reimport_does_not_bring_back_a_withdrawn_item_unless_its_content_change
         (1, ItemStatus.WITHDRAWN),
         (2, ItemStatus.PUBLISHED),
     ]
+
+
+def test_xlsx_cells_typed_by_hand_are_read_by_the_field_type():
+    workbook = load_workbook(io.BytesIO(_xlsx_of(sample_document(1))))
+    items = workbook["items"]
+    header = [c.value for c in items[1]]
+
+    def put(name, value):
+        items.cell(row=2, column=header.index(name) + 1).value = value
+
+    put("region_code", 330000)  # a number where a code was meant
+    put("popularity", 9800.0)  # a float where an integer was meant
+    put("is_free", "true")  # text where a boolean was meant
+    put("fees", None)  # empty list cell
+    put("summary", None)  # empty optional text
+    buf = io.BytesIO()
+    workbook.save(buf)
+
+    report = import_catalog(buf.getvalue(), fmt="xlsx")
+
+    assert report.counts["items"] == counts(created=1)
+    item = ImplementationItem.objects.get()
+    assert (item.region_code, item.popularity, item.is_free, item.fees, item.summary) == (
+        "330000",
+        9800,
+        True,
+        [],
+        "",
+    )
