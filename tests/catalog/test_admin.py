@@ -133,6 +133,13 @@ def test_a_published_item_is_read_only_and_actions_version_it(admin_client, draf
     admin_client.post(changelist, {"action": "withdraw", "_selected_action": [new.pk]})
     new.refresh_from_db()
     assert new.status == ItemStatus.WITHDRAWN
+    admin_client.post(changelist, {"action": "start_revision", "_selected_action": [new.pk]})
+    draft_pk = ImplementationItem.objects.get(code=record["code"], status=ItemStatus.DRAFT).pk
+    admin_client.post(changelist, {"action": "discard_draft", "_selected_action": [draft_pk]})
+    assert list(ImplementationItem.objects.filter(code=record["code"]).values_list("version", flat=True)) == [
+        2,
+        1,
+    ]
 
 
 def test_department_added_in_admin_is_validated_and_audited(admin_client, admin_user):

@@ -361,7 +361,7 @@ class ImplementationItemAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     list_select_related = ("department",)
     autocomplete_fields = ("department", "base_item")
     filter_horizontal = ("topics",)
-    actions = ("start_revision", "publish", "withdraw")
+    actions = ("start_revision", "publish", "withdraw", "discard_draft")
     fields = ITEM_FORM_FIELDS
     history_fields = (
         "version",
@@ -458,3 +458,7 @@ class ImplementationItemAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     @admin.action(description="停用")
     def withdraw(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._each(request, queryset, services.withdraw, "已停用")
+
+    @admin.action(description="删除草稿")
+    def discard_draft(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset.filter(status=ItemStatus.DRAFT), services.discard_draft, "已删除草稿")
