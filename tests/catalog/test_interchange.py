@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from tests.catalog.factories import credit_code, department_record, item_record
 from zwfw.catalog import interchange, services
 from zwfw.catalog.errors import CatalogImportError, CatalogValidationError
-from zwfw.catalog.interchange import export_catalog, import_catalog
+from zwfw.catalog.interchange import export_catalog, import_catalog, sheets
 from zwfw.catalog.models import (
     BaseItem,
     Department,
@@ -255,7 +255,7 @@ def test_a_failure_while_writing_rolls_the_whole_import_back(monkeypatch):
             )
         return publish(**kwargs)
 
-    monkeypatch.setattr(interchange.services, "publish", publish_then_fail)
+    monkeypatch.setattr(services, "publish", publish_then_fail)
     doc = sample_document()
     with pytest.raises(CatalogImportError) as raised:
         import_catalog(doc)
@@ -300,7 +300,7 @@ def test_duplicates_and_parent_cycles_in_a_file_are_reported():
 
 
 def _xlsx_of(doc: dict) -> bytes:
-    return interchange._write_xlsx(interchange._to_sheets(doc))
+    return sheets.write_xlsx(sheets.to_sheets(doc))
 
 
 @pytest.mark.parametrize("fmt", ["json", "xlsx", "csv"])

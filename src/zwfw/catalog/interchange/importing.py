@@ -1,4 +1,4 @@
-"""Import and export of the catalogue (docs/catalog-format.md, format `zwfw-catalog/1`).
+"""Import of the catalogue (docs/catalog-format.md, format `zwfw-catalog/1`).
 
 Three forms of the same data: JSON; XLSX (one sheet per list, lists inside a row as JSON text, materials and
 handling items on sheets of their own keyed by `item_code`); CSV (a zip of one CSV file per sheet, or a
@@ -12,10 +12,7 @@ published version is left alone, so importing the same file twice changes nothin
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +22,7 @@ from django.db.models import Prefetch
 
 from zwfw.catalog import services
 from zwfw.catalog.errors import CatalogImportError
+from zwfw.catalog.interchange.sheets import KINDS, assemble, read_csv, read_xlsx
 from zwfw.catalog.models import (
     BaseItem,
     Department,
@@ -38,11 +36,7 @@ from zwfw.catalog.records import (
     BASE_ITEM_FIELDS,
     DEPARTMENT_FIELDS,
     FORMAT,
-    HANDLING_ITEM_FIELDS,
-    ITEM_FIELDS,
-    MATERIAL_FIELDS,
     TOPIC_FIELDS,
-    F,
     base_item_record,
     department_record,
     item_record,
@@ -61,17 +55,7 @@ from zwfw.catalog.validation import (
 )
 from zwfw.core.errors import DomainError
 
-KINDS = ("departments", "topics", "base_items", "items")
 KEYS = {"departments": "credit_code", "topics": "code", "base_items": "code", "items": "code"}
-FIELDS = {
-    "departments": DEPARTMENT_FIELDS,
-    "topics": TOPIC_FIELDS,
-    "base_items": BASE_ITEM_FIELDS,
-    "items": tuple(f for f in ITEM_FIELDS if f.name not in ("handling_items", "materials")),
-    "handling_items": (F("item_code", "str", required=True), *HANDLING_ITEM_FIELDS),
-    "materials": (F("item_code", "str", required=True), *MATERIAL_FIELDS),
-}
-SHEETS = (*KINDS, "handling_items", "materials")
 FORMATS = ("json", "xlsx", "csv")
 IMPORT_CHANGE_NOTE = "导入"
 
@@ -107,9 +91,6 @@ class ImportReport:
         ]
         prefix = "（试运行，未写入）" if self.dry_run else ""
         return prefix + "；".join(parts) + f"；发布 {self.published} 个版本"
-
-
-# ---- import ---------------------------------------------------------------------------------------------
 
 
 def import_catalog(
@@ -176,12 +157,12 @@ def parse(
     if fmt == "xlsx":
         if not isinstance(data, bytes):
             return {}, {}, [("", Problem("", "", "XLSX 文件应以字节读入"))]
-        sheets = _read_xlsx(data)
+        sheets = read_xlsx(data)
     else:
-        sheets = _read_csv(data)
+        sheets = read_csv(data)
     if isinstance(sheets, str):
         return {}, {}, [("", Problem("", "", sheets))]
-    return _assemble(sheets)
+    return assemble(sheets)
 
 
 def _check_document(doc: Mapping[str, Any]) -> list[tuple[str, Problem]]:
@@ -442,275 +423,3 @@ def _render(
             }
         rows.append(entry)
     return rows
-
-
-# ---- spreadsheets ---------------------------------------------------------------------------------------
-
-Sheet = list[tuple[int, dict[str, Any]]]  # (row number in the sheet, {column: raw value})
-
-
-def _read_xlsx(data: bytes) -> dict[str, Sheet] | str:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        return f"不是有效的 XLSX 文件：{type(exc).__name__}"
-    sheets: dict[str, Sheet] = {}
-    try:
-        for ws in workbook.worksheets:
-            rows = ws.iter_rows(values_only=True)
-            header = next(rows, None)
-            if header is None:
-                sheets[ws.title] = []
-                continue
-            names = [str(h).strip() if h is not None else "" for h in header]
-            sheet: Sheet = []
-            for number, values in enumerate(rows, start=2):
-                if values is None or all(v is None or v == "" for v in values):
-                    continue
-                sheet.append((number, {n: v for n, v in zip(names, values, strict=False) if n}))
-            sheets[ws.title] = sheet
-    finally:
-        workbook.close()
-    return sheets
-
-
-def _read_csv(data: Any) -> dict[str, Sheet] | str:
-    files: dict[str, str] = {}
-    if isinstance(data, Mapping):
-        files = {str(k): str(v) for k, v in data.items()}
-    elif isinstance(data, bytes):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                for info in zf.infolist():
-                    if info.is_dir() or not info.filename.endswith(".csv"):
-                        continue
-                    if info.file_size > 200 * 1024 * 1024:
-                        return f"{info.filename} 过大"
-                    files[info.filename.rsplit("/", 1)[-1]] = zf.read(info).decode("utf-8-sig")
-        except (zipfile.BadZipFile, UnicodeDecodeError) as exc:
-            return f"不是有效的 CSV 压缩包（zip，UTF-8）：{exc}"
-    else:
-        return "CSV 应为 zip 压缩包的字节或 {文件名: 内容} 的映射"
-    sheets: dict[str, Sheet] = {}
-    for name, text in files.items():
-        reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-        header = next(reader, None)
-        if header is None:
-            sheets[name.removesuffix(".csv")] = []
-            continue
-        names = [h.strip() for h in header]
-        sheet: Sheet = []
-        # Numbered like a spreadsheet shows them: the header is row 1 (a cell may span several lines).
-        for number, values in enumerate(reader, start=2):
-            if all(v == "" for v in values):
-                continue
-            sheet.append((number, {n: v for n, v in zip(names, values, strict=False) if n}))
-        sheets[name.removesuffix(".csv")] = sheet
-    return sheets
-
-
-def _assemble(
-    sheets: dict[str, Sheet],
-) -> tuple[dict[str, Any], dict[str, tuple[str, int]], list[tuple[str, Problem]]]:
-    """Sheets -> the JSON document, with a locator from each record's pointer to its sheet row."""
-    doc: dict[str, Any] = {"format": FORMAT}
-    locator: dict[str, tuple[str, int]] = {}
-    problems: list[tuple[str, Problem]] = []
-    for name in sheets:
-        if name not in (*SHEETS, "meta"):
-            problems.append(("", Problem("", name, f"未知工作表 {name}")))
-    for _, row in sheets.get("meta", []):
-        if row.get("key") == "format" and row.get("value") != FORMAT:
-            problems.append(("", Problem("", "format", f"格式应为 {FORMAT}")))
-    for kind in KINDS:
-        records = []
-        for number, row in sheets.get(kind, []):
-            locator[f"/{kind}/{len(records)}"] = (kind, number)
-            records.append(_coerce(row, FIELDS[kind]))
-        doc[kind] = records
-    item_index = {r.get("code"): i for i, r in enumerate(doc["items"]) if isinstance(r.get("code"), str)}
-    for i in item_index.values():
-        doc["items"][i]["handling_items"] = []
-        doc["items"][i]["materials"] = []
-    for child in ("handling_items", "materials"):
-        for number, row in sheets.get(child, []):
-            record = _coerce(row, FIELDS[child])
-            owner = record.pop("item_code", None)
-            if owner not in item_index:
-                problems.append(
-                    ("", Problem("", "item_code", f"{child} 第 {number} 行的事项 {owner} 不在 items 表中"))
-                )
-                continue
-            children = doc["items"][item_index[owner]][child]
-            locator[f"/items/{item_index[owner]}/{child}/{len(children)}"] = (child, number)
-            children.append(record)
-    return doc, locator, problems
-
-
-def _coerce(row: Mapping[str, Any], fields: tuple[F, ...]) -> dict[str, Any]:
-    """Cell values -> JSON values by the field's type. A value that cannot be converted is kept as it is,
-    so validation reports it against its row and field; an empty optional cell is left out."""
-    types = {f.name: f for f in fields}
-    out: dict[str, Any] = {}
-    for name, value in row.items():
-        f = types.get(name)
-        if f is None:
-            out[name] = value
-            continue
-        if value is None or value == "":
-            if f.type == "str" and f.required:
-                out[name] = ""
-            elif f.type == "nstr":
-                out[name] = None
-            continue
-        out[name] = _cell(f, value)
-    return out
-
-
-def _cell(f: F, value: Any) -> Any:
-    if f.type in ("str", "nstr"):
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value) if isinstance(value, int | float) else value
-    if f.type == "int":
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value.strip())
-        return value
-    if f.type == "bool":
-        if isinstance(value, str):
-            return {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}.get(
-                value.strip().lower(), value
-            )
-        if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
-            return bool(value)
-        return value
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-# ---- export ---------------------------------------------------------------------------------------------
-
-
-def export_catalog(*, fmt: str = "json") -> dict[str, Any] | bytes:
-    """The catalogue as a document: every department, topic and base item, and the published version of
-    every item. fmt="json" gives a dict (json.dumps it), "xlsx" the workbook's bytes, "csv" a zip's bytes."""
-    doc = export_document()
-    if fmt == "json":
-        return doc
-    if fmt == "xlsx":
-        return _write_xlsx(_to_sheets(doc))
-    if fmt == "csv":
-        return _write_csv_zip(_to_sheets(doc))
-    raise ValueError(f"unknown format {fmt!r}")
-
-
-def export_document() -> dict[str, Any]:
-    items = (
-        ImplementationItem.objects.filter(status=ItemStatus.PUBLISHED)
-        .select_related("department", "base_item")
-        .prefetch_related(
-            "topics",
-            Prefetch("materials", queryset=Material.objects.order_by("sort_order", "id")),
-            Prefetch("handling_items", queryset=HandlingItem.objects.order_by("sort_order", "id")),
-        )
-        .order_by("code")
-    )
-    return {
-        "format": FORMAT,
-        "departments": [
-            department_record(d)
-            for d in Department.objects.select_related("parent").order_by("sort_order", "id")
-        ],
-        "topics": [topic_record(t) for t in Topic.objects.order_by("audience", "sort_order", "id")],
-        "base_items": [
-            base_item_record(b) for b in BaseItem.objects.select_related("parent").order_by("code")
-        ],
-        "items": [item_record(i) for i in items.iterator(chunk_size=500)],
-    }
-
-
-def dump_json(doc: Mapping[str, Any]) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def _to_sheets(doc: Mapping[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
-    """Document -> {sheet: (header, rows)}; lists inside a row become JSON text."""
-    sheets: dict[str, tuple[list[str], list[list[Any]]]] = {}
-    for kind in KINDS:
-        header = [f.name for f in FIELDS[kind]]
-        sheets[kind] = (header, [[_cell_out(r[name]) for name in header] for r in doc[kind]])
-    for child in ("handling_items", "materials"):
-        header = [f.name for f in FIELDS[child]]
-        rows = []
-        for item in doc["items"]:
-            for record in item[child]:
-                rows.append([item["code"], *(_cell_out(record[name]) for name in header[1:])])
-        sheets[child] = (header, rows)
-    return sheets
-
-
-def _cell_out(value: Any) -> Any:
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def _write_xlsx(sheets: Mapping[str, tuple[list[str], list[list[Any]]]]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    meta = workbook.active
-    meta.title = "meta"
-    meta.append(["key", "value"])
-    meta.append(["format", FORMAT])
-    for name, (header, rows) in sheets.items():
-        ws = workbook.create_sheet(name)
-        ws.append(header)
-        for values in rows:
-            ws.append(values)
-        # Text that starts with "=" is data, not a formula.
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _write_csv_zip(sheets: Mapping[str, tuple[list[str], list[list[Any]]]]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, (header, rows) in sheets.items():
-            zf.writestr(f"{name}.csv", _csv_text(header, rows).encode("utf-8-sig"))
-    return out.getvalue()
-
-
-def csv_files(sheets: Mapping[str, tuple[list[str], list[list[Any]]]]) -> dict[str, str]:
-    return {f"{name}.csv": _csv_text(header, rows) for name, (header, rows) in sheets.items()}
-
-
-def export_csv_files() -> dict[str, str]:
-    """The catalogue as {"items.csv": text, ...} (for writing a directory of CSV files)."""
-    return csv_files(_to_sheets(export_document()))
-
-
-def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    for values in rows:
-        writer.writerow(
-            ["" if v is None else ("true" if v is True else "false" if v is False else v) for v in values]
-        )
-    return buf.getvalue()
