@@ -249,6 +249,29 @@ def test_fully_online_and_zero_visit_filters(dept: Department, base: BaseItem) -
     assert names(search(q="登记甲乙", zero_visit=True)) == []
 
 
+@pytest.mark.parametrize(
+    "q", ["公积金", "住房公积金提取", "公积金 提取", "gjj", "gongjijin", "zhufanggongjijintiqu", "zfgjjtq", ""]
+)
+def test_filters_combine_with_every_query_shape(dept: Department, base: BaseItem, q: str) -> None:
+    housing = Topic.objects.create(code="housing", name="住房保障", audience="person")
+    fund = make_department("11330000002482111B", short_name="公积金中心")
+    mine = make_item(
+        dept, base, "住房公积金提取（个人）", index=False, region_code="330100", audience="person",
+        online_depth=4, visits_required=0, popularity=5,
+    )
+    mine.topics.add(housing)
+    reindex_item(mine)
+    make_item(fund, base, "住房公积金提取（单位）", region_code="330200", audience="enterprise", popularity=9)
+    assert search(q=q).count == 2
+    assert names(search(q=q, region="330100")) == ["住房公积金提取（个人）"]
+    assert names(search(q=q, department=fund.credit_code)) == ["住房公积金提取（单位）"]
+    assert names(search(q=q, topic="housing")) == ["住房公积金提取（个人）"]
+    assert names(search(q=q, audience="person", fully_online=True, zero_visit=True)) == ["住房公积金提取（个人）"]
+    assert names(search(q=q, audience="enterprise", region="330200")) == ["住房公积金提取（单位）"]
+    assert search(q=q, region="330100", department=fund.credit_code).count == 0
+    assert search(q=q, topic="housing", audience="enterprise").count == 0
+
+
 # ---- paging ---------------------------------------------------------------------------------------------
 
 

@@ -31,7 +31,7 @@ import time
 import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -718,41 +718,28 @@ class _Filters:
     fully_online: bool | None
     zero_visit: bool | None
 
-    def q(self, *, postings: bool = False) -> Q | None:
-        """The filters as a Q on SearchDoc, or on SearchTerm if postings; None if nothing can match.
-
-        On postings the audience and the two flags are tested on the facet bits the index holds; region,
-        department and topic go through the document.
-        """
-        prefix = "doc__" if postings else ""
+    def q(self) -> Q | None:
+        """The filters as a Q on SearchDoc; None if nothing can match."""
         cond = Q()
-        if postings:
-            allowed = self.allowed_facets()
-            if allowed is not None:
-                cond &= Q(facets__in=allowed)
-        else:
-            if self.audience:
-                cond &= Q(audience__in=[self.audience, Audience.BOTH])
-            if self.fully_online is not None:
-                cond &= Q(fully_online=self.fully_online)
-            if self.zero_visit is not None:
-                cond &= Q(zero_visit=self.zero_visit)
+        if self.audience:
+            cond &= Q(audience__in=[self.audience, Audience.BOTH])
+        if self.fully_online is not None:
+            cond &= Q(fully_online=self.fully_online)
+        if self.zero_visit is not None:
+            cond &= Q(zero_visit=self.zero_visit)
         if self.topic:
             through = ImplementationItem.topics.through
-            topical = through.objects.filter(topic__code=self.topic).values("implementationitem_id")
-            cond &= Q(**{f"{prefix}item_id__in": topical})
+            cond &= Q(
+                item_id__in=through.objects.filter(topic__code=self.topic).values("implementationitem_id")
+            )
         if self.department:
             dept = Department.objects.filter(credit_code=self.department).values_list("pk", flat=True).first()
             if dept is None:
                 return None
-            cond &= Q(**{f"{prefix}department_pk": dept})
+            cond &= Q(department_pk=dept)
         if self.region:
-            cond &= Q(**{f"{prefix}region_code": self.region})
+            cond &= Q(region_code=self.region)
         return cond
-
-    def through_postings_only(self) -> bool:
-        """True if the posting index alone answers these filters (no region, department or topic)."""
-        return not (self.topic or self.department or self.region)
 
     def allowed_facets(self) -> list[int] | None:
         """The facet bit patterns the audience and flag filters accept; None if they accept all."""
@@ -775,18 +762,9 @@ def _run(words: list[_Word], filters: _Filters, start: int, stop: int) -> tuple[
     """Ids ranked [start:stop] and the total count, straight from the database."""
     if any(not w.alts for w in words):
         return [], 0
-    if len(words) == 1 and len(words[0].alts) == 1 and words[0].alts[0].exact:
-        cond = filters.q(postings=True)
-        if cond is None:
-            return [], 0
-        gram = words[0].alts[0].conds[0].grams[0]
-        if filters.through_postings_only():
-            return _ranked_postings(gram, filters.allowed_facets(), start, stop)
-        postings = _postings(words[0].alts[0].conds[0]).filter(cond)
-        ordered = postings.order_by("field", "-popularity", "doc_id").values_list("doc_id", flat=True)
-        ids = list(ordered[start:stop])
-        count = start + len(ids) if len(ids) < stop - start and (ids or start == 0) else postings.count()
-        return ids, count
+    if all(len(w.alts) == 1 and w.alts[0].exact for w in words):
+        grams = list(dict.fromkeys(w.alts[0].conds[0].grams[0] for w in words))
+        return _ranked_postings(grams, filters, start, stop)
     cond = filters.q()
     if cond is None:
         return [], 0
@@ -805,22 +783,70 @@ def _run(words: list[_Word], filters: _Filters, start: int, stop: int) -> tuple[
     return ids, count
 
 
-def _ranked_postings(gram: str, facets: list[int] | None, start: int, stop: int) -> tuple[list[int], int]:
-    """The common case in plain SQL: one gram's postings, already in rank order in the index."""
-    table = connection.ops.quote_name(SearchTerm._meta.db_table)
-    where, params = "gram = %s", [gram]
+def _posting_filter_sql(filters: _Filters) -> tuple[str, list[Any]] | None:
+    """SQL conditions on the postings for the filters (facet bits in the index, the rest as id subqueries).
+
+    None if nothing can match (unknown department or topic).
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    facets = filters.allowed_facets()
     if facets is not None:
-        where += f" AND facets IN ({', '.join(str(int(f)) for f in facets)})"
+        where.append(f"facets IN ({', '.join(str(int(f)) for f in facets)})")
+    docs = connection.ops.quote_name(SearchDoc._meta.db_table)
+    if filters.topic:
+        topic_pk = Topic.objects.filter(code=filters.topic).values_list("pk", flat=True).first()
+        if topic_pk is None:
+            return None
+        terms = connection.ops.quote_name(SearchTerm._meta.db_table)
+        where.append(f"doc_id IN (SELECT doc_id FROM {terms} WHERE gram = %s)")
+        params.append(_topic_gram(topic_pk))
+    if filters.department:
+        dept = Department.objects.filter(credit_code=filters.department).values_list("pk", flat=True).first()
+        if dept is None:
+            return None
+        where.append(f"doc_id IN (SELECT item_id FROM {docs} WHERE department_pk = %s)")
+        params.append(dept)
+    if filters.region:
+        where.append(f"doc_id IN (SELECT item_id FROM {docs} WHERE region_code = %s)")
+        params.append(filters.region)
+    return "".join(f" AND {w}" for w in where), params
+
+
+def _ranked_postings(grams: Sequence[str], filters: _Filters, start: int, stop: int) -> tuple[list[int], int]:
+    """Words that are each one gram, in plain SQL on the posting index alone.
+
+    One gram: its postings are already in rank order (field, popularity) in the index, so a page costs
+    a few index steps and the count is an index-only count. Several grams (space-separated words): the
+    documents having all of them, ranked by their worst field, from one grouped index-only scan.
+    """
+    table = connection.ops.quote_name(SearchTerm._meta.db_table)
+    filtered = _posting_filter_sql(filters)
+    if filtered is None:
+        return [], 0
+    extra, extra_params = filtered
     with connection.cursor() as cursor:
+        if len(grams) == 1:
+            where, params = f"gram = %s{extra}", [grams[0], *extra_params]
+            cursor.execute(
+                f"SELECT doc_id FROM {table} WHERE {where} "
+                "ORDER BY field, popularity DESC, doc_id LIMIT %s OFFSET %s",
+                [*params, stop - start, start],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if len(ids) < stop - start and (ids or start == 0):
+                return ids, start + len(ids)
+            cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params)
+            return ids, cursor.fetchone()[0]
+        marks = ", ".join(["%s"] * len(grams))
         cursor.execute(
-            f"SELECT doc_id FROM {table} WHERE {where} ORDER BY field, popularity DESC, doc_id LIMIT %s OFFSET %s",
-            [*params, stop - start, start],
+            f"SELECT doc_id, MAX(field), MAX(popularity) FROM {table} WHERE gram IN ({marks}){extra} "
+            "GROUP BY doc_id HAVING COUNT(*) = %s",
+            [*grams, *extra_params, len(grams)],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) < stop - start and (ids or start == 0):
-            return ids, start + len(ids)
-        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params)
-        return ids, cursor.fetchone()[0]
+        rows = cursor.fetchall()
+    rows.sort(key=lambda r: (r[1], -r[2], r[0]))
+    return [r[0] for r in rows[start:stop]], len(rows)
 
 
 def _popular(filters: _Filters, start: int, stop: int) -> tuple[list[int], int]:
@@ -829,10 +855,9 @@ def _popular(filters: _Filters, start: int, stop: int) -> tuple[list[int], int]:
         topic_pk = Topic.objects.filter(code=filters.topic).values_list("pk", flat=True).first()
         if topic_pk is None:
             return [], 0
-        if not (filters.department or filters.region):
-            return _ranked_postings(_topic_gram(topic_pk), filters.allowed_facets(), start, stop)
-    elif not (filters.department or filters.region):
-        return _ranked_postings(ALL_GRAM, filters.allowed_facets(), start, stop)
+        return _ranked_postings([_topic_gram(topic_pk)], replace(filters, topic=None), start, stop)
+    if not (filters.department or filters.region):
+        return _ranked_postings([ALL_GRAM], filters, start, stop)
     cond = filters.q()
     if cond is None:
         return [], 0
@@ -889,7 +914,7 @@ def search(
     ids, count = hit
     page_ids = ids[offset : offset + page_size]
     if offset + page_size > len(ids) and len(ids) == CACHED_IDS:  # a page across two windows
-        page_ids = page_ids + search_ids(
+        page_ids = page_ids + _search_ids(
             q=q, filters=filters, start=(window + 1) * CACHED_IDS, limit=offset + page_size - len(ids)
         )
     by_id = ImplementationItem.objects.select_related("department").only(*LIST_FIELDS).in_bulk(page_ids)
@@ -897,7 +922,7 @@ def search(
     return SearchPage(items=items, count=count, page=page, page_size=page_size)
 
 
-def search_ids(*, q: str, filters: _Filters, start: int, limit: int) -> list[int]:
+def _search_ids(*, q: str, filters: _Filters, start: int, limit: int) -> list[int]:
     words = normalise_query(q)
     if words:
         return _run([_analyse(w) for w in words], filters, start, start + limit)[0]
