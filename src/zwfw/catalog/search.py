@@ -777,10 +777,10 @@ def _run(words: list[_Word], filters: _Filters, start: int, stop: int) -> tuple[
     classes = [_classify(w) for w in words]
     rank = classes[0] if len(classes) == 1 else Greatest(*classes)
     docs = docs.annotate(rank=rank).filter(rank__lt=NO_MATCH)
-    ordered = docs.order_by("rank", "-popularity", "item_id").values_list("item_id", flat=True)
-    ids = list(ordered[start:stop])
-    count = start + len(ids) if len(ids) < stop - start and (ids or start == 0) else docs.count()
-    return ids, count
+    # one pass: every verified candidate with its rank, sorted here (a second COUNT pass would redo it all)
+    rows = list(docs.values_list("rank", "popularity", "item_id"))
+    rows.sort(key=lambda r: (r[0], -r[1], r[2]))
+    return [r[2] for r in rows[start:stop]], len(rows)
 
 
 def _posting_filter_sql(filters: _Filters) -> tuple[str, list[Any]] | None:
