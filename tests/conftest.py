@@ -59,3 +59,34 @@ def browser() -> Iterator[object]:
             yield chromium
         finally:
             chromium.close()
+
+
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Reference data that migrations load (official calendar, regions) is there for every database test.
+
+    A transactional test (live_server, threads) ends by flushing every table, data migrations'
+    rows included; the next test that needs them gets them back here.
+    """
+    if not (_DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")):
+        return
+    request.getfixturevalue("transactional_db" if _needs_transaction(request) else "db")
+    from zwfw.core import calendar, regions
+    from zwfw.core.models import CalendarYear, Region
+
+    if not CalendarYear.objects.exists():
+        calendar.import_calendar(
+            calendar.parse_calendar_file(calendar.OFFICIAL_CALENDAR_CSV.read_text(encoding="utf-8"), fmt="csv")
+        )
+    if not Region.objects.exists():
+        regions.load_regions(regions.DEFAULT_REGIONS_CSV.read_text(encoding="utf-8"))
+
+
+def _needs_transaction(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))

@@ -1,4 +1,8 @@
-"""Root pytest configuration: the environment a node needs before Django settings load."""
+"""The environment a node needs before Django settings load.
+
+Loaded as an early plugin (`-p tests.environment` in pyproject.toml) because pytest-django sets up
+Django before any conftest.py is imported.
+"""
 
 import os
 import tempfile
