@@ -126,3 +126,16 @@ def test_zwfw_serve_runs_gunicorn_with_static_files(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.django_db
+def test_api_docs_load_nothing_from_another_host(client):
+    # ARCHITECTURE.md: no page loads anything from another host
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    import re
+
+    references = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert references, html
+    assert [ref for ref in references if "//" in ref] == []

@@ -132,7 +132,7 @@ def _print_banner(base: str, accounts: list[dict]) -> None:
         "",
         "zwfw 演示节点已启动 / demo node is up",
         f"  门户 portal          {base}/",
-        f"  办事指南示例 guide    {base}/search/?q=社保",
+        f"  搜索示例 search       {base}/search/?q=社保",
         f"  接口文档 API docs     {base}/api/v1/docs",
         f"  OpenAPI              {base}/api/v1/openapi.json",
         f"  运营管理 admin        {base}/admin/",

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI from the node itself, never from a CDN
     "zwfw.core",
     "zwfw.catalog",
     "zwfw.portal",
