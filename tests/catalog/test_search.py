@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -404,9 +406,18 @@ def test_rebuild_index_covers_published_items_only(dept: Department, base: BaseI
     assert names(search(q="zsz")) == ["生育登记"]
     assert names(search(q="sbk")) == ["社保卡挂失"]
     terms = SearchTerm.objects.count()
-    rebuild_index()
+    rebuild_index(offline=True)
     assert SearchTerm.objects.count() == terms
+    assert names(search(q="sbk")) == ["社保卡挂失"]
     assert ImplementationItem.objects.get(name="生育登记").pinyin_initials == "sydj"
+
+
+def test_catalog_reindex_command(dept: Department, base: BaseItem) -> None:
+    make_item(dept, base, "生育登记", index=False)
+    out = io.StringIO()
+    call_command("catalog_reindex", stdout=out)
+    assert "已索引 1 个事项" in out.getvalue()
+    assert names(search(q="syd")) == ["生育登记"]
 
 
 def test_cached_search_costs_few_queries(dept: Department, base: BaseItem) -> None:

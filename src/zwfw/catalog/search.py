@@ -610,11 +610,13 @@ def _topics_of(item_pks: list[int]) -> dict[int, list[int]]:
     return topics
 
 
-def rebuild_index(*, batch: int = 5000, out: Any = None) -> int:
+def rebuild_index(*, batch: int = 5000, out: Any = None, offline: bool = False) -> int:
     """Rebuild the whole index from the published items in one transaction; returns how many were indexed.
 
-    Readers keep the old index until the commit. On SQLite the lookup index is dropped while the rows
-    are loaded and built once at the end (much faster than 5 million random B-tree inserts).
+    Readers keep the old index until the commit. On SQLite the posting index is dropped while the rows
+    are loaded and built once at the end (much faster than millions of random B-tree inserts): WAL
+    readers go on reading the old snapshot meanwhile. On PostgreSQL that would lock searches out until
+    the commit, so the index is kept and filled as rows come (about 2.5x slower) unless ``offline``.
     """
     lookup = next(i for i in SearchTerm._meta.indexes if i.name == "catalog_sterm_ranked")
     editor = connection.schema_editor(collect_sql=True)  # only to render the index DDL, never entered
@@ -624,6 +626,7 @@ def rebuild_index(*, batch: int = 5000, out: Any = None) -> int:
     others = {d.pk: _department_other(d) for d in Department.objects.all()}
     done = 0
     sqlite = connection.vendor == "sqlite"
+    drop = sqlite or offline
     started = time.monotonic()
 
     def say(message: str) -> None:
@@ -635,6 +638,7 @@ def rebuild_index(*, batch: int = 5000, out: Any = None) -> int:
         if sqlite:
             # a bigger page cache for this connection while it loads and sorts millions of rows
             cursor.execute("PRAGMA cache_size = -262144")
+        if drop:
             cursor.execute(drop_lookup)
         SearchTerm.objects.all()._raw_delete(SearchTerm.objects.db)
         SearchDoc.objects.all()._raw_delete(SearchDoc.objects.db)
@@ -652,7 +656,7 @@ def rebuild_index(*, batch: int = 5000, out: Any = None) -> int:
             )
             done += len(rows)
             say(f"{done:,} items indexed")
-        if sqlite:
+        if drop:
             cursor.execute(create_lookup)
             say("posting index built")
         _bump()
@@ -660,7 +664,10 @@ def rebuild_index(*, batch: int = 5000, out: Any = None) -> int:
         if sqlite:
             cursor.execute("PRAGMA cache_size = -2000")  # SQLite's default again
         else:
-            cursor.execute(f"ANALYZE {SearchTerm._meta.db_table}, {SearchDoc._meta.db_table}")
+            # VACUUM sets the visibility map: without it PostgreSQL's index-only scans (the counts) still
+            # visit every heap page. It cannot run inside a transaction; then autovacuum does it later.
+            tables = f"{SearchTerm._meta.db_table}, {SearchDoc._meta.db_table}"
+            cursor.execute(f"ANALYZE {tables}" if connection.in_atomic_block else f"VACUUM ANALYZE {tables}")
     say("committed")
     return done
 

@@ -13,6 +13,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--batch", type=int, default=5000, help="每批处理的事项数")
+        parser.add_argument(
+            "--offline",
+            action="store_true",
+            help="PostgreSQL：重建期间删除倒排索引后再建（更快，但重建期间搜索被阻塞）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from zwfw.catalog.search import rebuild_index
