@@ -3,20 +3,22 @@
 Design
 ------
 * ``SearchDoc`` holds one row per published item: its normalised name, aliases, pinyin, initials and
-  department ("other") texts plus the facets the filters use. ``SearchTerm`` is an inverted index of
-  grams -> documents, one row per (gram, document) carrying the best field the gram occurs in and the
-  item's popularity, indexed on (gram, field, -popularity, doc) so one gram's posting list is already
-  in rank order.
-* Grams: CJK unigrams and bigrams (name, aliases, department short name); pinyin *syllable* bigrams
-  ("she bao", far more selective than letter n-grams); initials bigrams and trigrams ("sb", "sbk"),
-  and "^" + first initial for one-letter queries.
-* A query that maps to one gram whose presence proves the match (a 1-2 character Chinese word, a 2-3
-  letter initials query, exactly two pinyin syllables) is answered straight from the posting index.
-  Anything else intersects posting lists in SQL (GROUP BY ... HAVING COUNT = n), then the database
-  verifies the real substring on the candidates and classifies the match in one CASE expression.
-* Results (first ``CACHED_IDS`` ids and the count) are cached in Django's cache under a token that
-  changes, in the same transaction, with every index change; every search reads the token (one row by
-  primary key), so no worker ever serves results from before a publish or withdrawal it can see.
+  department label plus the facets the filters use. ``SearchTerm`` is an inverted index of grams ->
+  documents, one row per (gram, document) carrying the best field the gram reaches in that item (which
+  *is* its match class for a query equal to the gram), the item's popularity and its facet bits
+  (audience, 全程网办, 零跑动), indexed on (gram, field, -popularity, doc, facets): one gram's
+  postings are stored in rank order and facet filters and counts never leave the index.
+* Grams: CJK n-grams of 1-4 characters (name, aliases; 1-2 of the department label), pinyin
+  *syllable* n-grams of 2-4 syllables ("she bao", far more selective than letter n-grams), initials
+  n-grams of 2-4 letters ("sbk"), "^" + first initial for one-letter queries, "*" for every document
+  and "#<topic>" per topic (listings without a query).
+* So a query of up to 4 characters / syllables / initials is one posting list: a page is a few index
+  steps, the count an index-only count. Space-separated words of that kind are one grouped index-only
+  scan. Anything else (longer words, ambiguous pinyin) intersects posting lists in SQL, then the
+  database verifies the real substring on the candidates and classifies the match in one CASE.
+* Results (``CACHED_IDS`` ids per window and the count) are cached in Django's cache under a token
+  that changes, in the same transaction, with every index change; every search reads the token (one
+  row by primary key), so no worker serves results from before a publish or withdrawal it can see.
 
 Ranking: exact name > name prefix > name contains > alias > pinyin > initials > other (department),
 then popularity, then id. Pinyin matches are aligned on syllable starts ("baozhang" finds 保障, a
