@@ -425,7 +425,10 @@ def test_cached_search_costs_few_queries(dept: Department, base: BaseItem) -> No
     search(q="社保")
     with CaptureQueriesContext(connection) as queries:
         search(q="社保")
-    assert len(queries) == 2  # the index token, then the page's items
+    assert len(queries) == 1  # the index token; the page comes from the cache
+    with CaptureQueriesContext(connection) as queries:
+        search(q="社保", page_size=5)
+    assert len(queries) == 2  # another page size: the ranked ids are cached, the rows are read
 
 
 def test_publish_revise_and_withdraw_through_the_services_keep_the_index() -> None:

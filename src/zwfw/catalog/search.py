@@ -183,24 +183,34 @@ def pinyin_of(text: str) -> tuple[str, str]:
 # ---- pinyin segmentation of queries ---------------------------------------------------------------------
 
 
-# Interjections and one-off readings an IME never offers first: without them "ms" is initials, not m + s...
-RARE_SYLLABLES = frozenset({"m", "n", "ng", "hm", "hng", "biang", "eng", "nou", "den", "fiao", "yo"})
+# Toneless Mandarin syllables (v for ü) as pypinyin writes them, without interjections and one-off
+# readings an IME never offers first (m, ng, hm, biang ...): "ms" is initials, not m + s.
+_SYLLABLE_TEXT = """
+    a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bong bu ca cai can cang cao
+    ce cei cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui
+    chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei deng di dia dian diao die din ding
+    diu dong dou du duan dui dun duo e ei en er fa fan fang fei fen feng fo fou fu ga gai gan gang gao ge
+    gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng hong hou hu
+    hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan
+    kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei len leng
+    li lia lian liang liao lie lin ling liu lo long lou lu luan lun luo lv lve ma mai man mang mao me mei
+    men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nia nian niang
+    niao nie nin ning niu nong nu nuan nun nuo nv nve o ou pa pai pan pang pao pei pen peng pi pian piao pie
+    pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren
+    reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she
+    shei shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta
+    tai tan tang tao te tei teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen
+    weng wo wong wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin
+    ying yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen
+    zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo
+"""
+SYLLABLES = frozenset(_SYLLABLE_TEXT.split())
 
 
 @lru_cache(maxsize=1)
 def _syllable_table() -> tuple[frozenset[str], frozenset[str]]:
-    """All toneless pinyin syllables pypinyin knows (v for ü) and all their prefixes."""
-    from pypinyin.contrib.tone_convert import to_normal
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    syllables: set[str] = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            s = to_normal(reading).replace("ü", "v")
-            if s.isascii() and s.isalpha() and s not in RARE_SYLLABLES:
-                syllables.add(s)
-    prefixes = {s[:k] for s in syllables for k in range(1, len(s) + 1)}
-    return frozenset(syllables), frozenset(prefixes)
+    """The syllables and all their prefixes."""
+    return SYLLABLES, frozenset(s[:k] for s in SYLLABLES for k in range(1, len(s) + 1))
 
 
 def _segmentations(word: str, limit: int = 3) -> list[tuple[list[str], str]]:
@@ -876,7 +886,7 @@ def _popular(filters: _Filters, start: int, stop: int) -> tuple[list[int], int]:
     return ids, count
 
 
-def _cache_key(token: str, words: list[str], filters: _Filters, window: int) -> str:
+def _cache_key(token: str, words: list[str], filters: _Filters, window: object) -> str:
     raw = repr((words, filters, window)).encode()
     return f"zwfw:search:{token}:{hashlib.sha1(raw, usedforsecurity=False).hexdigest()}"
 
@@ -912,9 +922,16 @@ def search(
     if str(q or "").strip() and not words:
         return SearchPage(items=[], count=0, page=page, page_size=page_size)
     start = (page - 1) * page_size
-    # Results are cached by windows of CACHED_IDS ids: every page of a query usually costs one cache read.
+    token = _token()
+    # The page itself (published rows never change; popularity shown may lag by CACHE_SECONDS) ...
+    page_key = _cache_key(token, words, filters, ("page", page, page_size))
+    cached_page = cache.get(page_key)
+    if cached_page is not None:
+        items, count = cached_page
+        return SearchPage(items=items, count=count, page=page, page_size=page_size)
+    # ... and the ranked ids by windows of CACHED_IDS, so the next pages cost one read too.
     window, offset = divmod(start, CACHED_IDS)
-    key = _cache_key(_token(), words, filters, window)
+    key = _cache_key(token, words, filters, window)
     hit = cache.get(key)
     if hit is None:
         lo, hi = window * CACHED_IDS, (window + 1) * CACHED_IDS
@@ -926,8 +943,10 @@ def search(
         page_ids = page_ids + _search_ids(
             q=q, filters=filters, start=(window + 1) * CACHED_IDS, limit=offset + page_size - len(ids)
         )
-    by_id = ImplementationItem.objects.select_related("department").only(*LIST_FIELDS).in_bulk(page_ids)
+    rows = ImplementationItem.objects.select_related("department").only(*LIST_FIELDS).order_by()
+    by_id = rows.in_bulk(page_ids)
     items = [by_id[i] for i in page_ids if i in by_id and by_id[i].status == ItemStatus.PUBLISHED]
+    cache.set(page_key, (items, count), CACHE_SECONDS)
     return SearchPage(items=items, count=count, page=page, page_size=page_size)
 
 
