@@ -6,7 +6,7 @@
     python bench/search_bench.py --reuse --no-rebuild   # only time the queries
 
 Prints the index build time and p50/p99 per query kind, uncached (every query goes to the database) and
-cached (the normal path: one token read, one cache read and the page's rows). Importable:
+cached (the normal path: a repeated query costs one token read and one cache read). Importable:
 ``generate_items(n, seed=1)`` writes the items (bulk_create, no seed data needed), then call
 ``zwfw.catalog.search.rebuild_index()``.
 """
@@ -301,7 +301,8 @@ def main() -> None:
     mix = query_mix(random.Random(args.seed), args.queries)
     time_queries(mix[:50], cached=False)  # warm the page cache and pypinyin's tables
     report("uncached (every query runs on the database)", time_queries(mix, cached=False))
-    report("cached (normal path: token read + cache read + page rows)", time_queries(mix, cached=True))
+    report("cached (the normal path: a repeated query costs the token read and one cache read; the first "
+           "occurrence of each distinct query is a miss)", time_queries(mix, cached=True))
 
 
 if __name__ == "__main__":
