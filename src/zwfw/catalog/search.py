@@ -669,6 +669,8 @@ def rebuild_index(*, batch: int = 5000, out: Any = None, offline: bool = False) 
             done += len(rows)
             say(f"{done:,} items indexed")
         if drop:
+            if not sqlite:  # PostgreSQL: deferred foreign-key checks must run before CREATE INDEX
+                connection.check_constraints()
             cursor.execute(create_lookup)
             say("posting index built")
         _bump()
