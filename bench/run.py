@@ -7,7 +7,7 @@
    to bench/results/latest.json.
 
 Options: --items N (default 100000), --duration S (default 15), --connections C (default 16),
---workers W (gunicorn workers, default 2 x CPUs), --keep DIR (reuse a generated data dir between runs).
+--workers W (gunicorn workers, default one per CPU), --worker-class, --threads, --only SCENARIO, --keep DIR (reuse a generated data dir between runs).
 """
 
 from __future__ import annotations
@@ -101,8 +101,11 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", help="data directory to create once and reuse")
+    parser.add_argument("--worker-class", default=os.environ.get("ZWFW_WORKER_CLASS", "sync"))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("ZWFW_WEB_THREADS", "1")))
+    parser.add_argument("--only", choices=[key for _, key, _, _ in SCENARIOS], help="run one scenario")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: scripts/system-deps.sh bench installs it")
@@ -135,7 +138,12 @@ def main() -> int:
     )
 
     port = free_port()
-    serve_env = dict(env, ZWFW_WEB_WORKERS=str(args.workers))
+    serve_env = dict(
+        env,
+        ZWFW_WEB_WORKERS=str(args.workers),
+        ZWFW_WORKER_CLASS=args.worker_class,
+        ZWFW_WEB_THREADS=str(args.threads),
+    )
     server = subprocess.Popen(
         [str(BIN / "zwfw"), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=serve_env,
@@ -147,6 +155,8 @@ def main() -> int:
         "connections": args.connections,
         "duration_s": args.duration,
         "gunicorn_workers": args.workers,
+        "worker_class": args.worker_class,
+        "threads": args.threads,
         "cpus": os.cpu_count(),
         "database": "postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite",
         "scenarios": [],
@@ -156,6 +166,8 @@ def main() -> int:
         wait_ready(f"{base}/api/v1/catalog/topics")
         with tempfile.TemporaryDirectory() as tmp:
             for name, key, target, check in SCENARIOS:
+                if args.only and key != args.only:
+                    continue
                 path_file = Path(tmp) / f"{key}.txt"
                 path_file.write_text("\n".join(paths[key]) + "\n", encoding="utf-8")
                 script = Path(tmp) / f"{key}.lua"
@@ -183,7 +195,7 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\n({args.items:,} items, {args.connections} connections, {args.duration} s each, "
-          f"{args.workers} gunicorn workers, {os.cpu_count()} CPUs; bench/results/latest.json)")
+          f"{args.workers} gunicorn {args.worker_class} workers x {args.threads} threads, {os.cpu_count()} CPUs; bench/results/latest.json)")
     return 0
 
 

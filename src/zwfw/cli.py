@@ -35,7 +35,8 @@ def _default_workers() -> int:
     env = os.environ.get("ZWFW_WEB_WORKERS")
     if env:
         return max(1, int(env))
-    return (os.cpu_count() or 1) * 2 + 1
+    # Page and API work is CPU-bound Python: one process per core measured best (bench/run.py).
+    return os.cpu_count() or 1
 
 
 def _gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
@@ -49,9 +50,11 @@ def _gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
         "--workers",
         str(workers),
         "--worker-class",
-        os.environ.get("ZWFW_WORKER_CLASS", "gthread"),
+        # sync workers: threads only contend for the GIL on CPU-bound requests (bench/run.py measured it);
+        # put a buffering reverse proxy or load balancer in front of them in production.
+        os.environ.get("ZWFW_WORKER_CLASS", "sync"),
         "--threads",
-        os.environ.get("ZWFW_WEB_THREADS", "4"),
+        os.environ.get("ZWFW_WEB_THREADS", "1"),
         "--access-logfile",
         os.environ.get("ZWFW_ACCESS_LOG", "-"),
         "--timeout",
@@ -158,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="生产服务器（gunicorn，多进程，whitenoise 静态文件）")
     serve.add_argument("--host", default=os.environ.get("ZWFW_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("ZWFW_PORT", "8000")))
-    serve.add_argument("--workers", type=int, default=0, help="默认 ZWFW_WEB_WORKERS 或 2×CPU+1")
+    serve.add_argument("--workers", type=int, default=0, help="默认 ZWFW_WEB_WORKERS 或 CPU 核数")
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="后台任务进程")
