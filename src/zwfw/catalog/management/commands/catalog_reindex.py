@@ -18,13 +18,24 @@ class Command(BaseCommand):
             action="store_true",
             help="PostgreSQL：重建期间删除倒排索引后再建（更快，但重建期间搜索被阻塞）",
         )
+        parser.add_argument(
+            "--background", action="store_true", help="交给后台任务进程（zwfw worker）执行，立即返回"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from zwfw.catalog.search import rebuild_index
+        from zwfw.catalog.tasks import rebuild_search_index
 
+        batch = max(100, options["batch"])
+        if options["background"]:
+            result = rebuild_search_index.enqueue(batch=batch)
+            self.stdout.write(f"已加入后台任务队列，任务编号 {result.id}")
+            return
         started = time.monotonic()
         count = rebuild_index(
-            batch=max(100, options["batch"]), out=self.stdout if options["verbosity"] > 1 else None
+            batch=batch,
+            out=self.stdout if options["verbosity"] > 1 else None,
+            offline=options["offline"],
         )
         self.stdout.write(
             self.style.SUCCESS(f"已索引 {count} 个事项，用时 {time.monotonic() - started:.1f} 秒")
