@@ -139,3 +139,45 @@ def test_api_docs_load_nothing_from_another_host(client):
     references = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert references, html
     assert [ref for ref in references if "//" in ref] == []
+
+
+@pytest.mark.server
+def test_zwfw_demo_migrates_seeds_and_serves_with_the_demo_logins_printed(tmp_path):
+    # given an empty data directory (what `make demo` starts from)
+    env = _env(tmp_path, ZWFW_ACCESS_LOG="/dev/null")
+    port = _free_port()
+    demo = subprocess.Popen(
+        [str(BIN / "zwfw"), "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 240
+        while not any("Ctrl+C" in line for line in lines):
+            line = demo.stdout.readline()
+            assert line or demo.poll() is None, "".join(lines)
+            lines.append(line)
+            assert time.monotonic() < deadline, "".join(lines)
+        banner = "".join(lines)
+        # then the URLs and the demo logins are printed ...
+        assert f"http://127.0.0.1:{port}/" in banner
+        assert "admin" in banner
+        assert "Zwfw-Demo-2026" in banner
+        # ... and the seeded node answers: a guide found through search
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body, _ = _get(f"http://127.0.0.1:{port}/api/v1/catalog/items?q=shebao")
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.3)
+        assert status == 200
+        assert b"\\u793e\\u4f1a\\u4fdd\\u969c\\u5361" in body or "社会保障卡".encode() in body
+    finally:
+        demo.terminate()
+        demo.wait(timeout=60)
+    assert demo.returncode is not None
