@@ -150,6 +150,70 @@ def test_mixed_chinese_and_pinyin_is_read_as_pinyin(dept: Department, base: Base
     assert search(q="社保kа").count in (0, 1)  # a Cyrillic а is dropped, never an error
 
 
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [
+        ("居民身份证申领0", ["居民身份证申领0", "申领0", "身份证申领0"]),
+        ("第3代社保卡申领", ["第3代社保卡申领", "第3代", "3代社保卡", "第3代社保", "代社保卡申领"]),
+        ("2025年度企业年报公示", ["2025年度企业年报公示", "2025年度", "25年度企业年报"]),
+        ("12345热线投诉受理", ["12345热线投诉受理", "12345热线", "345热线投诉"]),
+        ("A2驾驶证申领", ["A2驾驶证申领", "a2驾驶证", "Ａ２驾驶证"]),
+        ("ICP备案", ["ICP备案", "icp备案", "CP备"]),
+        ("5G基站建设审批", ["5G基站建设审批", "5g基站", "G基站建设"]),
+    ],
+)
+def test_mixed_chinese_with_digits_or_latin_matches_literally(
+    dept: Department, base: BaseItem, name: str, queries: list[str]
+) -> None:
+    # given the item and an unrelated one sharing its Chinese words
+    make_item(dept, base, name)
+    make_item(dept, base, "居民身份证换领社保卡2024年度热线驾驶证备案基站建设")
+    for q in queries:
+        # when searching for the whole name, a part or a mixed part
+        page = search(q=q)
+        # then only the item with that literal text is found
+        assert (q, names(page), page.count) == (q, [name], 1)
+
+
+def test_mixed_word_ranks_the_exact_name_first(dept: Department, base: BaseItem) -> None:
+    # given names that contain the query, one that is it
+    make_item(dept, base, "第3代社保卡申领补办", popularity=9)
+    make_item(dept, base, "第3代社保卡", popularity=1)
+    make_item(dept, base, "新版第3代社保卡", popularity=5)
+    # when / then: exact name > prefix > contains
+    assert names(search(q="第3代社保卡")) == ["第3代社保卡", "第3代社保卡申领补办", "新版第3代社保卡"]
+
+
+def test_mixed_word_with_other_digits_finds_nothing(dept: Department, base: BaseItem) -> None:
+    # given
+    make_item(dept, base, "居民身份证申领0")
+    make_item(dept, base, "第3代社保卡申领")
+    # when / then: the digits must be there as typed
+    assert search(q="申领1").count == 0
+    assert search(q="第4代社保卡").count == 0
+    assert search(q="0申领").count == 0
+
+
+def test_mixed_word_is_still_read_as_half_typed_pinyin(dept: Department, base: BaseItem) -> None:
+    # given
+    make_item(dept, base, "社保卡挂失")
+    make_item(dept, base, "住房公积金提取")
+    # when / then: the literal reading finds nothing, the pinyin reading does
+    assert names(search(q="社保kagua")) == ["社保卡挂失"]
+    assert names(search(q="公积jin")) == ["住房公积金提取"]
+    assert names(search(q="住房gongji")) == ["住房公积金提取"]
+
+
+def test_mixed_words_combine_with_filters_and_other_words(dept: Department, base: BaseItem) -> None:
+    # given
+    make_item(dept, base, "第3代社保卡申领", audience="person")
+    make_item(dept, base, "第3代社保卡补办", audience="enterprise")
+    # when / then
+    assert names(search(q="第3代 申领")) == ["第3代社保卡申领"]
+    assert names(search(q="3代社保卡 bb")) == ["第3代社保卡补办"]
+    assert names(search(q="第3代社保卡", audience="enterprise")) == ["第3代社保卡补办"]
+
+
 # ---- ranking --------------------------------------------------------------------------------------------
 
 
@@ -462,6 +526,12 @@ def test_highlight_pinyin_and_initials() -> None:
     assert highlight("社保卡挂失", "shebao") == [("社保", True), ("卡挂失", False)]
     assert highlight("住房公积金提取", "gjj") == [("住房", False), ("公积金", True), ("提取", False)]
     assert highlight("（新）社保卡", "sbk") == [("（新）", False), ("社保卡", True)]
+
+
+def test_highlight_mixed_word_literally_else_as_pinyin() -> None:
+    assert highlight("第3代社保卡申领", "3代社保") == [("第", False), ("3代社保", True), ("卡申领", False)]
+    assert highlight("ICP备案", "icp备") == [("ICP备", True), ("案", False)]
+    assert highlight("社保卡挂失", "社保ka") == [("社保卡", True), ("挂失", False)]
 
 
 def test_highlight_without_match_or_query() -> None:

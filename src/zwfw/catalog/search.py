@@ -28,6 +28,7 @@ query starting in the middle of a syllable does not); a trailing incomplete syll
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import time
 import unicodedata
@@ -40,7 +41,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Least
 from pypinyin import lazy_pinyin
 
 from zwfw.catalog.models import (
@@ -271,10 +272,23 @@ class _Alt:
 
 
 @dataclass(frozen=True)
-class _Word:
-    text: str  # cleaned; what the substring check looks for
-    ascii: bool
+class _Reading:
+    """One way to read a word: the text the substring check looks for and the alternatives finding candidates."""
+
+    text: str  # cleaned
+    ascii: bool  # pinyin or initials: the check also looks in the pinyin and initials columns
     alts: tuple[_Alt, ...]
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A query word: one reading, or two for a word mixing CJK and ASCII (literal, and half-typed pinyin)."""
+
+    readings: tuple[_Reading, ...]
+
+    @property
+    def alts(self) -> tuple[_Alt, ...]:
+        return tuple(alt for reading in self.readings for alt in reading.alts)
 
 
 def normalise_query(q: str) -> list[str]:
@@ -314,12 +328,43 @@ def _analyse(word: str) -> _Word:
     has_cjk = any(_is_cjk(ch) for ch in word)
     if has_cjk and all(_is_cjk(ch) for ch in word):
         if len(word) <= MAX_N:
-            return _Word(word, False, (_Alt((_Cond((word,)),), exact=True),))
-        return _Word(word, False, (_Alt(tuple(_long(word))),))
-    if has_cjk:  # 社保ka: half typed in the IME -> read it all as pinyin
-        word = pinyin_of(word)[0]
-        if not word:
-            return _Word("", True, ())
+            return _Word((_Reading(word, False, (_Alt((_Cond((word,)),), exact=True),)),))
+        return _Word((_Reading(word, False, (_Alt(tuple(_long(word))),)),))
+    if not has_cjk:
+        return _Word((_pinyin_reading(word),))
+    # 第3代社保卡, 12345热线, ICP备案: literally; 社保ka (half typed in the IME): also as pinyin where it parses
+    readings = [_literal_reading(word)]
+    full = pinyin_of(word)[0]
+    if full:
+        pinyin = _pinyin_reading(full)
+        if pinyin.alts:
+            readings.append(pinyin)
+    return _Word(tuple(readings))
+
+
+def _literal_reading(word: str) -> _Reading:
+    """A word mixing CJK and ASCII as typed: its CJK runs and its ASCII runs of 2+ characters must be there.
+
+    CJK runs are name, alias and department grams; ASCII runs inside a name or alias are in its initials
+    grams (an ASCII run stands for itself there). The substring check then proves the whole word.
+    """
+    grams: list[str] = []
+    for cjk, chars in itertools.groupby(word, _is_cjk):
+        run = "".join(chars)
+        if not cjk:
+            run = run[:MAX_UNIT]  # the index keeps no more of an ASCII run
+            if len(run) < 2:  # one letter or digit alone is no gram
+                continue
+        if len(run) <= MAX_N:
+            grams.append(run)
+        else:
+            grams.extend(c.grams[0] for c in _long(run))
+    conds = tuple(_Cond((g,)) for g in _spread(grams))
+    return _Reading(word, False, (_Alt(conds),))
+
+
+def _pinyin_reading(word: str) -> _Reading:
+    """An ASCII word as full pinyin (syllable grams) or initials."""
     alts: list[_Alt] = []
     segs = _segmentations(word)
     for sylls, partial in segs:
@@ -342,7 +387,7 @@ def _analyse(word: str) -> _Word:
             alts.append(_Alt((_Cond((word,)),), exact=True))
         else:
             alts.append(_Alt(tuple(_long(word))))
-    return _Word(word, True, tuple(alts))
+    return _Reading(word, True, tuple(alts))
 
 
 # ---- indexing -------------------------------------------------------------------------------------------
@@ -713,7 +758,13 @@ def _alt_candidates(alt: _Alt) -> QuerySet[Any]:
     return qs
 
 
-def _classify(word: _Word) -> Case:
+def _classify(word: _Word) -> Case | Least:
+    """The match class of a word in a document: the best over its readings."""
+    classes = [_classify_reading(r) for r in word.readings]
+    return classes[0] if len(classes) == 1 else Least(*classes)
+
+
+def _classify_reading(word: _Reading) -> Case:
     t = word.text
     whens = [
         When(name=t, then=Value(NAME_EXACT)),
@@ -1001,18 +1052,13 @@ def highlight(text: str, q: str) -> list[tuple[str, bool]]:
         pos += length
     sylls = _syllables(units) if any(_is_cjk(ch) for ch in clean) else list(units)
     for raw in words:
-        word = (
-            raw
-            if not (any(_is_cjk(c) for c in raw) and not all(_is_cjk(c) for c in raw))
-            else pinyin_of(raw)[0]
-        )
-        if not word:
-            continue
         found = False
-        for m in re.finditer(re.escape(word), clean):
+        for m in re.finditer(re.escape(raw), clean):
             mark(m.start(), m.end())
             found = True
-        if found or not word.isascii():
+        mixed = any(_is_cjk(c) for c in raw) and not all(_is_cjk(c) for c in raw)
+        word = pinyin_of(raw)[0] if mixed else raw  # 社保ka: half-typed pinyin
+        if found or not word or not word.isascii():
             continue
         for per_unit in (
             sylls,
