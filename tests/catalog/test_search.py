@@ -515,6 +515,80 @@ def test_publish_revise_and_withdraw_through_the_services_keep_the_index() -> No
     assert search(q="社会保障卡").count == 0
 
 
+# ---- topic and department counts -------------------------------------------------------------------------
+
+
+def _counts() -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    from zwfw.catalog.selectors import list_departments, list_topics
+
+    topics = [(t.code, t.item_count) for t in list_topics()]
+    departments = [(d.credit_code, d.item_count) for d in list_departments()]
+    return topics, departments
+
+
+def test_topic_and_department_counts_follow_publish_revise_and_withdraw() -> None:
+    from tests.catalog.factories import BaseItemFactory, DepartmentFactory, TopicFactory, item_record
+    from zwfw.catalog import services
+
+    # given two departments, two topics, a draft and a published item
+    hrss = DepartmentFactory(sort_order=1)
+    police = DepartmentFactory(sort_order=2)
+    base = BaseItemFactory()
+    TopicFactory(code="birth", sort_order=1)
+    TopicFactory(code="work", sort_order=2)
+    first = item_record(hrss, base, n=1, name="社会保障卡申领", topics=["birth", "work"])
+    second = item_record(police, base, n=2, name="居民身份证申领", topics=["birth"])
+    for record in (first, second):
+        services.create_item_draft(actor="test", data=record)
+    services.publish(actor="test", code=first["code"])
+    assert _counts() == (  # the draft is not counted; now cached
+        [("birth", 1), ("work", 1)],
+        [(hrss.credit_code, 1), (police.credit_code, 0)],
+    )
+    # when the second is published, then counted
+    services.publish(actor="test", code=second["code"])
+    assert _counts() == ([("birth", 2), ("work", 1)], [(hrss.credit_code, 1), (police.credit_code, 1)])
+    # when the first is revised, then its new version replaces the old one, not adds to it
+    services.start_revision(actor="test", code=first["code"])
+    services.update_draft(actor="test", code=first["code"], changes={"name": "社会保障卡补领"})
+    assert _counts() == ([("birth", 2), ("work", 1)], [(hrss.credit_code, 1), (police.credit_code, 1)])
+    services.publish(actor="test", code=first["code"])
+    assert _counts() == ([("birth", 2), ("work", 1)], [(hrss.credit_code, 1), (police.credit_code, 1)])
+    # when it is withdrawn, then it is no longer counted
+    services.withdraw(actor="test", code=first["code"])
+    assert _counts() == ([("birth", 1), ("work", 0)], [(hrss.credit_code, 0), (police.credit_code, 1)])
+
+
+def test_counts_equal_a_count_of_published_items_after_a_rebuild(dept: Department, base: BaseItem) -> None:
+    from zwfw.catalog.selectors import list_departments, list_topics
+
+    # given published, withdrawn and draft items in topics, indexed by a rebuild
+    topic = Topic.objects.create(code="t1", name="主题", audience="person")
+    other = make_department("11330000002482171X", "省公安厅")
+    for n, (status, department) in enumerate(
+        [("published", dept), ("published", dept), ("withdrawn", dept), ("draft", other), ("published", other)]
+    ):
+        make_item(department, base, f"事项{n}", index=False, status=status).topics.add(topic)
+    rebuild_index()
+    # when / then: the same counts as counting the published rows
+    assert [(t.code, t.item_count) for t in list_topics(audience="person")] == [("t1", 3)]
+    assert [(d.pk, d.item_count) for d in list_departments()] == [(dept.pk, 2), (other.pk, 1)]
+    assert [(t.code, t.item_count) for t in list_topics(audience="enterprise")] == []
+
+
+def test_cached_counts_cost_two_small_queries(dept: Department, base: BaseItem) -> None:
+    from zwfw.catalog.selectors import list_topics
+
+    # given an item and counts already read once
+    make_item(dept, base, "婚姻登记")
+    list_topics()
+    # when read again, then: the token and the topics, no count over the items
+    with CaptureQueriesContext(connection) as queries:
+        list_topics()
+    assert len(queries) == 2
+    assert not any("COUNT" in q["sql"].upper() for q in queries.captured_queries)
+
+
 # ---- highlighting ---------------------------------------------------------------------------------------
 
 

@@ -58,9 +58,11 @@ from zwfw.catalog.models import (
 from zwfw.catalog.selectors import MAX_PAGE_SIZE, SearchPage
 
 __all__ = [
+    "PublishedCounts",
     "SearchPage",
     "highlight",
     "pinyin_of",
+    "published_counts",
     "rebuild_index",
     "reindex_item",
     "remove_item",
@@ -1001,6 +1003,46 @@ def search(
     items = [by_id[i] for i in page_ids if i in by_id and by_id[i].status == ItemStatus.PUBLISHED]
     cache.set(page_key, (items, count), CACHE_SECONDS)
     return SearchPage(items=items, count=count, page=page, page_size=page_size)
+
+
+@dataclass(frozen=True)
+class PublishedCounts:
+    """已发布事项数 per topic pk and per department pk, as the index shows them."""
+
+    by_topic: dict[int, int]
+    by_department: dict[int, int]
+
+
+def published_counts() -> PublishedCounts:
+    """The published items per topic and per department: one cache read, recounted after each index change.
+
+    Cached under the index token like search results, so a count is never older than what search shows;
+    a miss is two index-only scans (the topics' "#" postings, the documents' department index).
+    """
+    token = _token()
+    key = f"zwfw:search:{token}:counts"
+    counts = cache.get(key) if token != "none" else None  # "none": never indexed, nothing to key on
+    if counts is None:
+        counts = _count_published()
+        if token != "none":
+            cache.set(key, counts, CACHE_SECONDS)
+    return counts
+
+
+def _count_published() -> PublishedCounts:
+    terms = connection.ops.quote_name(SearchTerm._meta.db_table)
+    docs = connection.ops.quote_name(SearchDoc._meta.db_table)
+    grams = {_topic_gram(pk): pk for pk in Topic.objects.values_list("pk", flat=True)}
+    by_topic: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        if grams:
+            # explicit grams, not a range: range scans follow the collation (see _Cond)
+            marks = ", ".join(["%s"] * len(grams))
+            cursor.execute(f"SELECT gram, COUNT(*) FROM {terms} WHERE gram IN ({marks}) GROUP BY gram", list(grams))
+            by_topic = {grams[gram]: n for gram, n in cursor.fetchall()}
+        cursor.execute(f"SELECT department_pk, COUNT(*) FROM {docs} GROUP BY department_pk")
+        by_department = dict(cursor.fetchall())
+    return PublishedCounts(by_topic=by_topic, by_department=by_department)
 
 
 def _search_ids(*, q: str, filters: _Filters, start: int, limit: int) -> list[int]:

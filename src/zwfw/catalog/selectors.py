@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from zwfw.catalog.errors import DepartmentNotFound, ItemNotFound, TopicNotFound
 from zwfw.catalog.models import (
@@ -90,10 +90,17 @@ def popular_items(*, limit: int = 10, audience: str | None = None) -> list[Imple
 
 
 def list_topics(*, audience: str | None = None) -> list[Topic]:
-    qs = Topic.objects.annotate(item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED)))
+    """Topics with ``item_count``, the published items in each (from the search index, cached with it)."""
+    from zwfw.catalog.search import published_counts
+
+    qs = Topic.objects.all()
     if audience:
         qs = qs.filter(audience=audience)
-    return list(qs.order_by("audience", "sort_order", "id"))
+    topics = list(qs.order_by("audience", "sort_order", "id"))
+    counts = published_counts().by_topic
+    for topic in topics:
+        topic.item_count = counts.get(topic.pk, 0)  # type: ignore[attr-defined]
+    return topics
 
 
 def topic_by_code(code: str) -> Topic:
@@ -104,14 +111,17 @@ def topic_by_code(code: str) -> Topic:
 
 
 def list_departments(*, region: str | None = None) -> list[Department]:
-    qs = (
-        Department.objects.filter(is_active=True)
-        .select_related("parent")
-        .annotate(item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED)))
-    )
+    """Active departments with ``item_count``, their published items (from the search index, cached with it)."""
+    from zwfw.catalog.search import published_counts
+
+    qs = Department.objects.filter(is_active=True).select_related("parent")
     if region:
         qs = qs.filter(region_code=region)
-    return list(qs.order_by("sort_order", "id"))
+    departments = list(qs.order_by("sort_order", "id"))
+    counts = published_counts().by_department
+    for department in departments:
+        department.item_count = counts.get(department.pk, 0)  # type: ignore[attr-defined]
+    return departments
 
 
 def department_by_credit_code(credit_code: str) -> Department:
