@@ -239,7 +239,7 @@ def query_mix(rng: random.Random, k: int) -> list[tuple[str, dict[str, Any]]]:
 def time_queries(mix: list[tuple[str, dict[str, Any]]], *, cached: bool) -> dict[str, list[float]]:
     from django.core.cache.backends.dummy import DummyCache
 
-    from zwfw.catalog import search as search_module
+    from zwfw.catalog.search import querying as search_module  # the module whose cache search() reads
 
     real_cache = search_module.cache
     if not cached:

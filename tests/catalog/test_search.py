@@ -357,7 +357,7 @@ def test_paging_and_count(dept: Department, base: BaseItem) -> None:
 
 
 def test_pages_across_a_cached_window(dept: Department, base: BaseItem, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_module, "CACHED_IDS", 4)
+    monkeypatch.setattr(search_module.querying, "CACHED_IDS", 4)
     for n in range(10):
         make_item(dept, base, f"营业执照变更{n}", popularity=n)
     page = search(q="营业执照", page=2, page_size=3)
