@@ -49,12 +49,14 @@ def generate(n: int, *, seed: int = 1, batch: int = 2000, out=sys.stdout) -> int
     """Add n published items; returns how many were written."""
     from django.db import transaction
 
-    from zwfw.catalog.models import HandlingItem, ImplementationItem, ItemStatus, Material
+    from zwfw.catalog.guides import snapshot_of
+    from zwfw.catalog.models import GuideSnapshot, HandlingItem, ImplementationItem, ItemStatus, Material
 
     rng = random.Random(seed)
     templates = list(
         ImplementationItem.objects.filter(status=ItemStatus.PUBLISHED)
         .exclude(code__regex=r"^.{18}G")
+        .select_related("base_item")
         .prefetch_related("materials", "handling_items", "topics")
     )
     if not templates:
@@ -81,22 +83,31 @@ def generate(n: int, *, seed: int = 1, batch: int = 2000, out=sys.stdout) -> int
             new_items.append(ImplementationItem(**values))
         with transaction.atomic():
             created = ImplementationItem.objects.bulk_create(new_items)
-            materials, handling, links = [], [], []
+            materials, handling, links, snapshots = [], [], [], []
             for tpl, item in zip(chosen, created, strict=True):
+                item_materials = []
                 for m in tpl.materials.all():
                     copy = Material(**{f.attname: getattr(m, f.attname) for f in Material._meta.concrete_fields})
                     copy.pk = None
                     copy.item_id = item.pk
-                    materials.append(copy)
-                for h in tpl.handling_items.all():
-                    handling.append(
-                        HandlingItem(item_id=item.pk, code=item.code + h.code[-2:], name=h.name,
-                                     variant=h.variant, sort_order=h.sort_order)
-                    )
-                links.extend(through(implementationitem_id=item.pk, topic_id=t.pk) for t in tpl.topics.all())
+                    item_materials.append(copy)
+                item_handling = [
+                    HandlingItem(item_id=item.pk, code=item.code + h.code[-2:], name=h.name,
+                                 variant=h.variant, sort_order=h.sort_order)
+                    for h in tpl.handling_items.all()
+                ]
+                topics = sorted(tpl.topics.all(), key=lambda t: (t.audience, t.sort_order, t.pk))
+                links.extend(through(implementationitem_id=item.pk, topic_id=t.pk) for t in topics)
+                materials.extend(item_materials)
+                handling.extend(item_handling)
+                # the guide read model, as `publish` writes it (zwfw.catalog.guides)
+                data = snapshot_of(item, base_code=tpl.base_item.code, materials=item_materials,
+                                   handling_items=item_handling, topic_codes=[t.code for t in topics])
+                snapshots.append(GuideSnapshot(item_id=item.pk, data=data))
             Material.objects.bulk_create(materials)
             HandlingItem.objects.bulk_create(handling)
             through.objects.bulk_create(links)
+            GuideSnapshot.objects.bulk_create(snapshots)
         written += size
         if out is not None and written % 20000 < batch:
             out.write(f"  {written:,} items generated ({time.monotonic() - started:.0f} s)\n")

@@ -455,3 +455,23 @@ class SearchIndexState(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+# ---- guide read model (办事指南), written by zwfw.catalog.services.publish ----------------------------------
+
+
+class GuideSnapshot(models.Model):
+    """办事指南快照: what the guide of one published item version shows of the version itself, as JSON
+    (see zwfw.catalog.guides). Written once, when the version is published; published versions never change."""
+
+    item = models.OneToOneField(
+        ImplementationItem, on_delete=models.CASCADE, primary_key=True, related_name="guide_snapshot"
+    )
+    data = models.JSONField("指南内容")
+
+    class Meta:
+        verbose_name = "办事指南快照"
+        verbose_name_plural = "办事指南快照"
+
+    def __str__(self) -> str:
+        return str(self.item_id)

@@ -27,9 +27,11 @@ from zwfw.catalog.errors import (
     ItemNotFound,
     TopicNotFound,
 )
+from zwfw.catalog.guides import snapshot_of_row
 from zwfw.catalog.models import (
     BaseItem,
     Department,
+    GuideSnapshot,
     HandlingItem,
     ImplementationItem,
     ItemStatus,
@@ -351,6 +353,8 @@ def publish(*, actor: str, code: str, source_ip: str | None = None) -> Implement
     draft.published_at = now
     draft.published_by = actor
     draft.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    # 办事指南 read model: the published version never changes again, so its guide is copied once, now.
+    GuideSnapshot.objects.update_or_create(item=draft, defaults={"data": snapshot_of_row(draft)})
     _search_hook("reindex_item", draft)
     _audit(
         actor,
