@@ -15,17 +15,18 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
+from zwfw.catalog.guides import published_guide
 from zwfw.catalog.models import Material, TopicAudience
 from zwfw.catalog.selectors import (
     department_by_credit_code,
     list_departments,
     list_topics,
     popular_items,
-    published_item,
     published_items,
     search_items,
     topic_by_code,
@@ -145,24 +146,24 @@ def department_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
 @vary_on_cookie
 def guide(request: HttpRequest, code: str) -> HttpResponse:
     """办事指南, the hottest page. A published version never changes, so its page is rendered once per
-    version and 长辈版 flag and then served from the cache after one indexed lookup."""
+    version, language and 长辈版 flag and then served from the cache; one indexed query finds the version
+    and, for rendering, its guide snapshot (zwfw.catalog.guides)."""
     not_found = _("未找到该事项，可能编码有误或事项已停用。")
     if not _ITEM_CODE.match(code):  # also keeps NUL bytes and the like away from the database
         return _error_page(request, 404, not_found)
-    rows = published_items().filter(code=code).order_by().values_list("pk", "version", "updated_at")[:1]
-    row = next(iter(rows), None)
-    if row is None:
+    try:
+        found = published_guide(code)
+    except DomainError:
         return _error_page(request, 404, not_found)
     elder = is_elder_mode(request)
-    key = f"portal:guide:{code}:{row[0]}:{row[1]}:{row[2].timestamp()}:{int(elder)}"
+    # LocaleMiddleware may pick another of LANGUAGES per request, so the language is part of the key too.
+    version = f"{found.item_pk}:{found.version}:{found.updated_at.timestamp()}"
+    key = f"portal:guide:{code}:{version}:{get_language()}:{int(elder)}"
     html = cache.get(key)
     if html is None:
-        try:
-            item = published_item(code)
-        except DomainError:
-            return _error_page(request, 404, not_found)
         # Nothing per visitor goes into this page: the 长辈版 flag is in the key, `next` is the bare path.
-        html = render_to_string("portal/guide.html", {"item": item, "next_url": request.path}, request)
+        context = {"guide": found.content(), "next_url": request.path}
+        html = render_to_string("portal/guide.html", context, request)
         cache.set(key, html, GUIDE_CACHE_SECONDS)
     return HttpResponse(html)
 

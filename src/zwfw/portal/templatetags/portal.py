@@ -1,4 +1,5 @@
-"""Template helpers of the portal: search-match highlighting and Chinese labels of guide values."""
+"""Template helpers of the portal: search-match highlighting, Chinese labels of guide values, and a
+`translate` tag that looks each fixed text up once per language."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import importlib
 from collections.abc import Callable, Iterable
 
 from django import template
+from django.template.base import Node, Parser, Token
+from django.template.context import Context
+from django.templatetags.i18n import TranslateNode, do_translate
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from zwfw.catalog.models import DeliveryMethod, HandlingVariant, LegalBasisKind
 
@@ -23,6 +27,56 @@ CHANNELS = {
     "mail": gettext_lazy("邮寄办理"),
     "phone": gettext_lazy("电话办理"),
 }
+
+
+class TranslateOnceNode(Node):
+    """{% translate "constant text" %} (with or without `as var`) whose translation is looked up once per
+    language and process: Django's tag looks it up on every render, and a guide page has ~100 of them."""
+
+    child_nodelists = ()
+
+    def __init__(self, node: TranslateNode) -> None:
+        self.node = node
+        self.asvar = node.asvar
+        self.translations: dict[tuple[str | None, bool], str] = {}
+
+    def render(self, context: Context) -> str:
+        # Asking for the active language costs as much as a dict of translations saves, so it is asked
+        # once per template render (an {% include %} renders anew; see translate_once for {% language %}).
+        language = context.render_context.get(TranslateOnceNode)
+        if language is None:
+            language = context.render_context[TranslateOnceNode] = get_language()
+        key = (language, context.autoescape)
+        value = self.translations.get(key)
+        if value is None:
+            with context.push():
+                rendered = self.node.render(context)
+                value = context[self.asvar] if self.asvar else rendered
+            self.translations[key] = value
+        if self.asvar:
+            context[self.asvar] = value
+            return ""
+        return value
+
+
+@register.tag("translate")
+def translate_once(parser: Parser, token: Token) -> Node:
+    """Django's {% translate %}, same syntax and output (and found by makemessages as before); loaded after
+    i18n (`{% load i18n portal %}`), it replaces that tag in the template. Constant texts are translated
+    once per language; anything else (variables, filters, context, noop) is left to Django's tag, and so
+    is any translate inside a {% language %} block, which switches the language in mid-render. (A parent
+    template wrapping a {% block %} in {% language %} should not be extended by a template loading this.)"""
+    node = do_translate(parser, token)
+    expression = node.filter_expression
+    constant = (
+        not node.noop
+        and node.message_context is None
+        and not expression.filters
+        and getattr(expression.var, "literal", None) is not None
+        and expression.var.lookups is None
+        and all(command != "language" for command, _ in parser.command_stack)
+    )
+    return TranslateOnceNode(node) if constant else node
 
 
 def _catalog_highlighter() -> Callable[[str, str], list[tuple[str, bool]]] | None:
