@@ -39,13 +39,17 @@ serve: $(RUNTIME_STAMP) ## Production server (gunicorn; set ZWFW_SECRET_KEY, DAT
 worker: $(RUNTIME_STAMP) ## Background job worker
 	$(BIN)/zwfw worker
 
-lint: $(DEV_STAMP) ## ruff and the import-linter layer contracts
+MYPY_ENV := ZWFW_DEMO=1 ZWFW_DATA_DIR=$${TMPDIR:-/tmp}/zwfw-mypy
+
+lint: $(DEV_STAMP) ## ruff, mypy (services, selectors, API, schemas) and the import-linter layer contracts
 	$(BIN)/ruff check .
+	$(MYPY_ENV) $(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(DEV_STAMP) ## Lint, then the whole suite on SQLite and on a throwaway PostgreSQL, browser tests included
+test: $(DEV_STAMP) ## Lint and type-check, then the whole suite on SQLite and on a throwaway PostgreSQL, browser tests included
 	@scripts/system-deps.sh test
 	$(BIN)/ruff check .
+	$(MYPY_ENV) $(BIN)/mypy
 	$(BIN)/lint-imports
 	@echo "== test suite on SQLite =="
 	ZWFW_REQUIRE_BROWSER=1 $(BIN)/python -m pytest

@@ -196,7 +196,8 @@ def record(
         ("object_type", object_type),
         ("object_id", object_id),
     ):
-        limit = AuditEntry._meta.get_field(name).max_length
+        limit = AuditEntry._meta.get_field(name).max_length  # type: ignore[union-attr]  # CharFields
+        assert limit is not None
         if len(value) > limit or "\x00" in value:
             raise ValidationFailed(
                 "INVALID_AUDIT_ENTRY", f"审计字段 {name} 不能超过{limit}个字符，也不能包含空字符"

@@ -241,6 +241,7 @@ def parse_credit_code(value: str) -> CreditCode:
     region_code = code[2:8]
     if not region_code.isdigit():
         raise _credit_error(f"登记管理机关行政区划码{region_code}应为6位数字", "region", code)
+    prov: str | None
     if region_code == NATIONAL_REGION_CODE:
         prov = "全国"
     else:

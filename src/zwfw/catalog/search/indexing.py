@@ -33,7 +33,7 @@ STATE_PK = 1
 # ---- indexing -------------------------------------------------------------------------------------------
 
 
-AUDIENCE_BITS = {Audience.PERSON: 1, Audience.ENTERPRISE: 2, Audience.BOTH: 3}
+AUDIENCE_BITS: dict[str, int] = {Audience.PERSON: 1, Audience.ENTERPRISE: 2, Audience.BOTH: 3}
 FULLY_ONLINE_BIT, ZERO_VISIT_BIT = 4, 8
 
 

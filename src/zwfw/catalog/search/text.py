@@ -68,9 +68,9 @@ def _syllables(units: Sequence[str]) -> list[str]:
         while j < len(units) and _is_cjk(units[j][0]):
             j += 1
         run = "".join(units[i:j])
-        sylls = lazy_pinyin(run, errors=_no_pinyin)
+        sylls = lazy_pinyin(run, errors=_no_pinyin)  # type: ignore[arg-type]  # pypinyin accepts a list
         if len(sylls) != len(run):  # never seen; keep alignment whatever pypinyin does
-            sylls = [(lazy_pinyin(ch, errors=_no_pinyin) or [""])[0] for ch in run]
+            sylls = [(lazy_pinyin(ch, errors=_no_pinyin) or [""])[0] for ch in run]  # type: ignore[arg-type]
         out.extend(s if s.isascii() and s.isalnum() else "" for s in (x.lower() for x in sylls))
         i = j
     return out
