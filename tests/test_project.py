@@ -181,3 +181,33 @@ def test_zwfw_demo_migrates_seeds_and_serves_with_the_demo_logins_printed(tmp_pa
         demo.terminate()
         demo.wait(timeout=60)
     assert demo.returncode is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("get", "/api/v1/nonexistent", 404, "NOT_FOUND"),
+        ("get", "/api/v2/catalog/items", 404, "NOT_FOUND"),
+        ("post", "/api/v1/catalog/items", 405, "METHOD_NOT_ALLOWED"),
+        ("delete", "/api/v1/catalog/topics", 405, "METHOD_NOT_ALLOWED"),
+    ],
+)
+def test_every_api_error_has_the_json_error_shape(client, method, path, status, code):
+    # README: every API error is a 4xx {"code", "message", "details"} — also outside the routers' handlers
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == code
+    assert body["details"] == {"path": path, "method": method.upper()}
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"])
+    if status == 405:
+        assert "GET" in response["Allow"]
+
+
+@pytest.mark.django_db
+def test_portal_404_stays_an_html_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "zwfw.core.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "zwfw.urls"
