@@ -347,3 +347,69 @@ def test_parse_calendar_file_accepts_an_object_with_days():
     assert rows == [calendar.CalendarRow(2027, D(2027, 1, 1), "holiday", "元旦")]
     with pytest.raises(CalendarFileInvalid):
         calendar.parse_calendar_file("[1, 2]", fmt="json")
+
+
+# ---- datetime input and the type of n -----------------------------------------------------------
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+naive = dt.datetime.fromisoformat  # a datetime without tzinfo
+PURE_2026 = build_calendar(
+    [2026],
+    [(D(2026, 2, d), "holiday", "春节") for d in range(15, 24)]
+    + [(D(2026, 2, 14), "workday", "春节"), (D(2026, 2, 28), "workday", "春节")],
+)
+
+
+@needs_db
+@pytest.mark.parametrize("api", ["pure", "db"])
+def test_aware_datetimes_count_by_their_shanghai_date_and_results_are_dates(api):
+    # given the 2026 Spring Festival (15-23 Feb off, Saturdays 14 and 28 Feb worked)
+    cal = PURE_2026 if api == "pure" else calendar
+    # when / then: a Shanghai-time datetime is judged by its date
+    assert cal.is_working_day(dt.datetime(2026, 2, 16, 9, tzinfo=SHANGHAI)) is False
+    # 2026-02-13T16:30Z is already Saturday 14 Feb (a working day) in Shanghai
+    assert cal.is_working_day(dt.datetime(2026, 2, 13, 16, 30, tzinfo=dt.UTC)) is True
+    nxt = cal.add_working_days(dt.datetime(2026, 2, 13, 23, 0, tzinfo=SHANGHAI), 1)
+    assert nxt == D(2026, 2, 14)
+    assert type(nxt) is dt.date
+    same = cal.add_working_days(dt.datetime(2026, 2, 13, 16, 30, tzinfo=dt.UTC), 0)
+    assert same == D(2026, 2, 14)
+    assert type(same) is dt.date
+    assert (
+        cal.working_days_between(
+            dt.datetime(2026, 2, 13, 9, tzinfo=SHANGHAI), dt.datetime(2026, 2, 28, 9, tzinfo=SHANGHAI)
+        )
+        == 6
+    )
+
+
+@needs_db
+@pytest.mark.parametrize("api", ["pure", "db"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.is_working_day(naive("2026-02-16T09:00")),
+        lambda c: c.add_working_days(naive("2026-02-13T23:00"), 1),
+        lambda c: c.working_days_between(naive("2026-02-13T09:00"), D(2026, 2, 28)),
+        lambda c: c.working_days_between(D(2026, 2, 13), naive("2026-02-28T09:00")),
+        lambda c: c.is_working_day("2026-02-16"),
+    ],
+    ids=["is_working_day", "add_working_days", "between-a", "between-b", "string"],
+)
+def test_naive_datetimes_and_non_dates_are_refused(api, call):
+    # given either calendar
+    cal = PURE_2026 if api == "pure" else calendar
+    # when / then
+    with pytest.raises(TypeError, match=r"naive datetime refused|expected a date"):
+        call(cal)
+
+
+@needs_db
+@pytest.mark.parametrize("api", ["pure", "db"])
+@pytest.mark.parametrize("n", [1.5, 1.0, True, False, "1", None])
+def test_add_working_days_refuses_an_n_that_is_not_an_int(api, n):
+    # given either calendar
+    cal = PURE_2026 if api == "pure" else calendar
+    # when / then
+    with pytest.raises(TypeError, match="n must be an int"):
+        cal.add_working_days(D(2026, 3, 2), n)

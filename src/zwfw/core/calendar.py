@@ -8,6 +8,12 @@ a year that is not loaded raises ``CalendarNotLoaded`` — a deadline is never g
 ``WorkingCalendar`` is pure (build it from data, e.g. in tests); the module-level functions use the
 calendar in the database, cached per process and reloaded whenever ``CalendarState.revision``
 changes (every save, delete and import changes it).
+
+Inputs: days are ``datetime.date``. An aware ``datetime`` is first converted to its calendar date in
+Asia/Shanghai (times are stored in UTC, deadlines count Shanghai working days: 2026-02-13T16:30Z is
+2026-02-14); a naive ``datetime`` is ambiguous and refused with ``TypeError``, as is anything that
+is not a date. ``n`` must be an ``int`` (not a bool or float), else ``TypeError``. Results are
+always plain ``date`` objects.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from zwfw.core.errors import DomainError, ValidationFailed
 
@@ -31,6 +38,28 @@ OFFICIAL_CALENDAR_CSV = Path(__file__).resolve().parent / "data" / "calendar.csv
 HOLIDAY = "holiday"
 WORKDAY = "workday"
 KINDS = (HOLIDAY, WORKDAY)
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def as_local_date(value: dt.date) -> dt.date:
+    """The Asia/Shanghai calendar date of ``value``: a date as is, an aware datetime converted.
+
+    Raises ``TypeError`` for a naive datetime (its time zone is unknown) and for a non-date."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise TypeError(
+                "naive datetime refused: give a date, or an aware datetime (converted to Asia/Shanghai)"
+            )
+        return value.astimezone(LOCAL_TZ).date()
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    raise TypeError(f"expected a date, got {type(value).__name__}")
+
+
+def _require_count(n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"n must be an int, got {type(n).__name__}")
+    return n
 
 
 class CalendarNotLoaded(DomainError):
@@ -72,6 +101,9 @@ class WorkingCalendar:
             raise CalendarNotLoaded(day.year)
 
     def is_working_day(self, day: dt.date) -> bool:
+        return self._is_working_day(as_local_date(day))
+
+    def _is_working_day(self, day: dt.date) -> bool:
         self._require(day)
         if day in self.workdays:
             return True
@@ -81,18 +113,20 @@ class WorkingCalendar:
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after ``start`` (``start`` itself not counted); n = 0 returns ``start``."""
+        n = _require_count(n)
         if n < 0:
             raise ValueError("n must be >= 0")
-        day = start
+        day = as_local_date(start)
         remaining = n
         while remaining:
             day += dt.timedelta(days=1)
-            if self.is_working_day(day):
+            if self._is_working_day(day):
                 remaining -= 1
         return day
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """Number of working days x with a < x <= b; 0 when b <= a."""
+        a, b = as_local_date(a), as_local_date(b)
         if b <= a:
             return 0
         first = a + dt.timedelta(days=1)
@@ -102,7 +136,7 @@ class WorkingCalendar:
         count = 0
         day = first
         while day <= b:
-            if self.is_working_day(day):
+            if self._is_working_day(day):
                 count += 1
             day += dt.timedelta(days=1)
         return count
