@@ -346,3 +346,65 @@ def test_validate_region_code_faults(value, fault, message):
     with pytest.raises(InvalidCode) as info:
         validate_region_code(value)
     assert (info.value.code, info.value.fault, info.value.message) == ("INVALID_REGION_CODE", fault, message)
+
+
+# ---- non-text input, invisible and case-mapped characters ---------------------------------------
+
+NOT_TEXT = [None, 11010519491231002, 914401010000000000, ["x"], b"11010519491231002X", 1.5, True]
+
+
+@pytest.mark.parametrize("value", NOT_TEXT, ids=repr)
+def test_non_text_input_is_an_invalid_code_with_a_type_fault(value):
+    # given a value that is not a str
+    # when / then: every validator says so in Chinese and the is_valid_* helpers answer False
+    cases = [
+        (lambda: parse_resident_id(value, today=TODAY), "INVALID_RESIDENT_ID", "公民身份号码应为文本"),
+        (lambda: parse_credit_code(value), "INVALID_CREDIT_CODE", "统一社会信用代码应为文本"),
+        (lambda: validate_region_code(value), "INVALID_REGION_CODE", "行政区划代码应为文本"),
+    ]
+    for call, code, message in cases:
+        with pytest.raises(InvalidCode) as info:
+            call()
+        assert (info.value.code, info.value.fault, info.value.message) == (code, "type", message)
+        assert info.value.details == {"fault": "type"}
+    assert is_valid_resident_id(value, today=TODAY) is False
+    assert is_valid_credit_code(value) is False
+
+
+def test_control_and_whitespace_characters_are_shown_as_code_points():
+    # given numbers with a NUL, a tab, a zero-width space and an ideographic space inside
+    # then the message names the code point instead of echoing the raw character
+    assert_invalid_id(
+        "11010519491231002\x00",
+        "character",
+        "第18位字符U+0000不是公民身份号码允许的字符（第18位应为数字或X）",
+    )
+    assert_invalid_id(
+        "1101\t519491231002X", "character", "第5位字符U+0009不是公民身份号码允许的字符（第5位应为数字）"
+    )
+    assert_invalid_credit_code(
+        "9135\u200b100M000100Y43", "character", "第5位字符U+200B不是统一社会信用代码允许的字符"
+    )
+    with pytest.raises(InvalidCode) as info:
+        validate_region_code("33\u3000106")
+    assert info.value.message == "第3位字符U+3000不是行政区划代码允许的字符"
+
+
+def test_a_character_fault_names_the_character_as_typed_not_upper_cased():
+    # given a small roman numeral ⅰ (which str.upper() turns into Ⅰ) and other lowercase letters
+    assert_invalid_id(
+        "11010519491231002ⅰ", "character", "第18位字符'ⅰ'不是公民身份号码允许的字符（第18位应为数字或X）"
+    )
+    assert_invalid_id(
+        "11010519491231002y", "character", "第18位字符'y'不是公民身份号码允许的字符（第18位应为数字或X）"
+    )
+    assert_invalid_credit_code(
+        "9135i100M000100Y43", "character", "第5位字符'i'不是统一社会信用代码允许的字符"
+    )
+    assert_invalid_credit_code(
+        "9135ⅰ100M000100Y43", "character", "第5位字符'ⅰ'不是统一社会信用代码允许的字符"
+    )
+    # and a character whose upper case is longer (ß -> SS) does not change the counted length
+    assert_invalid_credit_code(
+        "9135ß100M000100Y43", "character", "第5位字符'ß'不是统一社会信用代码允许的字符"
+    )

@@ -5,7 +5,11 @@
   GB 11714-1997 organisation code with its own check character;
 - 行政区划代码: GB/T 2260 (province-level table in ``zwfw.core.regions``).
 
-Every validator returns the parsed parts or raises ``InvalidCode`` naming the exact fault.
+Every validator returns the parsed parts or raises ``InvalidCode`` naming the exact fault, one of:
+``type`` (the value is not text: None, a number, bytes ...), ``length``, ``character``, ``region``,
+``date``, ``check``, ``category``. A character fault names the character as it was typed (before
+upper-casing); an invisible or whitespace character is shown as its code point (U+0000). The
+``is_valid_*`` helpers return False for every invalid value, whatever its type, and never raise.
 """
 
 from __future__ import annotations
@@ -32,11 +36,12 @@ __all__ = [
     "validate_region_code",
 ]
 
-Fault = Literal["length", "character", "region", "date", "check", "category"]
+Fault = Literal["type", "length", "character", "region", "date", "check", "category"]
 
 
 class InvalidCode(ValidationFailed):
-    """A code failed validation. ``fault`` says which rule: length, character, region, date, check, category."""
+    """A code failed validation. ``fault`` says which rule: type, length, character, region, date, check,
+    category."""
 
     def __init__(self, code: str, message: str, *, fault: Fault, value: str | None = None) -> None:
         details: dict[str, str] = {"fault": fault}
@@ -44,6 +49,18 @@ class InvalidCode(ValidationFailed):
             details["value"] = value
         super().__init__(code, message, details=details)
         self.fault = fault
+
+
+def _require_text(value: object, code: str, what: str) -> str:
+    """``value`` stripped, or InvalidCode(fault="type") when it is not a str (bytes included)."""
+    if not isinstance(value, str):
+        raise InvalidCode(code, f"{what}应为文本", fault="type")
+    return value.strip()
+
+
+def _shown(ch: str) -> str:
+    """A character for a message: as typed, quoted; an invisible or whitespace one as U+XXXX."""
+    return f"'{ch}'" if ch.isprintable() and not ch.isspace() else f"U+{ord(ch):04X}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,14 +107,17 @@ def parse_resident_id(value: str, *, today: dt.date | None = None) -> ResidentId
 
     ``today`` (default: today in the node's time zone, Asia/Shanghai) bounds the birth date.
     """
-    number = value.strip().upper()
-    if len(number) != 18:
-        raise _id_error(f"公民身份号码应为18位，实际为{len(number)}位", "length", number)
-    for pos, ch in enumerate(number, start=1):
-        allowed = ch in "0123456789" or (pos == 18 and ch == "X")
+    typed = _require_text(value, "INVALID_RESIDENT_ID", "公民身份号码")
+    if len(typed) != 18:
+        raise _id_error(f"公民身份号码应为18位，实际为{len(typed)}位", "length", typed)
+    for pos, ch in enumerate(typed, start=1):
+        allowed = ch in "0123456789" or (pos == 18 and ch in "Xx")
         if not allowed:
             where = "第18位应为数字或X" if pos == 18 else f"第{pos}位应为数字"
-            raise _id_error(f"第{pos}位字符'{ch}'不是公民身份号码允许的字符（{where}）", "character", number)
+            raise _id_error(
+                f"第{pos}位字符{_shown(ch)}不是公民身份号码允许的字符（{where}）", "character", typed
+            )
+    number = typed.upper()  # ASCII digits and X only from here on
     region_code = number[:6]
     # Only the province is checked strictly. The county part is NOT looked up in the Region table:
     # GB 11643 defines the address code as the place of first registration and a person keeps it
@@ -131,9 +151,9 @@ def parse_resident_id(value: str, *, today: dt.date | None = None) -> ResidentId
     )
 
 
-def is_valid_resident_id(value: str, *, today: dt.date | None = None) -> bool:
+def is_valid_resident_id(value: object, *, today: dt.date | None = None) -> bool:
     try:
-        parse_resident_id(value, today=today)
+        parse_resident_id(value, today=today)  # type: ignore[arg-type]  # non-text: fault "type"
     except InvalidCode:
         return False
     return True
@@ -222,12 +242,15 @@ def _credit_error(message: str, fault: Fault, value: str) -> InvalidCode:
 
 def parse_credit_code(value: str) -> CreditCode:
     """Parse a 统一社会信用代码 (GB 32100-2015); surrounding whitespace and lowercase are accepted."""
-    code = value.strip().upper()
-    if len(code) != 18:
-        raise _credit_error(f"统一社会信用代码应为18位，实际为{len(code)}位", "length", code)
-    for pos, ch in enumerate(code, start=1):
-        if ch not in CREDIT_CHARSET:
-            raise _credit_error(f"第{pos}位字符'{ch}'不是统一社会信用代码允许的字符", "character", code)
+    typed = _require_text(value, "INVALID_CREDIT_CODE", "统一社会信用代码")
+    if len(typed) != 18:
+        raise _credit_error(f"统一社会信用代码应为18位，实际为{len(typed)}位", "length", typed.upper())
+    for pos, ch in enumerate(typed, start=1):
+        if not ch.isascii() or ch.upper() not in CREDIT_CHARSET:
+            raise _credit_error(
+                f"第{pos}位字符{_shown(ch)}不是统一社会信用代码允许的字符", "character", typed.upper()
+            )
+    code = typed.upper()
     authority = code[0]
     authority_name = REGISTRATION_AUTHORITIES.get(authority)
     if authority_name is None:
@@ -274,9 +297,9 @@ def parse_credit_code(value: str) -> CreditCode:
     )
 
 
-def is_valid_credit_code(value: str) -> bool:
+def is_valid_credit_code(value: object) -> bool:
     try:
-        parse_credit_code(value)
+        parse_credit_code(value)  # type: ignore[arg-type]  # non-text: fault "type"
     except InvalidCode:
         return False
     return True
@@ -290,7 +313,7 @@ def is_valid_credit_code(value: str) -> bool:
 def validate_region_code(code: str) -> str | None:
     """Check a GB/T 2260 code: 6 digits with a known province. Returns the province name for a
     province-level code (NN0000), else None (look lower levels up with ``regions.region_name``)."""
-    value = code.strip()
+    value = _require_text(code, "INVALID_REGION_CODE", "行政区划代码")
     if len(value) != 6:
         raise InvalidCode(
             "INVALID_REGION_CODE", f"行政区划代码应为6位，实际为{len(value)}位", fault="length", value=value
@@ -299,7 +322,7 @@ def validate_region_code(code: str) -> str | None:
         if ch not in "0123456789":
             raise InvalidCode(
                 "INVALID_REGION_CODE",
-                f"第{pos}位字符'{ch}'不是行政区划代码允许的字符",
+                f"第{pos}位字符{_shown(ch)}不是行政区划代码允许的字符",
                 fault="character",
                 value=value,
             )
