@@ -432,3 +432,89 @@ def test_xlsx_cells_typed_by_hand_are_read_by_the_field_type():
         [],
         "",
     )
+
+
+# ---- base-item changes against the published items implementing them ------------------------------------
+
+
+def _limit_reason(code: str, days: int, limit: int) -> str:
+    return f"已发布的实施清单事项 {code} 的法定办结时限为 {days} 个工作日，超过基本目录事项修改后的 {limit} 个工作日"
+
+
+def test_an_import_lowering_a_base_items_limit_below_items_it_does_not_fix_imports_nothing():
+    # Given a catalogue whose three published items have a 60-day legal limit, like their base item
+    doc = sample_document()
+    import_catalog(doc)
+    before = snapshot()
+    codes = [i["code"] for i in doc["items"]]
+
+    # When a file lowers the base item's limit to 1 day and fixes only the first item
+    changed = copy.deepcopy(doc)
+    changed["base_items"][0]["legal_limit_days"] = 1
+    changed["items"][0].update(legal_limit_days=1, promised_limit_days=1)
+    changed["items"] = changed["items"][:1]
+    with pytest.raises(CatalogImportError) as raised:
+        import_catalog(changed)
+
+    # Then the import is refused, naming the base item's row for each item left unfixed, and writes nothing
+    assert raised.value.details == [
+        {"row": "/base_items/0", "field": "legal_limit_days", "reason": _limit_reason(code, 60, 1)}
+        for code in codes[1:]
+    ]
+    assert snapshot() == before
+
+
+def test_an_import_changing_a_base_items_kind_under_published_items_is_refused_from_csv():
+    # Given a catalogue with three published 公共服务 items
+    doc = sample_document()
+    import_catalog(doc)
+    before = snapshot()
+
+    # When a CSV file changes the base item's kind (and no item)
+    changed = copy.deepcopy(doc)
+    changed["base_items"][0]["kind"] = "licensing"
+    changed["items"] = []
+    with pytest.raises(CatalogImportError) as raised:
+        import_catalog(sheets.csv_files(sheets.to_sheets(changed)), fmt="csv")
+
+    # Then each published item is named against the base item's sheet row, and nothing is written
+    assert [(d["row"], d["field"]) for d in raised.value.details] == [("base_items 第 2 行", "kind")] * 3
+    assert snapshot() == before
+
+
+def test_an_import_lowering_a_base_item_together_with_all_its_items_passes():
+    # Given a catalogue with three published items of 60 days
+    doc = sample_document()
+    import_catalog(doc)
+
+    # When one file lowers the base item to 10 days and every item to fit
+    changed = copy.deepcopy(doc)
+    changed["base_items"][0]["legal_limit_days"] = 10
+    for item in changed["items"]:
+        item.update(legal_limit_days=10, promised_limit_days=10)
+    report = import_catalog(changed)
+
+    # Then it is imported, and the node's own export re-imports
+    assert report.counts["base_items"] == counts(updated=1, unchanged=1)
+    assert report.counts["items"] == counts(updated=3)
+    assert BaseItem.objects.get(code=doc["base_items"][0]["code"]).legal_limit_days == 10
+    assert import_catalog(export_catalog(), dry_run=True).changed == 0
+
+
+def test_an_import_without_publish_cannot_fix_the_items_a_lowered_base_item_contradicts():
+    # Given a catalogue with three published items of 60 days
+    doc = sample_document()
+    import_catalog(doc)
+    before = snapshot()
+
+    # When a file lowers the base item and the items, but only as drafts (publish=False)
+    changed = copy.deepcopy(doc)
+    changed["base_items"][0]["legal_limit_days"] = 10
+    for item in changed["items"]:
+        item.update(legal_limit_days=10, promised_limit_days=10)
+    with pytest.raises(CatalogImportError) as raised:
+        import_catalog(changed, publish=False)
+
+    # Then it is refused: the published versions would still contradict the base item
+    assert [d["field"] for d in raised.value.details] == ["legal_limit_days"] * 3
+    assert snapshot() == before

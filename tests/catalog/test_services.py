@@ -307,14 +307,21 @@ def test_invalid_draft_update_changes_nothing(published):
 
 def test_publish_rechecks_the_draft_against_a_changed_base_item(published):
     item, record = published
+    # The published version fits the lowered base item; the draft (60 days) does not.
     services.start_revision(actor="system", code=record["code"])
+    services.update_draft(
+        actor="system", code=record["code"], changes={"legal_limit_days": 30, "promised_limit_days": 15}
+    )
+    services.publish(actor="system", code=record["code"])
+    services.start_revision(actor="system", code=record["code"])
+    services.update_draft(actor="system", code=record["code"], changes={"legal_limit_days": 60})
     services.update_base_item(actor="system", code=item.base_item.code, changes={"legal_limit_days": 30})
     with pytest.raises(CatalogValidationError) as raised:
         services.publish(actor="system", code=record["code"])
     assert raised.value.details == [
         {"field": "legal_limit_days", "reason": "法定办结时限不能超过基本目录事项的 30 个工作日"}
     ]
-    assert selectors.published_item(record["code"]).version == 1
+    assert selectors.published_item(record["code"]).version == 2
 
 
 def test_discard_draft(published):
@@ -337,3 +344,60 @@ def test_publish_calls_the_search_hooks_when_the_search_module_is_present(publis
     services.publish(actor="system", code=record["code"])
     services.withdraw(actor="system", code=record["code"])
     assert calls == [("remove_item", 1), ("reindex_item", 2), ("remove_item", 2)]
+
+
+# ---- base-item changes against the items implementing them ----------------------------------------------
+
+
+def test_lowering_a_base_items_legal_limit_below_a_published_item_is_refused_and_writes_nothing(published):
+    # Given a published item (legal limit 60) of a base item with a 60-day limit
+    item, record = published
+    base_code = item.base_item.code
+    entries = AuditEntry.objects.count()
+
+    # When the base item's legal limit is lowered below the item's
+    with pytest.raises(CatalogValidationError) as raised:
+        services.update_base_item(actor="system", code=base_code, changes={"legal_limit_days": 1})
+
+    # Then the update is refused, naming the item, and nothing is written
+    assert raised.value.details == [
+        {
+            "code": record["code"],
+            "field": "legal_limit_days",
+            "reason": f"已发布的实施清单事项 {record['code']} 的法定办结时限为 60 个工作日，"
+            "超过基本目录事项修改后的 1 个工作日",
+        }
+    ]
+    item.base_item.refresh_from_db()
+    assert item.base_item.legal_limit_days == 60
+    assert AuditEntry.objects.count() == entries
+
+
+def test_changing_a_base_items_kind_away_from_its_published_items_is_refused(published):
+    # Given a published item of kind 公共服务 implementing its base item
+    item, record = published
+    entries = AuditEntry.objects.count()
+
+    # When the base item's kind is changed
+    with pytest.raises(CatalogValidationError) as raised:
+        services.update_base_item(actor="system", code=item.base_item.code, changes={"kind": "licensing"})
+
+    # Then it is refused with the conflicting item named, and nothing is written
+    assert [(d["code"], d["field"]) for d in raised.value.details] == [(record["code"], "kind")]
+    assert "行政许可" in raised.value.details[0]["reason"]
+    item.base_item.refresh_from_db()
+    assert item.base_item.kind == "public_service"
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_base_item_change_that_still_fits_its_published_items_is_accepted(published):
+    # Given a published item with a 60-day legal limit
+    item, _ = published
+
+    # When the base item's limit is lowered to exactly the item's limit, then raised
+    services.update_base_item(actor="system", code=item.base_item.code, changes={"legal_limit_days": 60})
+    services.update_base_item(actor="system", code=item.base_item.code, changes={"legal_limit_days": 90})
+
+    # Then both are accepted
+    item.base_item.refresh_from_db()
+    assert item.base_item.legal_limit_days == 90

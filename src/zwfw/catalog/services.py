@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -53,6 +53,7 @@ from zwfw.catalog.records import (
 )
 from zwfw.catalog.validation import (
     Refs,
+    base_item_conflicts,
     check_base_item,
     check_department,
     check_item,
@@ -189,10 +190,18 @@ def create_base_item(*, actor: str, data: Mapping[str, Any], source_ip: str | No
 
 @transaction.atomic
 def update_base_item(
-    *, actor: str, code: str, changes: Mapping[str, Any], source_ip: str | None = None
+    *,
+    actor: str,
+    code: str,
+    changes: Mapping[str, Any],
+    source_ip: str | None = None,
+    replaced_items: Collection[str] = (),
 ) -> BaseItem:
-    """Change a base item. Items already implementing it keep their versions; new versions are checked
-    against the changed base item."""
+    """Change a base item. A change that a published item implementing it would contradict (another
+    `kind`, a legal limit below the item's) is refused with the items named in the details
+    [{"code", "field", "reason"}]. Drafts are checked against the changed base item when published.
+    `replaced_items`: codes of items whose published version the caller (the import) replaces, in the
+    same transaction, with a version it has checked against the changed base item."""
     base = BaseItem.objects.select_for_update(of=("self",)).select_related("parent").filter(code=code).first()
     if base is None:
         raise CatalogValidationError(
@@ -211,6 +220,16 @@ def update_base_item(
         return base
     if _parent_cycle(BaseItem, "code", code, after["parent_code"]):
         raise _immutable("parent_code", "主项不能是本事项的子项（上级关系形成循环）")
+    conflicts = base_item_conflicts(
+        code, after["kind"], after["legal_limit_days"], replaced_items=replaced_items
+    )
+    if conflicts:
+        raise CatalogValidationError(
+            "CATALOG_INVALID",
+            f"基本目录事项的修改与 {len({c for c, _ in conflicts})} 个已发布的实施清单事项冲突："
+            f"{conflicts[0][1].reason}",
+            details=[{"code": c, "field": p.field, "reason": p.reason} for c, p in conflicts],
+        )
     _apply_base_item(base, after)
     base.save()
     _audit(actor, "catalog.base_item.update", "catalog.base_item", code, before, after, source_ip)

@@ -9,7 +9,7 @@ an import, the records of the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,9 @@ from zwfw.catalog.errors import CatalogValidationError
 from zwfw.catalog.models import (
     BaseItem,
     Department,
+    ImplementationItem,
     ItemKind,
+    ItemStatus,
     MaterialRequirement,
     MaterialSource,
     OnlineDepth,
@@ -136,6 +138,56 @@ def check_base_item(data: Any, *, refs: Refs | None = None) -> list[Problem]:
         elif not refs.has_base_item(parent):
             problems.append(Problem("", "parent_code", f"主项 {parent} 不存在"))
     return problems
+
+
+def base_item_conflicts(
+    code: str, kind: str, legal_limit_days: int, *, replaced_items: Collection[str] = ()
+) -> list[tuple[str, Problem]]:
+    """(item code, problem) for every published item of base item `code` that would break a rule if the
+    base item had this `kind` and `legal_limit_days` (an item keeps its base item's kind and stays within
+    its legal limit). Items in `replaced_items` are left out: the caller replaces their published version
+    in the same transaction and checks the new one."""
+    rows = (
+        ImplementationItem.objects.filter(base_item__code=code, status=ItemStatus.PUBLISHED)
+        .order_by("code")
+        .values_list("code", "kind", "legal_limit_days")
+    )
+    out: list[tuple[str, Problem]] = []
+    for item_code, item_kind, item_days in rows:
+        if item_code in replaced_items:
+            continue
+        if item_kind != kind:
+            out.append(
+                (
+                    item_code,
+                    Problem(
+                        "",
+                        "kind",
+                        f"已发布的实施清单事项 {item_code} 的事项类型为{_kind_label(item_kind)}，"
+                        f"与基本目录事项修改后的类型（{_kind_label(kind)}）不一致",
+                    ),
+                )
+            )
+        if item_days > legal_limit_days:
+            out.append(
+                (
+                    item_code,
+                    Problem(
+                        "",
+                        "legal_limit_days",
+                        f"已发布的实施清单事项 {item_code} 的法定办结时限为 {item_days} 个工作日，"
+                        f"超过基本目录事项修改后的 {legal_limit_days} 个工作日",
+                    ),
+                )
+            )
+    return out
+
+
+def _kind_label(kind: str) -> str:
+    try:
+        return str(ItemKind(kind).label)
+    except ValueError:
+        return kind
 
 
 def check_item(data: Any, *, refs: Refs | None = None) -> list[Problem]:

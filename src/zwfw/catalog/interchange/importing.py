@@ -48,6 +48,7 @@ from zwfw.catalog.validation import (
     BaseFacts,
     Problem,
     Refs,
+    base_item_conflicts,
     check_base_item,
     check_department,
     check_item,
@@ -108,7 +109,7 @@ def import_catalog(
     row breaks a rule."""
     doc, locator, problems = parse(data, fmt=fmt)
     if not problems:
-        problems = [(f"{pointer}{p.row}", p) for pointer, p in _check_document(doc)]
+        problems = [(f"{pointer}{p.row}", p) for pointer, p in _check_document(doc, publish=publish)]
     if problems:
         raise CatalogImportError(_render(problems, locator))
     if dry_run:
@@ -118,9 +119,18 @@ def import_catalog(
         # One transaction: the plan is read and carried out on the same state, and a failure undoes it all.
         with transaction.atomic():
             plan = _plan(doc, publish=publish)
+            replaced = _replaced_items(doc, publish=publish)
             for kind, pointer, record, action in plan:
                 current = pointer
-                _apply(kind, record, action, actor=actor, publish=publish, source_ip=source_ip)
+                _apply(
+                    kind,
+                    record,
+                    action,
+                    actor=actor,
+                    publish=publish,
+                    source_ip=source_ip,
+                    replaced_items=replaced,
+                )
     except DomainError as exc:
         details = exc.details if isinstance(exc.details, list) else [{"field": "", "reason": exc.message}]
         rows = [(current, Problem("", d.get("field", ""), d.get("reason", exc.message))) for d in details]
@@ -165,8 +175,10 @@ def parse(
     return assemble(sheets)
 
 
-def _check_document(doc: Mapping[str, Any]) -> list[tuple[str, Problem]]:
-    """Every problem of a whole document, each with the JSON pointer of its record."""
+def _check_document(doc: Mapping[str, Any], *, publish: bool = True) -> list[tuple[str, Problem]]:
+    """Every problem of a whole document, each with the JSON pointer of its record. `publish`: whether the
+    file's items will replace their published versions (else published items must fit the file's base
+    items as they are)."""
     out: list[tuple[str, Problem]] = []
     for key in doc:
         if key not in (*KINDS, "format"):
@@ -209,13 +221,33 @@ def _check_document(doc: Mapping[str, Any]) -> list[tuple[str, Problem]]:
         "base_items": check_base_item,
         "items": check_item,
     }
+    valid_bases: list[tuple[int, Mapping[str, Any]]] = []
     for kind in KINDS:
         for index, record in enumerate(lists[kind]):
-            out += [(f"/{kind}/{index}", p) for p in checks[kind](record, refs=refs)]
+            problems = checks[kind](record, refs=refs)
+            out += [(f"/{kind}/{index}", p) for p in problems]
+            if kind == "base_items" and not problems:
+                valid_bases.append((index, record))
+    # A changed base item must still fit the published items implementing it, unless the file replaces
+    # them (those are checked above against the file's base item).
+    replaced = _replaced_items(doc, publish=publish)
+    for index, record in valid_bases:
+        conflicts = base_item_conflicts(
+            record["code"], record["kind"], record["legal_limit_days"], replaced_items=replaced
+        )
+        out += [(f"/base_items/{index}", p) for _, p in conflicts]
     if not out:
         out += _cycles(lists["departments"], "departments", "credit_code", "parent_credit_code")
         out += _cycles(lists["base_items"], "base_items", "code", "parent_code")
     return out
+
+
+def _replaced_items(doc: Mapping[str, Any], *, publish: bool) -> frozenset[str]:
+    """Codes of the items whose published version the import replaces (only when it publishes)."""
+    if not publish:
+        return frozenset()
+    items = doc.get("items", [])
+    return frozenset(r["code"] for r in items if isinstance(r, Mapping) and isinstance(r.get("code"), str))
 
 
 class CachedRefs(Refs):
@@ -362,7 +394,14 @@ def _current_versions(codes: list[str]) -> dict[str, tuple[dict[str, Any] | None
 
 
 def _apply(
-    kind: str, record: dict[str, Any], action: str, *, actor: str, publish: bool, source_ip: str | None
+    kind: str,
+    record: dict[str, Any],
+    action: str,
+    *,
+    actor: str,
+    publish: bool,
+    source_ip: str | None,
+    replaced_items: frozenset[str] = frozenset(),
 ) -> None:
     if action == "unchanged":
         return
@@ -382,7 +421,13 @@ def _apply(
         if action == "created":
             services.create_base_item(actor=actor, data=record, source_ip=source_ip)
         else:
-            services.update_base_item(actor=actor, code=record["code"], changes=record, source_ip=source_ip)
+            services.update_base_item(
+                actor=actor,
+                code=record["code"],
+                changes=record,
+                source_ip=source_ip,
+                replaced_items=replaced_items,
+            )
     else:
         code = record["code"]
         if action == "created":
