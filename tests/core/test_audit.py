@@ -302,6 +302,51 @@ def test_verify_detects_a_reordered_pair():
     )
 
 
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="a timestamptz column cannot hold an unreadable time on PostgreSQL"
+)
+# Valid JSON each database stores as is, but Python cannot read or hash: SQLite keeps 1e400, which
+# Python reads as inf (refused by the canonical JSON); PostgreSQL's jsonb would rewrite that as a
+# 401-digit integer, but keeps nesting deeper than Python's json module can decode.
+CORRUPT_DETAILS = (
+    '{"a": 1e400}' if connection.vendor == "sqlite" else '{"a": ' + "[" * 5000 + "]" * 5000 + "}"
+)
+
+
+@sqlite_only
+@pytest.mark.parametrize("stored", ["garbage", "2026-13-45 08:00:00", ""])
+def test_verify_reports_a_row_whose_time_cannot_be_read_as_the_first_broken_link(stored):
+    # given a chain read in small chunks, with entry 4 of 6 given a time that is not a valid datetime
+    append(6)
+    tamper("UPDATE core_auditentry SET occurred_at = %s WHERE seq = 4", [stored])
+    # when
+    result = verify_chain(chunk_size=2)
+    # then it is a broken link at 4, not an exception
+    assert (result.ok, result.checked, result.first_broken_seq, result.kind) == (False, 3, 4, "unreadable")
+    assert result.reason.startswith("记录无法读取或无法计算哈希（记录被破坏；")
+
+
+def test_verify_reports_a_row_whose_details_cannot_be_read_or_hashed_as_the_first_broken_link():
+    # given entry 2 of 3 whose details are valid JSON that Python cannot read back or hash
+    append(3)
+    tamper("UPDATE core_auditentry SET details = %s WHERE seq = 2", [CORRUPT_DETAILS])
+    # when
+    result = verify_chain()
+    # then
+    assert (result.ok, result.checked, result.first_broken_seq, result.kind) == (False, 1, 2, "unreadable")
+    assert result.reason.startswith("记录无法读取或无法计算哈希（记录被破坏；")
+
+
+@sqlite_only
+def test_verify_reports_a_gap_before_the_unreadable_row_after_it():
+    # given entry 2 deleted and entry 3 unreadable: the gap comes first
+    append(4)
+    tamper("DELETE FROM core_auditentry WHERE seq = 2")
+    tamper("UPDATE core_auditentry SET occurred_at = 'garbage' WHERE seq = 3")
+    # then
+    assert (verify_chain().first_broken_seq, verify_chain().kind) == (3, "gap")
+
+
 # ---- the command --------------------------------------------------------------------------------
 
 
@@ -361,3 +406,17 @@ def test_concurrent_appends_keep_one_linear_chain():
     assert errors == []
     assert list(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, 21))
     assert verify_chain() == VerifyResult(ok=True, checked=20)
+
+
+@sqlite_only
+def test_verify_audit_command_reports_an_unreadable_row_and_exits_non_zero_without_a_traceback():
+    # given entry 3 of 4 with a corrupted time
+    append(4)
+    tamper("UPDATE core_auditentry SET occurred_at = 'garbage' WHERE seq = 3")
+    # when
+    with pytest.raises(CommandError) as info:
+        call_command("verify_audit", stdout=io.StringIO())
+    # then
+    assert info.value.returncode == 1
+    assert str(info.value).startswith("审计链在第 3 条断开：记录无法读取或无法计算哈希（记录被破坏；")
+    assert str(info.value).endswith("（此前 2 条完整）")

@@ -3,7 +3,8 @@
 Each entry stores ``prev_hash`` (the previous entry's ``hash``; 64 zeros for the first) and
 ``hash`` = SHA-256 over the canonical JSON of all its fields plus ``prev_hash``. Editing a row
 breaks its hash, deleting one leaves a gap in ``seq``, reordering breaks the ``prev_hash`` links;
-``verify_chain()`` (and ``zwfw manage verify_audit``) finds the first broken link.
+``verify_chain()`` (and ``zwfw manage verify_audit``) finds the first broken link; a row that
+cannot even be read or hashed (a corrupted column) is such a link too, never a crash.
 
 Appends are serialised so the chain stays linear: on PostgreSQL with a transaction-scoped
 advisory lock, on SQLite by the IMMEDIATE transaction mode set in settings (one writer at a time).
@@ -256,7 +257,35 @@ class VerifyResult:
     checked: int
     first_broken_seq: int | None = None
     reason: str = ""
-    kind: str = ""  # "", "gap" (deleted row), "link" (reordered / replaced), "hash" (edited row)
+    # "", "gap" (deleted row), "link" (reordered / replaced), "hash" (edited row),
+    # "unreadable" (a stored value cannot be read back or hashed: the row was corrupted)
+    kind: str = ""
+
+
+def _unreadable(seq: int, checked: int, exc: BaseException) -> VerifyResult:
+    problem = f"{type(exc).__name__}: {exc}"
+    if len(problem) > 200:
+        problem = problem[:200] + "…"
+    return VerifyResult(
+        ok=False,
+        checked=checked,
+        first_broken_seq=seq,
+        reason=f"记录无法读取或无法计算哈希（记录被破坏；{problem}）",
+        kind="unreadable",
+    )
+
+
+def _seq_after(seq: int | None, fallback: int) -> int:
+    """The seq of the first row after ``seq`` (None: the first row), read alone: a row whose other
+    columns are unreadable still has one. ``fallback`` if even that cannot be read."""
+    try:
+        rows = AuditEntry.objects.order_by("seq")
+        if seq is not None:
+            rows = rows.filter(seq__gt=seq)
+        following = rows.values_list("seq", flat=True).first()
+    except Exception:
+        return fallback
+    return following if isinstance(following, int) else fallback
 
 
 def verify_chain(*, chunk_size: int = 2000) -> VerifyResult:
@@ -264,38 +293,63 @@ def verify_chain(*, chunk_size: int = 2000) -> VerifyResult:
     checked = 0
     expected_seq = 1
     prev_hash = GENESIS_HASH
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
-        if entry.seq != expected_seq:
-            # seq is unique and read in order, so a mismatch is always a gap.
-            missing = (
-                f"第{expected_seq}条"
-                if entry.seq == expected_seq + 1
-                else f"第{expected_seq}至{entry.seq - 1}条"
-            )
-            return VerifyResult(
-                ok=False,
-                checked=checked,
-                first_broken_seq=entry.seq,
-                reason=f"序号不连续，缺少{missing}记录（记录被删除）",
-                kind="gap",
-            )
-        if entry.prev_hash != prev_hash:
-            return VerifyResult(
-                ok=False,
-                checked=checked,
-                first_broken_seq=entry.seq,
-                reason="前序哈希与上一条记录不符（记录顺序被调整或被替换）",
-                kind="link",
-            )
-        if _stored_hash(entry) != entry.hash:
-            return VerifyResult(
-                ok=False,
-                checked=checked,
-                first_broken_seq=entry.seq,
-                reason="记录内容与哈希不符（记录被修改）",
-                kind="hash",
-            )
-        checked += 1
-        expected_seq += 1
-        prev_hash = entry.hash
-    return VerifyResult(ok=True, checked=checked)
+    last_seq: int | None = None
+    while True:
+        rows = AuditEntry.objects.order_by("seq")
+        if last_seq is not None:
+            rows = rows.filter(seq__gt=last_seq)
+        entries = rows.iterator(chunk_size=chunk_size)
+        while True:
+            try:
+                entry = next(entries)
+            except StopIteration:
+                return VerifyResult(ok=True, checked=checked)
+            except Exception as exc:  # a column value the database driver or a field cannot convert
+                if chunk_size > 1:
+                    break  # some row of this chunk is unreadable: read on one row at a time to find it
+                return _unreadable(_seq_after(last_seq, expected_seq), checked, exc)
+            try:
+                broken = _check_entry(entry, expected_seq, prev_hash, checked)
+            except Exception as exc:  # e.g. occurred_at read back as None, a value JSON cannot encode
+                seq = entry.seq if isinstance(entry.seq, int) else expected_seq
+                return _unreadable(seq, checked, exc)
+            if broken is not None:
+                return broken
+            checked += 1
+            expected_seq += 1
+            prev_hash = entry.hash
+            last_seq = entry.seq
+        chunk_size = 1
+
+
+def _check_entry(entry: AuditEntry, expected_seq: int, prev_hash: str, checked: int) -> VerifyResult | None:
+    """The broken link at ``entry``, or None when it follows its predecessor correctly."""
+    if entry.seq != expected_seq:
+        # seq is unique and read in order, so a mismatch is always a gap.
+        missing = (
+            f"第{expected_seq}条" if entry.seq == expected_seq + 1 else f"第{expected_seq}至{entry.seq - 1}条"
+        )
+        return VerifyResult(
+            ok=False,
+            checked=checked,
+            first_broken_seq=entry.seq,
+            reason=f"序号不连续，缺少{missing}记录（记录被删除）",
+            kind="gap",
+        )
+    if entry.prev_hash != prev_hash:
+        return VerifyResult(
+            ok=False,
+            checked=checked,
+            first_broken_seq=entry.seq,
+            reason="前序哈希与上一条记录不符（记录顺序被调整或被替换）",
+            kind="link",
+        )
+    if _stored_hash(entry) != entry.hash:
+        return VerifyResult(
+            ok=False,
+            checked=checked,
+            first_broken_seq=entry.seq,
+            reason="记录内容与哈希不符（记录被修改）",
+            kind="hash",
+        )
+    return None
