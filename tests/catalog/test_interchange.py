@@ -4,6 +4,7 @@ idempotent re-import, in JSON, XLSX and CSV."""
 from __future__ import annotations
 
 import copy
+import csv
 import io
 import json
 import zipfile
@@ -518,3 +519,83 @@ def test_an_import_without_publish_cannot_fix_the_items_a_lowered_base_item_cont
     # Then it is refused: the published versions would still contradict the base item
     assert [d["field"] for d in raised.value.details] == ["legal_limit_days"] * 3
     assert snapshot() == before
+
+
+# ---- spreadsheet formula injection ---------------------------------------------------------------------------
+
+FORMULAS = {
+    "name": '=HYPERLINK("http://evil.example","点击")',
+    "summary": "+cmd|calc!A0",
+    "conditions": "@SUM(1+1)",
+    "consult_phone": "-2+3",
+    "result_name": "\tTAB=1+1",
+    "legal_limit_note": "\r=1+1",
+    "promised_limit_note": "'=already quoted",
+}
+
+
+def _formula_document() -> dict:
+    doc = sample_document(2)
+    doc["items"][0].update(FORMULAS)
+    return doc
+
+
+def test_csv_export_neutralises_cells_a_spreadsheet_would_evaluate():
+    # Given an item whose texts begin with =, +, -, @, tab, carriage return (and one already quoted)
+    import_catalog(_formula_document())
+
+    # When the catalogue is exported as CSV
+    with zipfile.ZipFile(io.BytesIO(export_catalog(fmt="csv"))) as zf:
+        text = zf.read("items.csv").decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["summary"] == "'+cmd|calc!A0")
+
+    # Then every such cell starts with a single quote, so no cell begins with a formula character
+    assert {name: row[name] for name in FORMULAS} == {name: "'" + v for name, v in FORMULAS.items()}
+    for values in csv.reader(io.StringIO(text)):
+        assert not any(v[:1] in ("=", "+", "@", "\t", "\r") for v in values)
+
+
+def test_csv_export_then_import_round_trips_formula_like_texts():
+    # Given a catalogue with formula-like texts
+    import_catalog(_formula_document())
+    exported = export_catalog()
+    data = export_catalog(fmt="csv")
+    wipe_catalog()
+
+    # When its CSV export is imported into an empty catalogue
+    report = import_catalog(data, fmt="csv")
+
+    # Then the content is identical (the quotes are undone), and a second import changes nothing
+    assert report.counts["items"] == counts(created=2)
+    assert export_catalog() == exported
+    assert import_catalog(data, fmt="csv").changed == 0
+
+
+def test_csv_import_keeps_a_leading_quote_that_is_not_the_export_prefix():
+    # Given a hand-written CSV whose texts begin with a quote not followed by a formula character
+    doc = sample_document(1)
+    doc["items"][0]["summary"] = "'quoted' summary"
+    files = sheets.csv_files(sheets.to_sheets(doc))
+
+    # When it is imported
+    import_catalog(files, fmt="csv")
+
+    # Then the quote is kept
+    assert export_catalog()["items"][0]["summary"] == "'quoted' summary"
+
+
+def test_xlsx_export_stores_formula_like_texts_as_strings_not_formulas():
+    # Given an item with formula-like texts
+    import_catalog(_formula_document())
+
+    # When the catalogue is exported as XLSX
+    workbook = load_workbook(io.BytesIO(export_catalog(fmt="xlsx")))
+    ws = workbook["items"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[header.index("summary")].value == "+cmd|calc!A0")
+
+    # Then each cell is a string cell (not a formula) holding the text as it is (XML reads a carriage
+    # return back as a line feed)
+    for name, value in FORMULAS.items():
+        cell = row[header.index(name)]
+        assert (cell.data_type, cell.value) == ("s", value.replace("\r", "\n")), name

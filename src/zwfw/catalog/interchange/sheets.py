@@ -86,7 +86,7 @@ def read_csv(data: Any) -> dict[str, Sheet] | str:
         return "CSV 应为 zip 压缩包的字节或 {文件名: 内容} 的映射"
     sheets: dict[str, Sheet] = {}
     for name, text in files.items():
-        reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+        reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
         header = next(reader, None)
         if header is None:
             sheets[name.removesuffix(".csv")] = []
@@ -97,9 +97,24 @@ def read_csv(data: Any) -> dict[str, Sheet] | str:
         for number, values in enumerate(reader, start=2):
             if all(v == "" for v in values):
                 continue
-            sheet.append((number, {n: v for n, v in zip(names, values, strict=False) if n}))
+            sheet.append((number, {n: csv_cell_in(v) for n, v in zip(names, values, strict=False) if n}))
         sheets[name.removesuffix(".csv")] = sheet
     return sheets
+
+
+# CSV injection (OWASP): a cell beginning with one of these is taken for a formula by a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell_out(value: str) -> str:
+    """A text as written to CSV: prefixed with a single quote if, after any quotes it already starts with,
+    it begins like a formula. The quotes are counted so that `csv_cell_in` undoes exactly this prefix."""
+    return "'" + value if value.lstrip("'").startswith(FORMULA_START) else value
+
+
+def csv_cell_in(value: str) -> str:
+    """Undo `csv_cell_out`; any other leading quote is part of the text."""
+    return value[1:] if value.startswith("'") and value.lstrip("'").startswith(FORMULA_START) else value
 
 
 def assemble(
@@ -250,11 +265,21 @@ def csv_files(sheets: Mapping[str, tuple[list[str], list[list[Any]]]]) -> dict[s
 
 
 def csv_text(header: list[str], rows: list[list[Any]]) -> str:
-    buf = io.StringIO()
+    buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\n")
+    # A bare carriage return is not quoted by QUOTE_MINIMAL (the line terminator is "\n"): such rows are
+    # written with every field quoted, so the reader keeps it inside its cell.
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     for values in rows:
-        writer.writerow(
-            ["" if v is None else ("true" if v is True else "false" if v is False else v) for v in values]
-        )
+        cells = [_csv_value(v) for v in values]
+        (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
     return buf.getvalue()
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return csv_cell_out(value) if isinstance(value, str) else value
