@@ -135,6 +135,29 @@ def test_department_short_name_matches_as_other(dept: Department, base: BaseItem
     assert names(search(q="人社")) == ["失业保险金申领"]
 
 
+def test_a_place_word_matches_the_departments_full_name_and_region(base: BaseItem) -> None:
+    # given 社保 items of a Hangzhou department whose short name lacks the city, and of a Ningbo one
+    from zwfw.core.models import Region
+
+    Region.objects.update_or_create(code="330200", defaults={"name": "宁波市", "level": "prefecture"})
+    hangzhou = Department.objects.create(
+        credit_code="11330100002482000B", name="杭州市人力资源和社会保障局", short_name="市人社局",
+        region_code="330100", level="municipal",
+    )
+    ningbo = Department.objects.create(
+        credit_code="11330200002482000C", name="人力资源和社会保障局", short_name="人社局",
+        region_code="330200", level="municipal",
+    )
+    make_item(hangzhou, base, "社会保障卡申领", aliases=["社保卡"])
+    make_item(ningbo, base, "社会保障卡补领", aliases=["社保卡补办"])
+    # when a citizen adds the place to the query, then only that place's items remain
+    assert names(search(q="社保 杭州")) == ["社会保障卡申领"]
+    assert names(search(q="宁波 社保卡")) == ["社会保障卡补领"]
+    assert search(q="社保 温州").count == 0
+    # and the place alone ranks below name matches but finds the department's items
+    assert names(search(q="杭州")) == ["社会保障卡申领"]
+
+
 def test_space_separated_words_must_all_match(dept: Department, base: BaseItem) -> None:
     make_item(dept, base, "居民身份证换领")
     make_item(dept, base, "居民身份证补领")

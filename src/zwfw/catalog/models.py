@@ -401,7 +401,9 @@ class SearchDoc(models.Model):
     aliases = models.TextField("规范化别名", blank=True, help_text="每行一个")
     pinyin = models.TextField("全拼", blank=True, help_text="名称和别名的全拼，空格分隔")
     initials = models.TextField("拼音首字母", blank=True, help_text="名称和别名的首字母，空格分隔")
-    other = models.TextField("其他", blank=True, help_text="实施主体简称（无简称时为全称），规范化，不含拼音")
+    other = models.TextField(
+        "其他", blank=True, help_text="实施主体简称、全称及其行政区划名称，每项一行，规范化，不含拼音"
+    )
     audience = models.CharField("服务对象", max_length=16)
     region_code = models.CharField("行政区划代码", max_length=6)
     department_pk = models.BigIntegerField("实施主体")

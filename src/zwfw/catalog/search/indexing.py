@@ -43,10 +43,27 @@ def _facets(audience: str, fully_online: bool, zero_visit: bool) -> int:
     return bits | (FULLY_ONLINE_BIT if fully_online else 0) | (ZERO_VISIT_BIT if zero_visit else 0)
 
 
-def _department_other(dept: Department | None) -> str:
+def _region_names(codes: Iterable[str] | None = None) -> dict[str, str]:
+    """GB/T 2260 names of region codes, from the operator-maintained table (historical codes included)."""
+    from zwfw.core.models import Region
+
+    rows = Region.objects.all() if codes is None else Region.objects.filter(code__in=list(codes))
+    return dict(rows.values_list("code", "name"))
+
+
+def _department_other(dept: Department | None, region_names: dict[str, str] | None = None) -> str:
+    """What besides the item's own texts a word may match: the department's short and full names and the
+    name of its region (so 社保 杭州 finds the Hangzhou items). One line each: no gram spans two of them."""
     if dept is None:
         return ""
-    return _clean(dept.short_name or dept.name)[:100]
+    if region_names is None:
+        region_names = _region_names([dept.region_code])
+    parts: list[str] = []
+    for text in (dept.short_name, dept.name, region_names.get(dept.region_code, "")):
+        cleaned = _clean(text or "")[:100]
+        if cleaned and not any(cleaned in part for part in parts):
+            parts.append(cleaned)
+    return "\n".join(parts)
 
 
 def _add(grams: dict[str, int], gram: str, field: int) -> None:
@@ -320,7 +337,8 @@ def rebuild_index(*, batch: int = 5000, out: Any = None, offline: bool = False) 
     editor.deferred_sql = []
     drop_lookup = str(lookup.remove_sql(SearchTerm, editor))
     create_lookup = str(lookup.create_sql(SearchTerm, editor))
-    others = {d.pk: _department_other(d) for d in Department.objects.all()}
+    regions = _region_names()
+    others = {d.pk: _department_other(d, regions) for d in Department.objects.all()}
     done = 0
     sqlite = connection.vendor == "sqlite"
     drop = sqlite or offline
