@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from zwfw.catalog.errors import DepartmentNotFound, ItemNotFound, TopicNotFound
 from zwfw.catalog.models import (
@@ -153,3 +153,19 @@ def item_version(code: str, version: int) -> ImplementationItem:
 def item_history(code: str) -> list[ImplementationItem]:
     """Every version of an item, newest first (草稿, 已发布, 已被替代, 已停用)."""
     return list(ImplementationItem.objects.filter(code=code).order_by("-version"))
+
+
+def published_material_file(path: str) -> tuple[Material, str] | None:
+    """The material of a published item whose blank form or sample is stored at ``path``, and which of
+    the two ("blank_form" or "sample"); None for any other path (drafts, withdrawn items, unknown files)."""
+    if not path:  # materials without a form store "", which must never match
+        return None
+    material = (
+        Material.objects.filter(item__in=published_items())
+        .filter(Q(blank_form=path) | Q(sample=path))
+        .only("name", "blank_form", "sample")
+        .first()
+    )
+    if material is None:
+        return None
+    return material, ("blank_form" if material.blank_form.name == path else "sample")

@@ -9,7 +9,6 @@ import re
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -21,13 +20,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from zwfw.catalog.guides import published_guide
-from zwfw.catalog.models import Material, TopicAudience
+from zwfw.catalog.models import TopicAudience
 from zwfw.catalog.selectors import (
     department_by_credit_code,
     list_departments,
     list_topics,
     popular_items,
-    published_items,
+    published_material_file,
     search_items,
     topic_by_code,
 )
@@ -168,25 +167,12 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
     return HttpResponse(html)
 
 
-def _published_material_file(path: str) -> tuple[Material, str] | None:
-    """The published material whose blank form or sample is stored at ``path``, and which of the two."""
-    material = (
-        Material.objects.filter(item__in=published_items())
-        .filter(Q(blank_form=path) | Q(sample=path))
-        .only("name", "blank_form", "sample")
-        .first()
-    )
-    if material is None:
-        return None
-    return material, ("blank_form" if material.blank_form.name == path else "sample")
-
-
 @require_safe
 def download(request: HttpRequest, path: str) -> HttpResponse:
     """空白表格 / 示例样表: only files that a published material refers to, never anything else."""
     if "\x00" in path or path != posixpath.normpath(path) or path.startswith(("/", "..")):
         return _error_page(request, 404, _("文件不存在。"))
-    found = _published_material_file(path)
+    found = published_material_file(path)
     if found is None:
         return _error_page(request, 404, _("文件不存在或已停止提供。"))
     material, kind = found
