@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-ARTIFACTS = Path(os.environ.get("ZWFW_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
+ARTIFACTS = Path(
+    os.environ.get("ZWFW_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts")
+)
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -61,7 +63,13 @@ def browser() -> Iterator[object]:
             chromium.close()
 
 
-_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+_DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +87,9 @@ def _reference_data(request):
 
     if not CalendarYear.objects.exists():
         calendar.import_calendar(
-            calendar.parse_calendar_file(calendar.OFFICIAL_CALENDAR_CSV.read_text(encoding="utf-8"), fmt="csv")
+            calendar.parse_calendar_file(
+                calendar.OFFICIAL_CALENDAR_CSV.read_text(encoding="utf-8"), fmt="csv"
+            )
         )
     if not Region.objects.exists():
         regions.load_regions(regions.DEFAULT_REGIONS_CSV.read_text(encoding="utf-8"))

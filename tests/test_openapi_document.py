@@ -20,6 +20,10 @@ def test_every_operation_is_described_in_chinese():
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             text = operation.get("summary", "") + operation.get("description", "")
-            assert any("\u4e00" <= ch <= "\u9fff" for ch in text), f"{method.upper()} {path} has no Chinese summary"
-            assert any(str(code).startswith("4") for code in operation["responses"]), f"{method.upper()} {path}"
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in text), (
+                f"{method.upper()} {path} has no Chinese summary"
+            )
+            assert any(str(code).startswith("4") for code in operation["responses"]), (
+                f"{method.upper()} {path}"
+            )
     assert json.loads(render(document)) == json.loads(json.dumps(document))

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from zwfw import __version__
 from zwfw.catalog.api import router as catalog_router
 from zwfw.core.api import install_error_handlers
+from zwfw.identity.api import router as identity_router
 
 api = NinjaAPI(
     title="zwfw 政务服务平台接口",
@@ -21,3 +22,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/catalog/", catalog_router)
+api.add_router("/identity/", identity_router)

@@ -1,10 +1,10 @@
 """The `zwfw` command: demo, serve, worker, seed and manage.
 
-    zwfw demo [--host H] [--port P]   migrate, seed, start a worker and serve the demo node
-    zwfw serve [--host H] [--port P] [--workers N]   production server (gunicorn + whitenoise)
-    zwfw worker                       background jobs (django-tasks, database backend)
-    zwfw seed                         load the demo data (idempotent)
-    zwfw manage <command> ...         any Django management command
+zwfw demo [--host H] [--port P]   migrate, seed, start a worker and serve the demo node
+zwfw serve [--host H] [--port P] [--workers N]   production server (gunicorn + whitenoise)
+zwfw worker                       background jobs (django-tasks, database backend)
+zwfw seed                         load the demo data (idempotent)
+zwfw manage <command> ...         any Django management command
 """
 
 from __future__ import annotations

@@ -63,6 +63,39 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _field_keys() -> list[str]:
+    """Keys that encrypt personal data at rest (zwfw.core.crypto); the first one encrypts."""
+    import base64
+    import binascii
+
+    raw = os.environ.get("ZWFW_FIELD_KEY", "")
+    key_file = DATA_DIR / "field_key"
+    if not raw and key_file.exists():
+        raw = key_file.read_text().strip()
+    if not raw:
+        if not DEMO:
+            raise ImproperlyConfigured(
+                "ZWFW_FIELD_KEY is required (base64 of 32 random bytes: "
+                "python -c 'import os,base64;print(base64.b64encode(os.urandom(32)).decode())'); "
+                "only `zwfw demo` generates one."
+            )
+        raw = base64.b64encode(os.urandom(32)).decode()
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(raw)
+    keys = [part.strip() for part in raw.split(",") if part.strip()]
+    for key in keys:
+        try:
+            if len(base64.b64decode(key, validate=True)) != 32:
+                raise ValueError
+        except (binascii.Error, ValueError):
+            raise ImproperlyConfigured("ZWFW_FIELD_KEY must be base64 of exactly 32 bytes") from None
+    return keys
+
+
+FIELD_KEYS = _field_keys()
+
 NODE_ROLE = os.environ.get("ZWFW_NODE_ROLE", "regional")
 if NODE_ROLE not in NODE_ROLES:
     raise ImproperlyConfigured(f"ZWFW_NODE_ROLE must be one of {', '.join(NODE_ROLES)}, not {NODE_ROLE!r}")
@@ -72,7 +105,11 @@ if not NODE_CODE.isalnum() or len(NODE_CODE) not in (6, 18):
         "ZWFW_NODE_CODE must be a 6-digit GB/T 2260 region code or an 18-character department credit code"
     )
 HUB_URL = os.environ.get("ZWFW_HUB_URL", "")
-if NODE_ROLE != "national" and HUB_URL and not HUB_URL.startswith(("https://", "http://127.", "http://localhost")):
+if (
+    NODE_ROLE != "national"
+    and HUB_URL
+    and not HUB_URL.startswith(("https://", "http://127.", "http://localhost"))
+):
     raise ImproperlyConfigured("ZWFW_HUB_URL must be an https:// URL (plain http only on loopback)")
 
 ALLOWED_HOSTS = _env_list("ZWFW_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -89,8 +126,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",  # serves Swagger UI from the node itself, never from a CDN
+    "oauth2_provider",
     "zwfw.core",
+    "zwfw.notifications",
     "zwfw.catalog",
+    "zwfw.identity",
     "zwfw.portal",
 ]
 
@@ -102,6 +142,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zwfw.identity.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zwfw.core.middleware.ApiErrorShapeMiddleware",
@@ -121,6 +162,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zwfw.portal.context_processors.node",
+                "zwfw.identity.context_processors.identity",
             ],
         },
     },
@@ -155,10 +197,88 @@ else:
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# NIST SP 800-63B §5.1.1.2: at least 8 characters, at least 64 allowed, checked against common
+# passwords, no composition rules, no forced rotation.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "zwfw.identity.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Argon2id first (new hashes); the others only verify hashes made before and are upgraded on sign-in.
+PASSWORD_HASHERS = [
+    "zwfw.identity.passwords.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "identity:account"
+
+# Sessions (issue 3): idle and absolute timeouts, enforced by zwfw.identity.middleware.
+SESSION_COOKIE_AGE = 12 * 3600
+ZWFW_SESSION_IDLE_SECONDS = int(os.environ.get("ZWFW_SESSION_IDLE_SECONDS", str(2 * 3600)))
+ZWFW_STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("ZWFW_STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))
+ZWFW_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("ZWFW_SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
+# A level raised by step-up authentication lasts this long, then the session falls back.
+ZWFW_STEP_UP_SECONDS = int(os.environ.get("ZWFW_STEP_UP_SECONDS", str(15 * 60)))
+
+# Public base URL of this node: the OpenID Connect issuer. Empty: taken from the request (demo, tests).
+BASE_URL = os.environ.get("ZWFW_BASE_URL", "").rstrip("/")
+HUB_CLIENT_ID = os.environ.get("ZWFW_HUB_CLIENT_ID", "")
+HUB_CLIENT_SECRET = os.environ.get("ZWFW_HUB_CLIENT_SECRET", "")
+# Signing keys of the OpenID Connect provider live here (PEM files, see zwfw.identity.keys).
+OIDC_KEYS_DIR = Path(os.environ.get("ZWFW_OIDC_KEYS_DIR", str(DATA_DIR / "oidc-keys"))).resolve()
+
+ACCESS_TOKEN_SECONDS = int(os.environ.get("ZWFW_ACCESS_TOKEN_SECONDS", "600"))
+ID_TOKEN_SECONDS = 600
+# A retired key stays in the JWKS until every token it signed has expired.
+OIDC_KEY_RETIRE_AFTER_SECONDS = max(ACCESS_TOKEN_SECONDS, ID_TOKEN_SECONDS) + 60
+
+
+def _signing_keys() -> tuple[str, list[str]]:
+    from zwfw.identity.keys import load_signing_keys
+
+    return load_signing_keys(OIDC_KEYS_DIR, retire_after_seconds=OIDC_KEY_RETIRE_AFTER_SECONDS)
+
+
+_active_key, _inactive_keys = _signing_keys()
+# django-oauth-toolkit's own models, not swapped (named so migrations can depend on them).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "OIDC_RSA_PRIVATE_KEY": _active_key,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _inactive_keys,
+    "OAUTH2_VALIDATOR_CLASS": "zwfw.identity.oidc.validator.Validator",
+    "ACCESS_TOKEN_GENERATOR": "zwfw.identity.oidc.tokens.generate_access_token",
+    "OIDC_ENABLED": True,
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": ACCESS_TOKEN_SECONDS,
+    "ID_TOKEN_EXPIRE_SECONDS": ID_TOKEN_SECONDS,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise", "public"],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if (DEMO or DEBUG) else ["https"],
+    "SCOPES": {
+        "openid": "登录身份（OpenID Connect）",
+        "profile": "姓名和认证等级",
+        "phone": "手机号码",
+        "idcard": "完整证件号码",
+        "entity": "您代办的法人及授权范围",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -209,3 +329,10 @@ LOGGING = {
 }
 
 ZWFW_CATALOG_PAGE_SIZE_MAX = 100
+
+# Message senders per channel (zwfw.notifications.senders); a real SMS gateway is named here.
+ZWFW_SENDERS = {
+    "sms": os.environ.get("ZWFW_SMS_SENDER", "zwfw.notifications.senders.RecordingSender"),
+    "email": os.environ.get("ZWFW_EMAIL_SENDER", "zwfw.notifications.senders.RecordingSender"),
+    "inbox": "zwfw.notifications.senders.InboxSender",
+}

@@ -12,6 +12,8 @@ admin.site.index_title = "运营管理"
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("account/", include("zwfw.identity.urls")),
+    path("", include("zwfw.identity.oidc.urls")),
     path("", include("zwfw.portal.urls")),
 ]
 

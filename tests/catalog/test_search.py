@@ -31,7 +31,10 @@ _serial = itertools.count(1)
 
 def make_department(credit_code: str = "11330000002482000A", short_name: str = "省人社厅") -> Department:
     return Department.objects.create(
-        credit_code=credit_code, name=f"浙江省{short_name}", short_name=short_name, region_code="330000",
+        credit_code=credit_code,
+        name=f"浙江省{short_name}",
+        short_name=short_name,
+        region_code="330000",
         level="provincial",
     )
 
@@ -44,11 +47,17 @@ def dept() -> Department:
 @pytest.fixture
 def base() -> BaseItem:
     return BaseItem.objects.create(
-        code="000000000000", name="基本事项", kind="public_service", exercise_level="provincial", legal_limit_days=20
+        code="000000000000",
+        name="基本事项",
+        kind="public_service",
+        exercise_level="provincial",
+        legal_limit_days=20,
     )
 
 
-def make_item(dept: Department, base: BaseItem, name: str, *, index: bool = True, **fields: Any) -> ImplementationItem:
+def make_item(
+    dept: Department, base: BaseItem, name: str, *, index: bool = True, **fields: Any
+) -> ImplementationItem:
     values: dict[str, Any] = {
         "code": dept.credit_code + f"{next(_serial):013d}",
         "version": 1,
@@ -141,12 +150,18 @@ def test_a_place_word_matches_the_departments_full_name_and_region(base: BaseIte
 
     Region.objects.update_or_create(code="330200", defaults={"name": "宁波市", "level": "prefecture"})
     hangzhou = Department.objects.create(
-        credit_code="11330100002482000B", name="杭州市人力资源和社会保障局", short_name="市人社局",
-        region_code="330100", level="municipal",
+        credit_code="11330100002482000B",
+        name="杭州市人力资源和社会保障局",
+        short_name="市人社局",
+        region_code="330100",
+        level="municipal",
     )
     ningbo = Department.objects.create(
-        credit_code="11330200002482000C", name="人力资源和社会保障局", short_name="人社局",
-        region_code="330200", level="municipal",
+        credit_code="11330200002482000C",
+        name="人力资源和社会保障局",
+        short_name="人社局",
+        region_code="330200",
+        level="municipal",
     )
     make_item(hangzhou, base, "社会保障卡申领", aliases=["社保卡"])
     make_item(ningbo, base, "社会保障卡补领", aliases=["社保卡补办"])
@@ -248,7 +263,14 @@ def test_ranking_order(dept: Department, base: BaseItem) -> None:
     make_item(dept, base, "社保卡挂失", popularity=10)  # name prefix
     make_item(dept, base, "社保", popularity=1)  # exact name
     make_item(dept, base, "社保卡补领", popularity=20)  # name prefix, more popular
-    assert names(search(q="社保")) == ["社保", "社保卡补领", "社保卡挂失", "办理社保关系转移", "医疗费用报销", "就业登记"]
+    assert names(search(q="社保")) == [
+        "社保",
+        "社保卡补领",
+        "社保卡挂失",
+        "办理社保关系转移",
+        "医疗费用报销",
+        "就业登记",
+    ]
 
 
 def test_ranking_order_for_multi_gram_query(dept: Department, base: BaseItem) -> None:
@@ -339,14 +361,22 @@ def test_fully_online_and_zero_visit_filters(dept: Department, base: BaseItem) -
 
 
 @pytest.mark.parametrize(
-    "q", ["公积金", "住房公积金提取", "公积金 提取", "gjj", "gongjijin", "zhufanggongjijintiqu", "zfgjjtq", ""]
+    "q",
+    ["公积金", "住房公积金提取", "公积金 提取", "gjj", "gongjijin", "zhufanggongjijintiqu", "zfgjjtq", ""],
 )
 def test_filters_combine_with_every_query_shape(dept: Department, base: BaseItem, q: str) -> None:
     housing = Topic.objects.create(code="housing", name="住房保障", audience="person")
     fund = make_department("11330000002482111B", short_name="公积金中心")
     mine = make_item(
-        dept, base, "住房公积金提取（个人）", index=False, region_code="330100", audience="person",
-        online_depth=4, visits_required=0, popularity=5,
+        dept,
+        base,
+        "住房公积金提取（个人）",
+        index=False,
+        region_code="330100",
+        audience="person",
+        online_depth=4,
+        visits_required=0,
+        popularity=5,
     )
     mine.topics.add(housing)
     reindex_item(mine)
@@ -355,7 +385,9 @@ def test_filters_combine_with_every_query_shape(dept: Department, base: BaseItem
     assert names(search(q=q, region="330100")) == ["住房公积金提取（个人）"]
     assert names(search(q=q, department=fund.credit_code)) == ["住房公积金提取（单位）"]
     assert names(search(q=q, topic="housing")) == ["住房公积金提取（个人）"]
-    assert names(search(q=q, audience="person", fully_online=True, zero_visit=True)) == ["住房公积金提取（个人）"]
+    assert names(search(q=q, audience="person", fully_online=True, zero_visit=True)) == [
+        "住房公积金提取（个人）"
+    ]
     assert names(search(q=q, audience="enterprise", region="330200")) == ["住房公积金提取（单位）"]
     assert search(q=q, region="330100", department=fund.credit_code).count == 0
     assert search(q=q, topic="housing", audience="enterprise").count == 0
@@ -379,7 +411,9 @@ def test_paging_and_count(dept: Department, base: BaseItem) -> None:
     assert search(q="不动产", page=0, page_size=0).page_size == 1
 
 
-def test_pages_across_a_cached_window(dept: Department, base: BaseItem, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_across_a_cached_window(
+    dept: Department, base: BaseItem, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(search_module.querying, "CACHED_IDS", 4)
     for n in range(10):
         make_item(dept, base, f"营业执照变更{n}", popularity=n)
@@ -589,7 +623,13 @@ def test_counts_equal_a_count_of_published_items_after_a_rebuild(dept: Departmen
     topic = Topic.objects.create(code="t1", name="主题", audience="person")
     other = make_department("11330000002482171X", "省公安厅")
     for n, (status, department) in enumerate(
-        [("published", dept), ("published", dept), ("withdrawn", dept), ("draft", other), ("published", other)]
+        [
+            ("published", dept),
+            ("published", dept),
+            ("withdrawn", dept),
+            ("draft", other),
+            ("published", other),
+        ]
     ):
         make_item(department, base, f"事项{n}", index=False, status=status).topics.add(topic)
     rebuild_index()

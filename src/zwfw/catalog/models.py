@@ -159,7 +159,9 @@ class Department(models.Model):
     short_name = models.CharField("简称", max_length=40, blank=True)
     region_code = models.CharField("行政区划代码", max_length=6, help_text="GB/T 2260")
     level = models.CharField("层级", max_length=16, choices=ExerciseLevel.choices)
-    parent = models.ForeignKey("self", verbose_name="上级部门", null=True, blank=True, on_delete=models.PROTECT)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级部门", null=True, blank=True, on_delete=models.PROTECT
+    )
     consult_phone = models.CharField("咨询电话", max_length=40, blank=True)
     complaint_phone = models.CharField("投诉电话", max_length=40, blank=True)
     address = models.CharField("办公地址", max_length=200, blank=True)
@@ -279,7 +281,9 @@ class ImplementationItem(models.Model):
         "结果电子证照类型代码", max_length=21, blank=True, help_text="GB/T 36904 证照类型代码"
     )
     delivery_methods = models.JSONField("送达方式", default=list)
-    popularity = models.PositiveIntegerField("热度", default=0, help_text="近期办件量或访问量，用于热门和排序")
+    popularity = models.PositiveIntegerField(
+        "热度", default=0, help_text="近期办件量或访问量，用于热门和排序"
+    )
     pinyin_full = models.CharField("全拼", max_length=1000, blank=True, editable=False)
     pinyin_initials = models.CharField("拼音首字母", max_length=300, blank=True, editable=False)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
@@ -301,7 +305,9 @@ class ImplementationItem(models.Model):
             models.UniqueConstraint(
                 fields=["code"], condition=Q(status="published"), name="catalog_item_one_published"
             ),
-            models.UniqueConstraint(fields=["code"], condition=Q(status="draft"), name="catalog_item_one_draft"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(status="draft"), name="catalog_item_one_draft"
+            ),
             models.CheckConstraint(
                 condition=Q(promised_limit_days__lte=models.F("legal_limit_days")),
                 name="catalog_item_promised_within_legal",
@@ -360,8 +366,12 @@ class Material(models.Model):
     license_type_code = models.CharField(
         "电子证照类型代码", max_length=21, blank=True, help_text="来源为电子证照时必填"
     )
-    shared_resource = models.CharField("共享数据资源", max_length=200, blank=True, help_text="来源为数据共享时必填")
-    issuing_body = models.CharField("核发部门", max_length=100, blank=True, help_text="来源为政府部门核发时必填")
+    shared_resource = models.CharField(
+        "共享数据资源", max_length=200, blank=True, help_text="来源为数据共享时必填"
+    )
+    issuing_body = models.CharField(
+        "核发部门", max_length=100, blank=True, help_text="来源为政府部门核发时必填"
+    )
     handling_codes = models.JSONField(
         "适用业务办理项", default=list, blank=True, help_text="为空表示适用全部业务办理项"
     )
@@ -432,14 +442,18 @@ class SearchTerm(models.Model):
     doc = models.ForeignKey(SearchDoc, on_delete=models.CASCADE, related_name="terms")
     field = models.PositiveSmallIntegerField("字段")
     popularity = models.PositiveIntegerField("热度", default=0)
-    facets = models.PositiveSmallIntegerField("筛选位", default=0, help_text="服务对象、全程网办、零跑动的位组合")
+    facets = models.PositiveSmallIntegerField(
+        "筛选位", default=0, help_text="服务对象、全程网办、零跑动的位组合"
+    )
 
     class Meta:
         verbose_name = "搜索词元"
         verbose_name_plural = "搜索词元"
         # One gram's postings in rank order, the facets at hand: top results and counts never leave the index.
         indexes = [
-            models.Index(fields=["gram", "field", "-popularity", "doc", "facets"], name="catalog_sterm_ranked")
+            models.Index(
+                fields=["gram", "field", "-popularity", "doc", "facets"], name="catalog_sterm_ranked"
+            )
         ]
 
     def __str__(self) -> str:

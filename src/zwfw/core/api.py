@@ -34,7 +34,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        body = {"code": "INVALID_REQUEST", "message": "请求参数不正确", "details": _validation_details(exc.errors)}
+        body = {
+            "code": "INVALID_REQUEST",
+            "message": "请求参数不正确",
+            "details": _validation_details(exc.errors),
+        }
         return api.create_response(request, body, status=422)
 
     @api.exception_handler(Http404)

@@ -7,8 +7,18 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 DEMO_ACCOUNTS = [
-    {"role": "平台管理员 platform admin", "username": "admin", "password": "Zwfw-Demo-2026", "superuser": True},
-    {"role": "事项管理员 catalogue editor", "username": "catalog", "password": "Zwfw-Demo-2026", "superuser": False},
+    {
+        "role": "平台管理员 platform admin",
+        "username": "admin",
+        "password": "Zwfw-Demo-2026",
+        "superuser": True,
+    },
+    {
+        "role": "事项管理员 catalogue editor",
+        "username": "catalog",
+        "password": "Zwfw-Demo-2026",
+        "superuser": False,
+    },
 ]
 
 CATALOG_EDITOR_GROUP = "事项管理员"

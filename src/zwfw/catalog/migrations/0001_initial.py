@@ -6,207 +6,629 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=40, verbose_name='名称')),
-                ('audience', models.CharField(choices=[('person', '个人'), ('enterprise', '法人')], max_length=16, verbose_name='面向')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="编码")),
+                ("name", models.CharField(max_length=40, verbose_name="名称")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[("person", "个人"), ("enterprise", "法人")],
+                        max_length=16,
+                        verbose_name="面向",
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '主题',
-                'verbose_name_plural': '主题',
-                'ordering': ['audience', 'sort_order', 'id'],
+                "verbose_name": "主题",
+                "verbose_name_plural": "主题",
+                "ordering": ["audience", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='BaseItem',
+            name="BaseItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='基本编码')),
-                ('name', models.CharField(max_length=200, verbose_name='事项名称')),
-                ('kind', models.CharField(choices=[('licensing', '行政许可'), ('confirmation', '行政确认'), ('ruling', '行政裁决'), ('payment', '行政给付'), ('reward', '行政奖励'), ('filing', '行政备案'), ('other_power', '其他行政权力'), ('public_service', '公共服务')], max_length=20, verbose_name='事项类型')),
-                ('exercise_level', models.CharField(choices=[('national', '国家级'), ('provincial', '省级'), ('municipal', '市级'), ('county', '县级'), ('township', '乡(镇、街道)级'), ('village', '村(社区)级'), ('tiered', '分级管理')], max_length=16, verbose_name='行使层级')),
-                ('legal_bases', models.JSONField(default=list, help_text='[{"kind": "law", "name": "...", "article": "第X条"}]', verbose_name='设定依据')),
-                ('legal_limit_days', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(3650)], verbose_name='法定办结时限(工作日)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.baseitem', verbose_name='主项')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="基本编码")),
+                ("name", models.CharField(max_length=200, verbose_name="事项名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("licensing", "行政许可"),
+                            ("confirmation", "行政确认"),
+                            ("ruling", "行政裁决"),
+                            ("payment", "行政给付"),
+                            ("reward", "行政奖励"),
+                            ("filing", "行政备案"),
+                            ("other_power", "其他行政权力"),
+                            ("public_service", "公共服务"),
+                        ],
+                        max_length=20,
+                        verbose_name="事项类型",
+                    ),
+                ),
+                (
+                    "exercise_level",
+                    models.CharField(
+                        choices=[
+                            ("national", "国家级"),
+                            ("provincial", "省级"),
+                            ("municipal", "市级"),
+                            ("county", "县级"),
+                            ("township", "乡(镇、街道)级"),
+                            ("village", "村(社区)级"),
+                            ("tiered", "分级管理"),
+                        ],
+                        max_length=16,
+                        verbose_name="行使层级",
+                    ),
+                ),
+                (
+                    "legal_bases",
+                    models.JSONField(
+                        default=list,
+                        help_text='[{"kind": "law", "name": "...", "article": "第X条"}]',
+                        verbose_name="设定依据",
+                    ),
+                ),
+                (
+                    "legal_limit_days",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(3650),
+                        ],
+                        verbose_name="法定办结时限(工作日)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.baseitem",
+                        verbose_name="主项",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '基本目录事项',
-                'verbose_name_plural': '基本目录事项',
-                'ordering': ['code'],
+                "verbose_name": "基本目录事项",
+                "verbose_name_plural": "基本目录事项",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('credit_code', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('short_name', models.CharField(blank=True, max_length=40, verbose_name='简称')),
-                ('region_code', models.CharField(help_text='GB/T 2260', max_length=6, verbose_name='行政区划代码')),
-                ('level', models.CharField(choices=[('national', '国家级'), ('provincial', '省级'), ('municipal', '市级'), ('county', '县级'), ('township', '乡(镇、街道)级'), ('village', '村(社区)级'), ('tiered', '分级管理')], max_length=16, verbose_name='层级')),
-                ('consult_phone', models.CharField(blank=True, max_length=40, verbose_name='咨询电话')),
-                ('complaint_phone', models.CharField(blank=True, max_length=40, verbose_name='投诉电话')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='办公地址')),
-                ('office_hours', models.CharField(blank=True, max_length=200, verbose_name='办公时间')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('pinyin', models.CharField(blank=True, editable=False, max_length=400, verbose_name='拼音')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalog.department', verbose_name='上级部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "credit_code",
+                    models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("short_name", models.CharField(blank=True, max_length=40, verbose_name="简称")),
+                (
+                    "region_code",
+                    models.CharField(help_text="GB/T 2260", max_length=6, verbose_name="行政区划代码"),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "国家级"),
+                            ("provincial", "省级"),
+                            ("municipal", "市级"),
+                            ("county", "县级"),
+                            ("township", "乡(镇、街道)级"),
+                            ("village", "村(社区)级"),
+                            ("tiered", "分级管理"),
+                        ],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("consult_phone", models.CharField(blank=True, max_length=40, verbose_name="咨询电话")),
+                ("complaint_phone", models.CharField(blank=True, max_length=40, verbose_name="投诉电话")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="办公地址")),
+                ("office_hours", models.CharField(blank=True, max_length=200, verbose_name="办公时间")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("pinyin", models.CharField(blank=True, editable=False, max_length=400, verbose_name="拼音")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.department",
+                        verbose_name="上级部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部门',
-                'verbose_name_plural': '部门',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "部门",
+                "verbose_name_plural": "部门",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ImplementationItem',
+            name="ImplementationItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='实施主体统一社会信用代码(18位) + 13位，共31位', max_length=31, verbose_name='实施编码')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布'), ('superseded', '已被新版本替代'), ('withdrawn', '已停用')], default='draft', max_length=16, verbose_name='状态')),
-                ('region_code', models.CharField(max_length=6, verbose_name='行政区划代码')),
-                ('name', models.CharField(max_length=200, verbose_name='事项名称')),
-                ('kind', models.CharField(choices=[('licensing', '行政许可'), ('confirmation', '行政确认'), ('ruling', '行政裁决'), ('payment', '行政给付'), ('reward', '行政奖励'), ('filing', '行政备案'), ('other_power', '其他行政权力'), ('public_service', '公共服务')], max_length=20, verbose_name='事项类型')),
-                ('exercise_level', models.CharField(choices=[('national', '国家级'), ('provincial', '省级'), ('municipal', '市级'), ('county', '县级'), ('township', '乡(镇、街道)级'), ('village', '村(社区)级'), ('tiered', '分级管理')], max_length=16, verbose_name='行使层级')),
-                ('audience', models.CharField(choices=[('person', '个人'), ('enterprise', '法人'), ('both', '个人和法人')], max_length=16, verbose_name='服务对象')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='别名/俗称')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='事项简介')),
-                ('legal_bases', models.JSONField(default=list, verbose_name='设定依据')),
-                ('conditions', models.TextField(verbose_name='受理条件')),
-                ('process', models.JSONField(default=list, help_text='[{"name": "...", "description": "..."}]', verbose_name='办理流程')),
-                ('legal_limit_days', models.PositiveIntegerField(verbose_name='法定办结时限(工作日)')),
-                ('legal_limit_note', models.CharField(blank=True, max_length=200, verbose_name='法定时限说明')),
-                ('promised_limit_days', models.PositiveIntegerField(verbose_name='承诺办结时限(工作日)')),
-                ('promised_limit_note', models.CharField(blank=True, max_length=200, verbose_name='承诺时限说明')),
-                ('handling_type', models.CharField(choices=[('immediate', '即办件'), ('promised', '承诺件')], max_length=16, verbose_name='办件类型')),
-                ('is_free', models.BooleanField(default=True, help_text='True 表示不收费', verbose_name='是否收费')),
-                ('fees', models.JSONField(blank=True, default=list, help_text='[{"name": "...", "standard": "...", "basis": "..."}]', verbose_name='收费项目')),
-                ('visits_required', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MaxValueValidator(5)], verbose_name='到办事现场次数')),
-                ('online_depth', models.PositiveSmallIntegerField(choices=[(1, '一级：信息公开'), (2, '二级：在线预审'), (3, '三级：网上受理'), (4, '四级：全程网办')], verbose_name='网上办理深度')),
-                ('channels', models.JSONField(default=list, help_text='["web", "app", "window", "terminal"] 及说明', verbose_name='办理渠道')),
-                ('places', models.JSONField(default=list, help_text='[{"name": "...", "address": "...", "hours": "..."}]', verbose_name='办理地点')),
-                ('cross_region_scope', models.CharField(choices=[('none', '不通办'), ('city', '全市通办'), ('province', '全省通办'), ('cross_province', '跨省通办'), ('nationwide', '全国通办')], default='none', max_length=16, verbose_name='通办范围')),
-                ('consult_phone', models.CharField(max_length=40, verbose_name='咨询电话')),
-                ('complaint_phone', models.CharField(max_length=40, verbose_name='投诉电话')),
-                ('result_name', models.CharField(blank=True, max_length=200, verbose_name='审批结果名称')),
-                ('result_type', models.CharField(choices=[('license', '证照'), ('document', '批文'), ('other', '其他')], max_length=16, verbose_name='审批结果类型')),
-                ('result_license_type_code', models.CharField(blank=True, help_text='GB/T 36904 证照类型代码', max_length=21, verbose_name='结果电子证照类型代码')),
-                ('delivery_methods', models.JSONField(default=list, verbose_name='送达方式')),
-                ('popularity', models.PositiveIntegerField(default=0, help_text='近期办件量或访问量，用于热门和排序', verbose_name='热度')),
-                ('pinyin_full', models.CharField(blank=True, editable=False, max_length=1000, verbose_name='全拼')),
-                ('pinyin_initials', models.CharField(blank=True, editable=False, max_length=300, verbose_name='拼音首字母')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('base_item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.baseitem', verbose_name='基本目录事项')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='catalog.department', verbose_name='实施主体')),
-                ('topics', models.ManyToManyField(blank=True, related_name='items', to='catalog.topic', verbose_name='主题')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="实施主体统一社会信用代码(18位) + 13位，共31位",
+                        max_length=31,
+                        verbose_name="实施编码",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("published", "已发布"),
+                            ("superseded", "已被新版本替代"),
+                            ("withdrawn", "已停用"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("region_code", models.CharField(max_length=6, verbose_name="行政区划代码")),
+                ("name", models.CharField(max_length=200, verbose_name="事项名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("licensing", "行政许可"),
+                            ("confirmation", "行政确认"),
+                            ("ruling", "行政裁决"),
+                            ("payment", "行政给付"),
+                            ("reward", "行政奖励"),
+                            ("filing", "行政备案"),
+                            ("other_power", "其他行政权力"),
+                            ("public_service", "公共服务"),
+                        ],
+                        max_length=20,
+                        verbose_name="事项类型",
+                    ),
+                ),
+                (
+                    "exercise_level",
+                    models.CharField(
+                        choices=[
+                            ("national", "国家级"),
+                            ("provincial", "省级"),
+                            ("municipal", "市级"),
+                            ("county", "县级"),
+                            ("township", "乡(镇、街道)级"),
+                            ("village", "村(社区)级"),
+                            ("tiered", "分级管理"),
+                        ],
+                        max_length=16,
+                        verbose_name="行使层级",
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[("person", "个人"), ("enterprise", "法人"), ("both", "个人和法人")],
+                        max_length=16,
+                        verbose_name="服务对象",
+                    ),
+                ),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="别名/俗称")),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="事项简介")),
+                ("legal_bases", models.JSONField(default=list, verbose_name="设定依据")),
+                ("conditions", models.TextField(verbose_name="受理条件")),
+                (
+                    "process",
+                    models.JSONField(
+                        default=list,
+                        help_text='[{"name": "...", "description": "..."}]',
+                        verbose_name="办理流程",
+                    ),
+                ),
+                ("legal_limit_days", models.PositiveIntegerField(verbose_name="法定办结时限(工作日)")),
+                (
+                    "legal_limit_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="法定时限说明"),
+                ),
+                ("promised_limit_days", models.PositiveIntegerField(verbose_name="承诺办结时限(工作日)")),
+                (
+                    "promised_limit_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="承诺时限说明"),
+                ),
+                (
+                    "handling_type",
+                    models.CharField(
+                        choices=[("immediate", "即办件"), ("promised", "承诺件")],
+                        max_length=16,
+                        verbose_name="办件类型",
+                    ),
+                ),
+                (
+                    "is_free",
+                    models.BooleanField(default=True, help_text="True 表示不收费", verbose_name="是否收费"),
+                ),
+                (
+                    "fees",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='[{"name": "...", "standard": "...", "basis": "..."}]',
+                        verbose_name="收费项目",
+                    ),
+                ),
+                (
+                    "visits_required",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MaxValueValidator(5)],
+                        verbose_name="到办事现场次数",
+                    ),
+                ),
+                (
+                    "online_depth",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "一级：信息公开"),
+                            (2, "二级：在线预审"),
+                            (3, "三级：网上受理"),
+                            (4, "四级：全程网办"),
+                        ],
+                        verbose_name="网上办理深度",
+                    ),
+                ),
+                (
+                    "channels",
+                    models.JSONField(
+                        default=list,
+                        help_text='["web", "app", "window", "terminal"] 及说明',
+                        verbose_name="办理渠道",
+                    ),
+                ),
+                (
+                    "places",
+                    models.JSONField(
+                        default=list,
+                        help_text='[{"name": "...", "address": "...", "hours": "..."}]',
+                        verbose_name="办理地点",
+                    ),
+                ),
+                (
+                    "cross_region_scope",
+                    models.CharField(
+                        choices=[
+                            ("none", "不通办"),
+                            ("city", "全市通办"),
+                            ("province", "全省通办"),
+                            ("cross_province", "跨省通办"),
+                            ("nationwide", "全国通办"),
+                        ],
+                        default="none",
+                        max_length=16,
+                        verbose_name="通办范围",
+                    ),
+                ),
+                ("consult_phone", models.CharField(max_length=40, verbose_name="咨询电话")),
+                ("complaint_phone", models.CharField(max_length=40, verbose_name="投诉电话")),
+                ("result_name", models.CharField(blank=True, max_length=200, verbose_name="审批结果名称")),
+                (
+                    "result_type",
+                    models.CharField(
+                        choices=[("license", "证照"), ("document", "批文"), ("other", "其他")],
+                        max_length=16,
+                        verbose_name="审批结果类型",
+                    ),
+                ),
+                (
+                    "result_license_type_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="GB/T 36904 证照类型代码",
+                        max_length=21,
+                        verbose_name="结果电子证照类型代码",
+                    ),
+                ),
+                ("delivery_methods", models.JSONField(default=list, verbose_name="送达方式")),
+                (
+                    "popularity",
+                    models.PositiveIntegerField(
+                        default=0, help_text="近期办件量或访问量，用于热门和排序", verbose_name="热度"
+                    ),
+                ),
+                (
+                    "pinyin_full",
+                    models.CharField(blank=True, editable=False, max_length=1000, verbose_name="全拼"),
+                ),
+                (
+                    "pinyin_initials",
+                    models.CharField(blank=True, editable=False, max_length=300, verbose_name="拼音首字母"),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "base_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.baseitem",
+                        verbose_name="基本目录事项",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="catalog.department",
+                        verbose_name="实施主体",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        blank=True, related_name="items", to="catalog.topic", verbose_name="主题"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '实施清单事项',
-                'verbose_name_plural': '实施清单事项',
-                'ordering': ['code', '-version'],
+                "verbose_name": "实施清单事项",
+                "verbose_name_plural": "实施清单事项",
+                "ordering": ["code", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='HandlingItem',
+            name="HandlingItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='实施编码 + 2位数字，共33位', max_length=33, verbose_name='业务办理项编码')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('variant', models.CharField(choices=[('new', '新设'), ('change', '变更'), ('renewal', '延续'), ('cancellation', '注销'), ('reissue', '补证'), ('other', '其他')], max_length=16, verbose_name='类别')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handling_items', to='catalog.implementationitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="实施编码 + 2位数字，共33位", max_length=33, verbose_name="业务办理项编码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "variant",
+                    models.CharField(
+                        choices=[
+                            ("new", "新设"),
+                            ("change", "变更"),
+                            ("renewal", "延续"),
+                            ("cancellation", "注销"),
+                            ("reissue", "补证"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="handling_items",
+                        to="catalog.implementationitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '业务办理项',
-                'verbose_name_plural': '业务办理项',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "业务办理项",
+                "verbose_name_plural": "业务办理项",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Material',
+            name="Material",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='材料名称')),
-                ('source', models.CharField(choices=[('applicant', '申请人自备'), ('e_license', '电子证照'), ('shared_data', '数据共享'), ('department', '政府部门核发')], max_length=16, verbose_name='来源')),
-                ('requirement', models.CharField(choices=[('required', '必要'), ('conditional', '情形必要'), ('optional', '非必要')], max_length=16, verbose_name='必要性')),
-                ('condition', models.CharField(blank=True, help_text='情形必要时必填', max_length=300, verbose_name='情形说明')),
-                ('paper_original_count', models.PositiveSmallIntegerField(default=0, verbose_name='纸质原件份数')),
-                ('paper_copy_count', models.PositiveSmallIntegerField(default=0, verbose_name='纸质复印件份数')),
-                ('electronic', models.BooleanField(default=True, verbose_name='接受电子材料')),
-                ('license_type_code', models.CharField(blank=True, help_text='来源为电子证照时必填', max_length=21, verbose_name='电子证照类型代码')),
-                ('shared_resource', models.CharField(blank=True, help_text='来源为数据共享时必填', max_length=200, verbose_name='共享数据资源')),
-                ('issuing_body', models.CharField(blank=True, help_text='来源为政府部门核发时必填', max_length=100, verbose_name='核发部门')),
-                ('handling_codes', models.JSONField(blank=True, default=list, help_text='为空表示适用全部业务办理项', verbose_name='适用业务办理项')),
-                ('notes', models.CharField(blank=True, max_length=500, verbose_name='填报须知')),
-                ('blank_form', models.FileField(blank=True, upload_to='catalog/forms/', verbose_name='空白表格')),
-                ('sample', models.FileField(blank=True, upload_to='catalog/samples/', verbose_name='示例样表')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='catalog.implementationitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="材料名称")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("applicant", "申请人自备"),
+                            ("e_license", "电子证照"),
+                            ("shared_data", "数据共享"),
+                            ("department", "政府部门核发"),
+                        ],
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
+                (
+                    "requirement",
+                    models.CharField(
+                        choices=[("required", "必要"), ("conditional", "情形必要"), ("optional", "非必要")],
+                        max_length=16,
+                        verbose_name="必要性",
+                    ),
+                ),
+                (
+                    "condition",
+                    models.CharField(
+                        blank=True, help_text="情形必要时必填", max_length=300, verbose_name="情形说明"
+                    ),
+                ),
+                (
+                    "paper_original_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="纸质原件份数"),
+                ),
+                (
+                    "paper_copy_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="纸质复印件份数"),
+                ),
+                ("electronic", models.BooleanField(default=True, verbose_name="接受电子材料")),
+                (
+                    "license_type_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="来源为电子证照时必填",
+                        max_length=21,
+                        verbose_name="电子证照类型代码",
+                    ),
+                ),
+                (
+                    "shared_resource",
+                    models.CharField(
+                        blank=True,
+                        help_text="来源为数据共享时必填",
+                        max_length=200,
+                        verbose_name="共享数据资源",
+                    ),
+                ),
+                (
+                    "issuing_body",
+                    models.CharField(
+                        blank=True,
+                        help_text="来源为政府部门核发时必填",
+                        max_length=100,
+                        verbose_name="核发部门",
+                    ),
+                ),
+                (
+                    "handling_codes",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="为空表示适用全部业务办理项",
+                        verbose_name="适用业务办理项",
+                    ),
+                ),
+                ("notes", models.CharField(blank=True, max_length=500, verbose_name="填报须知")),
+                (
+                    "blank_form",
+                    models.FileField(blank=True, upload_to="catalog/forms/", verbose_name="空白表格"),
+                ),
+                (
+                    "sample",
+                    models.FileField(blank=True, upload_to="catalog/samples/", verbose_name="示例样表"),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="materials",
+                        to="catalog.implementationitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申请材料',
-                'verbose_name_plural': '申请材料',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "申请材料",
+                "verbose_name_plural": "申请材料",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='department',
-            index=models.Index(fields=['region_code', 'level'], name='catalog_dep_region__6a623d_idx'),
+            model_name="department",
+            index=models.Index(fields=["region_code", "level"], name="catalog_dep_region__6a623d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='handlingitem',
-            constraint=models.UniqueConstraint(fields=('item', 'code'), name='catalog_handling_code_unique'),
+            model_name="handlingitem",
+            constraint=models.UniqueConstraint(fields=("item", "code"), name="catalog_handling_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='material',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('requirement', 'conditional'), _negated=True), models.Q(('condition', ''), _negated=True), _connector='OR'), name='catalog_material_condition_given'),
+            model_name="material",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("requirement", "conditional"), _negated=True),
+                    models.Q(("condition", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="catalog_material_condition_given",
+            ),
         ),
         migrations.AddIndex(
-            model_name='implementationitem',
-            index=models.Index(fields=['status', '-popularity'], name='catalog_imp_status_d74105_idx'),
+            model_name="implementationitem",
+            index=models.Index(fields=["status", "-popularity"], name="catalog_imp_status_d74105_idx"),
         ),
         migrations.AddIndex(
-            model_name='implementationitem',
-            index=models.Index(fields=['status', 'department'], name='catalog_imp_status_4903b1_idx'),
+            model_name="implementationitem",
+            index=models.Index(fields=["status", "department"], name="catalog_imp_status_4903b1_idx"),
         ),
         migrations.AddIndex(
-            model_name='implementationitem',
-            index=models.Index(fields=['status', 'region_code'], name='catalog_imp_status_9acdb9_idx'),
+            model_name="implementationitem",
+            index=models.Index(fields=["status", "region_code"], name="catalog_imp_status_9acdb9_idx"),
         ),
         migrations.AddConstraint(
-            model_name='implementationitem',
-            constraint=models.UniqueConstraint(fields=('code', 'version'), name='catalog_item_code_version_unique'),
+            model_name="implementationitem",
+            constraint=models.UniqueConstraint(
+                fields=("code", "version"), name="catalog_item_code_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementationitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'published')), fields=('code',), name='catalog_item_one_published'),
+            model_name="implementationitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "published")),
+                fields=("code",),
+                name="catalog_item_one_published",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementationitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('code',), name='catalog_item_one_draft'),
+            model_name="implementationitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "draft")), fields=("code",), name="catalog_item_one_draft"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementationitem',
-            constraint=models.CheckConstraint(condition=models.Q(('promised_limit_days__lte', models.F('legal_limit_days'))), name='catalog_item_promised_within_legal'),
+            model_name="implementationitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("promised_limit_days__lte", models.F("legal_limit_days"))),
+                name="catalog_item_promised_within_legal",
+            ),
         ),
     ]

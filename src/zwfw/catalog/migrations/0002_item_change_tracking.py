@@ -4,40 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='implementationitem',
-            name='change_note',
-            field=models.CharField(blank=True, max_length=500, verbose_name='修订说明'),
+            model_name="implementationitem",
+            name="change_note",
+            field=models.CharField(blank=True, max_length=500, verbose_name="修订说明"),
         ),
         migrations.AddField(
-            model_name='implementationitem',
-            name='created_by',
-            field=models.CharField(blank=True, help_text='如 user:12 或 system', max_length=80, verbose_name='创建人'),
+            model_name="implementationitem",
+            name="created_by",
+            field=models.CharField(
+                blank=True, help_text="如 user:12 或 system", max_length=80, verbose_name="创建人"
+            ),
         ),
         migrations.AddField(
-            model_name='implementationitem',
-            name='published_by',
-            field=models.CharField(blank=True, max_length=80, verbose_name='发布人'),
+            model_name="implementationitem",
+            name="published_by",
+            field=models.CharField(blank=True, max_length=80, verbose_name="发布人"),
         ),
         migrations.AddField(
-            model_name='implementationitem',
-            name='superseded_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='被替代时间'),
+            model_name="implementationitem",
+            name="superseded_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="被替代时间"),
         ),
         migrations.AddField(
-            model_name='implementationitem',
-            name='updated_by',
-            field=models.CharField(blank=True, max_length=80, verbose_name='最后修改人'),
+            model_name="implementationitem",
+            name="updated_by",
+            field=models.CharField(blank=True, max_length=80, verbose_name="最后修改人"),
         ),
         migrations.AddField(
-            model_name='implementationitem',
-            name='withdrawn_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='停用时间'),
+            model_name="implementationitem",
+            name="withdrawn_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="停用时间"),
         ),
     ]

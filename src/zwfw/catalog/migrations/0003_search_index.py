@@ -5,58 +5,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_item_change_tracking'),
+        ("catalog", "0002_item_change_tracking"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchIndexState',
+            name="SearchIndexState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32, verbose_name='版本标记')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=32, verbose_name="版本标记")),
             ],
             options={
-                'verbose_name': '搜索索引状态',
-                'verbose_name_plural': '搜索索引状态',
+                "verbose_name": "搜索索引状态",
+                "verbose_name_plural": "搜索索引状态",
             },
         ),
         migrations.CreateModel(
-            name='SearchDoc',
+            name="SearchDoc",
             fields=[
-                ('item', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_doc', serialize=False, to='catalog.implementationitem')),
-                ('name', models.CharField(max_length=200, verbose_name='规范化名称')),
-                ('aliases', models.TextField(blank=True, help_text='每行一个', verbose_name='规范化别名')),
-                ('pinyin', models.TextField(blank=True, help_text='名称和别名的全拼，空格分隔', verbose_name='全拼')),
-                ('initials', models.TextField(blank=True, help_text='名称和别名的首字母，空格分隔', verbose_name='拼音首字母')),
-                ('other', models.TextField(blank=True, help_text='实施主体简称及其拼音', verbose_name='其他')),
-                ('audience', models.CharField(max_length=16, verbose_name='服务对象')),
-                ('region_code', models.CharField(max_length=6, verbose_name='行政区划代码')),
-                ('department_pk', models.BigIntegerField(verbose_name='实施主体')),
-                ('fully_online', models.BooleanField(verbose_name='全程网办')),
-                ('zero_visit', models.BooleanField(verbose_name='零跑动')),
-                ('popularity', models.PositiveIntegerField(default=0, verbose_name='热度')),
+                (
+                    "item",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_doc",
+                        serialize=False,
+                        to="catalog.implementationitem",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="规范化名称")),
+                ("aliases", models.TextField(blank=True, help_text="每行一个", verbose_name="规范化别名")),
+                (
+                    "pinyin",
+                    models.TextField(blank=True, help_text="名称和别名的全拼，空格分隔", verbose_name="全拼"),
+                ),
+                (
+                    "initials",
+                    models.TextField(
+                        blank=True, help_text="名称和别名的首字母，空格分隔", verbose_name="拼音首字母"
+                    ),
+                ),
+                (
+                    "other",
+                    models.TextField(blank=True, help_text="实施主体简称及其拼音", verbose_name="其他"),
+                ),
+                ("audience", models.CharField(max_length=16, verbose_name="服务对象")),
+                ("region_code", models.CharField(max_length=6, verbose_name="行政区划代码")),
+                ("department_pk", models.BigIntegerField(verbose_name="实施主体")),
+                ("fully_online", models.BooleanField(verbose_name="全程网办")),
+                ("zero_visit", models.BooleanField(verbose_name="零跑动")),
+                ("popularity", models.PositiveIntegerField(default=0, verbose_name="热度")),
             ],
             options={
-                'verbose_name': '搜索文档',
-                'verbose_name_plural': '搜索文档',
-                'indexes': [models.Index(fields=['-popularity', 'item'], name='catalog_sdoc_popular')],
+                "verbose_name": "搜索文档",
+                "verbose_name_plural": "搜索文档",
+                "indexes": [models.Index(fields=["-popularity", "item"], name="catalog_sdoc_popular")],
             },
         ),
         migrations.CreateModel(
-            name='SearchTerm',
+            name="SearchTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gram', models.CharField(max_length=40, verbose_name='词元')),
-                ('field', models.PositiveSmallIntegerField(verbose_name='字段')),
-                ('popularity', models.PositiveIntegerField(default=0, verbose_name='热度')),
-                ('doc', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='catalog.searchdoc')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("gram", models.CharField(max_length=40, verbose_name="词元")),
+                ("field", models.PositiveSmallIntegerField(verbose_name="字段")),
+                ("popularity", models.PositiveIntegerField(default=0, verbose_name="热度")),
+                (
+                    "doc",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terms",
+                        to="catalog.searchdoc",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '搜索词元',
-                'verbose_name_plural': '搜索词元',
-                'indexes': [models.Index(fields=['gram', 'field', '-popularity', 'doc'], name='catalog_sterm_lookup')],
+                "verbose_name": "搜索词元",
+                "verbose_name_plural": "搜索词元",
+                "indexes": [
+                    models.Index(fields=["gram", "field", "-popularity", "doc"], name="catalog_sterm_lookup")
+                ],
             },
         ),
     ]

@@ -4,23 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_search_index'),
+        ("catalog", "0003_search_index"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='searchterm',
-            name='catalog_sterm_lookup',
+            model_name="searchterm",
+            name="catalog_sterm_lookup",
         ),
         migrations.AddField(
-            model_name='searchterm',
-            name='facets',
-            field=models.PositiveSmallIntegerField(default=0, help_text='服务对象、全程网办、零跑动的位组合', verbose_name='筛选位'),
+            model_name="searchterm",
+            name="facets",
+            field=models.PositiveSmallIntegerField(
+                default=0, help_text="服务对象、全程网办、零跑动的位组合", verbose_name="筛选位"
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchterm',
-            index=models.Index(fields=['gram', 'field', '-popularity', 'doc', 'facets'], name='catalog_sterm_ranked'),
+            model_name="searchterm",
+            index=models.Index(
+                fields=["gram", "field", "-popularity", "doc", "facets"], name="catalog_sterm_ranked"
+            ),
         ),
     ]

@@ -4,18 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0004_search_facets'),
+        ("catalog", "0004_search_facets"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='searchdoc',
-            index=models.Index(fields=['department_pk', '-popularity', 'item'], name='catalog_sdoc_dept_popular'),
+            model_name="searchdoc",
+            index=models.Index(
+                fields=["department_pk", "-popularity", "item"], name="catalog_sdoc_dept_popular"
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchdoc',
-            index=models.Index(fields=['region_code', '-popularity', 'item'], name='catalog_sdoc_region_popular'),
+            model_name="searchdoc",
+            index=models.Index(
+                fields=["region_code", "-popularity", "item"], name="catalog_sdoc_region_popular"
+            ),
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_search_doc_indexes'),
+        ("catalog", "0005_search_doc_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='searchdoc',
-            name='other',
-            field=models.TextField(blank=True, help_text='实施主体简称（无简称时为全称），规范化，不含拼音', verbose_name='其他'),
+            model_name="searchdoc",
+            name="other",
+            field=models.TextField(
+                blank=True, help_text="实施主体简称（无简称时为全称），规范化，不含拼音", verbose_name="其他"
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0006_guide_snapshot'),
-        ('catalog', '0006_searchdoc_help'),
+        ("catalog", "0006_guide_snapshot"),
+        ("catalog", "0006_searchdoc_help"),
     ]
 
-    operations = [
-    ]
+    operations = []

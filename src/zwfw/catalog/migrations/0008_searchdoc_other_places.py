@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0007_merge_0006_guide_snapshot_0006_searchdoc_help'),
+        ("catalog", "0007_merge_0006_guide_snapshot_0006_searchdoc_help"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='searchdoc',
-            name='other',
-            field=models.TextField(blank=True, help_text='实施主体简称、全称及其行政区划名称，每项一行，规范化，不含拼音', verbose_name='其他'),
+            model_name="searchdoc",
+            name="other",
+            field=models.TextField(
+                blank=True,
+                help_text="实施主体简称、全称及其行政区划名称，每项一行，规范化，不含拼音",
+                verbose_name="其他",
+            ),
         ),
     ]

@@ -5,94 +5,185 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CalendarState',
+            name="CalendarState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revision', models.CharField(default='', max_length=32)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("revision", models.CharField(default="", max_length=32)),
             ],
             options={
-                'verbose_name': '日历版本',
+                "verbose_name": "日历版本",
             },
         ),
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年度')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='发布日期')),
-                ('document', models.CharField(blank=True, help_text='如：国务院办公厅关于2026年部分节假日安排的通知', max_length=200, verbose_name='发布文件')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年度")),
+                ("published_on", models.DateField(blank=True, null=True, verbose_name="发布日期")),
+                (
+                    "document",
+                    models.CharField(
+                        blank=True,
+                        help_text="如：国务院办公厅关于2026年部分节假日安排的通知",
+                        max_length=200,
+                        verbose_name="发布文件",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '日历年度',
-                'verbose_name_plural': '日历年度',
-                'ordering': ['year'],
+                "verbose_name": "日历年度",
+                "verbose_name_plural": "日历年度",
+                "ordering": ["year"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='6位 GB/T 2260 代码', max_length=6, unique=True, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('level', models.CharField(choices=[('province', '省级'), ('prefecture', '地市级'), ('county', '区县级')], max_length=16, verbose_name='层级')),
-                ('parent_code', models.CharField(blank=True, db_index=True, max_length=6, verbose_name='上级代码')),
-                ('valid', models.BooleanField(default=True, help_text='已撤销的代码保留并标记为无效，旧记录仍可解析', verbose_name='现行有效')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="6位 GB/T 2260 代码", max_length=6, unique=True, verbose_name="区划代码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "省级"), ("prefecture", "地市级"), ("county", "区县级")],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "parent_code",
+                    models.CharField(blank=True, db_index=True, max_length=6, verbose_name="上级代码"),
+                ),
+                (
+                    "valid",
+                    models.BooleanField(
+                        default=True,
+                        help_text="已撤销的代码保留并标记为无效，旧记录仍可解析",
+                        verbose_name="现行有效",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True, verbose_name='序号')),
-                ('occurred_at', models.DateTimeField(verbose_name='发生时间')),
-                ('actor', models.CharField(help_text='如 user:12 或 system', max_length=64, verbose_name='操作者')),
-                ('acting_for', models.CharField(blank=True, help_text='代办时被代表的主体', max_length=64, verbose_name='代表')),
-                ('action', models.CharField(db_index=True, help_text='如 catalog.item.publish', max_length=100, verbose_name='操作')),
-                ('object_type', models.CharField(max_length=64, verbose_name='对象类型')),
-                ('object_id', models.CharField(max_length=64, verbose_name='对象标识')),
-                ('before_digest', models.CharField(blank=True, max_length=64, verbose_name='变更前摘要')),
-                ('after_digest', models.CharField(blank=True, max_length=64, verbose_name='变更后摘要')),
-                ('source_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源IP')),
-                ('result', models.CharField(choices=[('success', '成功'), ('failure', '失败'), ('denied', '拒绝')], max_length=16, verbose_name='结果')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='详情')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='前序哈希')),
-                ('hash', models.CharField(max_length=64, verbose_name='哈希')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(unique=True, verbose_name="序号")),
+                ("occurred_at", models.DateTimeField(verbose_name="发生时间")),
+                (
+                    "actor",
+                    models.CharField(help_text="如 user:12 或 system", max_length=64, verbose_name="操作者"),
+                ),
+                (
+                    "acting_for",
+                    models.CharField(
+                        blank=True, help_text="代办时被代表的主体", max_length=64, verbose_name="代表"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        db_index=True,
+                        help_text="如 catalog.item.publish",
+                        max_length=100,
+                        verbose_name="操作",
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=64, verbose_name="对象类型")),
+                ("object_id", models.CharField(max_length=64, verbose_name="对象标识")),
+                ("before_digest", models.CharField(blank=True, max_length=64, verbose_name="变更前摘要")),
+                ("after_digest", models.CharField(blank=True, max_length=64, verbose_name="变更后摘要")),
+                ("source_ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="来源IP")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("success", "成功"), ("failure", "失败"), ("denied", "拒绝")],
+                        max_length=16,
+                        verbose_name="结果",
+                    ),
+                ),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="详情")),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="前序哈希")),
+                ("hash", models.CharField(max_length=64, verbose_name="哈希")),
             ],
             options={
-                'verbose_name': '审计记录',
-                'verbose_name_plural': '审计记录',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_audit_object_idx')],
+                "verbose_name": "审计记录",
+                "verbose_name_plural": "审计记录",
+                "ordering": ["seq"],
+                "indexes": [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('kind', models.CharField(choices=[('holiday', '放假'), ('workday', '调休上班')], max_length=16, verbose_name='类型')),
-                ('name', models.CharField(help_text='如：春节', max_length=32, verbose_name='节日')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('calendar_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='days', to='core.calendaryear', verbose_name='年度')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holiday", "放假"), ("workday", "调休上班")],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("name", models.CharField(help_text="如：春节", max_length=32, verbose_name="节日")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "calendar_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="days",
+                        to="core.calendaryear",
+                        verbose_name="年度",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '节假日安排',
-                'verbose_name_plural': '节假日安排',
-                'ordering': ['date'],
+                "verbose_name": "节假日安排",
+                "verbose_name_plural": "节假日安排",
+                "ordering": ["date"],
             },
         ),
     ]

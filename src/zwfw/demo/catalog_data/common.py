@@ -222,10 +222,19 @@ def shared(name: str, resource: str, *, cond: str = "", notes: str = "") -> dict
 
 
 def issued(
-    name: str, body: str, *, cond: str = "", orig: int = 1, copy: int = 0, notes: str = "", handling: tuple[str, ...] = ()
+    name: str,
+    body: str,
+    *,
+    cond: str = "",
+    orig: int = 1,
+    copy: int = 0,
+    notes: str = "",
+    handling: tuple[str, ...] = (),
 ) -> dict:
     """A material issued by another government body (or a body acting for it)."""
-    return mat(name, source="department", body=body, cond=cond, orig=orig, copy=copy, notes=notes, handling=handling)
+    return mat(
+        name, source="department", body=body, cond=cond, orig=orig, copy=copy, notes=notes, handling=handling
+    )
 
 
 def ID_CARD(cond: str = "", who: str = "申请人") -> dict:

@@ -1,0 +1,5 @@
+"""Pages: accounts."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

@@ -1,0 +1,147 @@
+"""Sending messages: validate, rate-limit per recipient, deliver through the channel's sender, record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from zwfw.core.crypto import blind_index
+from zwfw.core.errors import NotFound, ValidationFailed
+from zwfw.core.masking import mask_mobile
+from zwfw.notifications.errors import Throttled
+from zwfw.notifications.models import Channel, Message, MessageStatus
+from zwfw.notifications.selectors import inbox_of
+from zwfw.notifications.senders import DeliveryFailed, sender_for
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+# Per-recipient limits (window seconds, at most this many messages); common practice of SMS gateways
+# in China: one code a minute, a handful an hour, about ten a day.
+RATE_LIMITS: dict[str, list[tuple[int, int]]] = {
+    Channel.SMS: [(60, 1), (3600, 5), (86400, 10)],
+    Channel.EMAIL: [(60, 2), (3600, 10), (86400, 30)],
+    Channel.INBOX: [],
+}
+
+_WINDOW_NAMES = {60: "1分钟", 3600: "1小时", 86400: "24小时"}
+
+
+def normalise_mobile(value: str) -> str:
+    mobile = re.sub(r"[\s-]", "", value or "")
+    if mobile.startswith("+86"):
+        mobile = mobile[3:]
+    if not MOBILE_RE.match(mobile):
+        raise ValidationFailed(
+            "INVALID_MOBILE", "手机号码应为11位中国大陆手机号", details={"field": "mobile"}
+        )
+    return mobile
+
+
+def normalise_email(value: str) -> str:
+    email = (value or "").strip().lower()
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise ValidationFailed("INVALID_EMAIL", "电子邮箱格式不正确", details={"field": "email"})
+    return email
+
+
+def recipient_index(channel: str, address: str) -> str:
+    return blind_index(address, purpose=f"recipient:{channel}")  # same as selectors.messages_to
+
+
+def _lock_recipient(index: str) -> None:
+    # Two requests for the same mobile must not both pass the limit: serialise them per recipient.
+    # SQLite already runs one writer at a time (IMMEDIATE transactions, see settings).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [index])
+
+
+def _check_rate(channel: str, index: str, now: dt.datetime) -> None:
+    for window, limit in RATE_LIMITS.get(channel, []):
+        since = now - dt.timedelta(seconds=window)
+        recent = list(
+            Message.objects.filter(recipient_index=index, channel=channel, created_at__gt=since)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)[:limit]
+        )
+        if len(recent) >= limit:
+            retry_after = max(1, int((recent[0] + dt.timedelta(seconds=window) - now).total_seconds()) + 1)
+            raise Throttled(
+                f"发送过于频繁：{_WINDOW_NAMES.get(window, f'{window}秒')}内最多发送{limit}条，请{retry_after}秒后再试",
+                retry_after_seconds=retry_after,
+            )
+
+
+def send_message(
+    *,
+    channel: str,
+    purpose: str,
+    body: str,
+    subject: str = "",
+    to_address: str = "",
+    to_user: Any = None,
+) -> Message:
+    """Send one message and record it. SMS and e-mail need ``to_address``; the inbox needs ``to_user``.
+
+    Raises ``Throttled`` (429) when the recipient had too many messages recently; a refused or
+    failed delivery is recorded with status ``failed`` and returned, never raised.
+    """
+    if channel not in Channel.values:
+        raise ValidationFailed("INVALID_CHANNEL", f"不支持的消息渠道：{channel}")
+    if not body or len(body) > 2000:
+        raise ValidationFailed("INVALID_MESSAGE", "消息内容不能为空，且不超过2000字")
+    if channel == Channel.SMS:
+        to_address = normalise_mobile(to_address)
+    elif channel == Channel.EMAIL:
+        to_address = normalise_email(to_address)
+    elif to_user is None:
+        raise ValidationFailed("INVALID_RECIPIENT", "站内信必须指定收件账号")
+    index = recipient_index(channel, to_address) if to_address else ""
+    with transaction.atomic():
+        now = timezone.now()
+        if index:
+            _lock_recipient(index)
+            _check_rate(channel, index, now)
+        sender = sender_for(channel)
+        message = Message(
+            channel=channel,
+            purpose=purpose[:40],
+            recipient_user=to_user,
+            recipient_address=to_address,
+            recipient_index=index,
+            subject=subject[:120],
+            body=body,
+            sender=sender.name,
+        )
+        try:
+            message.provider_reference = sender.deliver(
+                channel=channel, address=to_address, subject=subject, body=body
+            )[:80]
+            message.status = MessageStatus.SENT
+        except DeliveryFailed as exc:
+            message.status = MessageStatus.FAILED
+            message.error = str(exc)[:200]
+        message.save()
+    return message
+
+
+def mark_read(*, user: Any, message_id: str) -> Message:
+    """Mark one of the user's own inbox messages read (someone else's is simply not found)."""
+    message = inbox_of(user).filter(public_id=message_id).first()
+    if message is None:
+        raise NotFound("MESSAGE_NOT_FOUND", "消息不存在")
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        message.save(update_fields=["read_at"])
+    return message
+
+
+def describe_recipient(message: Message) -> str:
+    if message.channel == Channel.SMS:
+        return mask_mobile(message.recipient_address)
+    return message.recipient_address or ""
