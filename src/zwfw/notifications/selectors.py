@@ -7,14 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from zwfw.core.crypto import blind_index
-from zwfw.notifications.models import Channel, Message
+from zwfw.notifications.models import Message
 
 
 def inbox_of(user: Any) -> QuerySet[Message]:
-    """The in-site messages of one account, newest first."""
+    """消息中心 of one account: its in-site messages and copies of the SMS and e-mails sent to it, newest first."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Message.objects.none()
-    return Message.objects.filter(recipient_user=user, channel=Channel.INBOX).order_by("-created_at", "-id")
+    return Message.objects.filter(recipient_user=user).order_by("-created_at", "-id")
 
 
 def unread_count(user: Any) -> int:

@@ -141,6 +141,11 @@ def mark_read(*, user: Any, message_id: str) -> Message:
     return message
 
 
+def mark_all_read(*, user: Any) -> int:
+    """Mark every unread message of the account read; returns how many."""
+    return inbox_of(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
 def describe_recipient(message: Message) -> str:
     if message.channel == Channel.SMS:
         return mask_mobile(message.recipient_address)

@@ -14,4 +14,6 @@ urlpatterns = [
     path("items/<str:code>/", views.guide, name="guide"),
     path("files/<path:path>", views.download, name="file"),
     path("elder-mode/", views.elder_mode, name="elder_mode"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("demo/messages/", views.demo_messages, name="demo_messages"),
 ]

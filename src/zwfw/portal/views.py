@@ -6,9 +6,12 @@ import logging
 import posixpath
 import re
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -31,6 +34,8 @@ from zwfw.catalog.selectors import (
     topic_by_code,
 )
 from zwfw.core.errors import DomainError
+from zwfw.notifications.selectors import inbox_of, messages_to
+from zwfw.notifications.services import describe_recipient, mark_all_read, normalise_mobile
 from zwfw.portal.context_processors import ELDER_COOKIE, is_elder_mode
 from zwfw.portal.params import CREDIT_CODE, PAGE_SIZE, parse_audience, parse_page, parse_search
 
@@ -218,6 +223,39 @@ def elder_mode(request: HttpRequest) -> HttpResponse:
     else:
         response.delete_cookie(ELDER_COOKIE, samesite="Lax")
     return response
+
+
+INBOX_PAGE_SIZE = 20
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """消息中心: the signed-in account's messages (in-site, and copies of SMS and e-mail)."""
+    if request.method == "POST":
+        mark_all_read(user=request.user)
+        return HttpResponseRedirect(reverse("portal:inbox"))
+    page = Paginator(inbox_of(request.user), INBOX_PAGE_SIZE).get_page(parse_page(request.GET.get("page")))
+    rows = [(message, describe_recipient(message)) for message in page.object_list]
+    return render(request, "portal/inbox.html", {"page": page, "rows": rows})
+
+
+@require_safe
+def demo_messages(request: HttpRequest) -> HttpResponse:
+    """演示短信: in demo mode only, the messages the recording sender "sent" to a mobile number.
+
+    A real node sends SMS through a gateway; the demo has no phones, so this page stands in for one.
+    """
+    if not settings.DEMO:
+        return _error_page(request, 404)
+    raw = (request.GET.get("to") or "").strip()
+    found, error = [], ""
+    if raw:
+        try:
+            found = messages_to(channel="sms", address=normalise_mobile(raw), limit=10)
+        except DomainError as exc:
+            error = exc.message
+    return render(request, "portal/demo_messages.html", {"to": raw[:20], "found": found, "error": error})
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
