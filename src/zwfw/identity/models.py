@@ -117,7 +117,14 @@ class Person(models.Model):
     """自然人用户."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="person")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="person",
+        null=True,
+        blank=True,
+        help_text="空：没有自己的登录账号（由监护人代办的未成年人）",
+    )
     document_type = models.CharField("证件类型", max_length=20, choices=DocumentType.choices)
     document_number = EncryptedCharField("证件号码")
     document_index = models.CharField("证件号码索引", max_length=64, unique=True)
