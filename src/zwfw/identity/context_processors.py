@@ -8,7 +8,9 @@ from django.http import HttpRequest
 def identity(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"signed_in": False}
+        from zwfw.identity.hub import hub_enabled
+
+        return {"signed_in": False, "hub_sign_in_enabled": hub_enabled()}
     from zwfw.identity.sessions import acting_for
 
     person = getattr(user, "person", None)

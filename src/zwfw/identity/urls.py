@@ -1,7 +1,7 @@
 """Identity pages (sign-in, registration, account, grants, consents) under /account/."""
 
-from zwfw.identity.views import accounts, authn, oidc
+from zwfw.identity.views import accounts, authn, hub, oidc
 
 app_name = "identity"
 
-urlpatterns = accounts.urlpatterns + authn.urlpatterns + oidc.urlpatterns
+urlpatterns = accounts.urlpatterns + authn.urlpatterns + oidc.urlpatterns + hub.urlpatterns
