@@ -252,6 +252,10 @@ OAUTH2_PROVIDER = {
     "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _inactive_keys,
     "OAUTH2_VALIDATOR_CLASS": "zwfw.identity.oidc.validator.Validator",
     "ACCESS_TOKEN_GENERATOR": "zwfw.identity.oidc.tokens.generate_access_token",
+    # Refresh tokens stay opaque random strings (oauthlib would reuse the JWT generator otherwise).
+    "REFRESH_TOKEN_GENERATOR": "oauthlib.oauth2.rfc6749.tokens.random_token_generator",
+    # Empty: the issuer is taken from the request (demo, tests); see oauth2_settings.oidc_issuer.
+    "OIDC_ISS_ENDPOINT": BASE_URL,
     "OIDC_ENABLED": True,
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,

@@ -85,3 +85,26 @@ def load_signing_keys(keys_dir: Path, *, retire_after_seconds: int) -> tuple[str
     files = published_key_files(keys_dir, retire_after_seconds=retire_after_seconds)
     pems = [path.read_text() for path in files]
     return pems[-1], pems[:-1]
+
+
+def describe_signing_keys(
+    keys_dir: Path, *, retire_after_seconds: int, now: dt.datetime | None = None
+) -> list[dict]:
+    """Every key file with its ``kid`` (RFC 7638 thumbprint, as in the JWKS) and state:
+    ``active`` (signs), ``published`` (still in the JWKS) or ``retired`` (prune removes it)."""
+    from jwcrypto import jwk
+
+    published = published_key_files(keys_dir, retire_after_seconds=retire_after_seconds, now=now)
+    described = []
+    for path in _key_files(keys_dir):
+        if path == (published[-1] if published else None):
+            state = "active"
+        elif path in published:
+            state = "published"
+        else:
+            state = "retired"
+        kid = jwk.JWK.from_pem(path.read_bytes()).thumbprint()
+        described.append(
+            {"file": path.name, "kid": kid, "created": _created(path).isoformat(), "state": state}
+        )
+    return described

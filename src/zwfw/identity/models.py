@@ -437,8 +437,9 @@ class PairwiseSubject(models.Model):
 
     class Meta:
         constraints = [
+            # Subject first: a bearer token's sub is looked up by this index alone.
             models.UniqueConstraint(
-                fields=["sector_identifier", "subject"], name="identity_pairwise_sub_unique"
+                fields=["subject", "sector_identifier"], name="identity_pairwise_sub_unique"
             ),
             models.UniqueConstraint(
                 fields=["sector_identifier", "user"], name="identity_pairwise_user_unique"

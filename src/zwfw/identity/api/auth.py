@@ -1,12 +1,43 @@
 """Who calls the identity API: a signed-in browser session (with CSRF) or a bearer access token.
 
-The bearer part (JWT access tokens of this node's provider, verified locally) comes with the
-OpenID Connect work; until then only the session authenticates.
+A bearer token is a JWT access token of this node's OpenID Connect provider, verified locally
+(``zwfw.identity.oidc.bearer``: signature, expiry, issuer, audience, in-memory revocation list,
+no database query); its pairwise ``sub`` is then mapped to the user with one indexed query.
+Client-credentials tokens carry no person and do not authenticate personal endpoints.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
 from ninja.security import SessionAuth
+from ninja.security.http import HttpAuthBase
+
+from zwfw.identity.oidc import bearer
+from zwfw.identity.oidc.claims import user_for_subject
 
 session_auth = SessionAuth(csrf=True)
 
+
+class BearerAuth(HttpAuthBase):
+    """RFC 6750 bearer token (this node's RFC 9068 JWT access tokens)."""
+
+    openapi_scheme = "bearer"
+    openapi_bearerFormat = "JWT"
+
+    def __call__(self, request: HttpRequest) -> Any | None:
+        verified = bearer.verify_request(request)
+        if verified is None or not verified.has_user:
+            return None
+        user = user_for_subject(verified.sub)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+bearer_auth = BearerAuth()
+
 # Every personal endpoint uses this list: any one that authenticates lets the request in.
-account_auth = [session_auth]
+account_auth = [session_auth, bearer_auth]

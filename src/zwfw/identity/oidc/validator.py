@@ -1,0 +1,102 @@
+"""zwfw's rules on top of django-oauth-toolkit's OAuth2Validator (OAUTH2_VALIDATOR_CLASS).
+
+- ``sub`` is pairwise per client sector (claims.subject_for), in ID tokens, userinfo and JWT
+  access tokens alike;
+- ``acr`` / ``amr`` / ``auth_time`` come from the browser session at authorization time
+  (zwfw.identity.sessions) and travel with the authorization code and the refresh chain;
+- scope claims: profile, phone, idcard (level >= 3), entity (claims.scope_claims);
+- only the authorization-code (with PKCE S256) and client-credentials grants are allowed, plus
+  refresh; RFC 9700 §2.1.2 and §2.4 forbid implicit and password grants;
+- an ID token used as ``id_token_hint`` verifies against any published key (key rotation).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jwcrypto import jwk, jws
+from oauth2_provider.models import AbstractApplication
+from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.settings import oauth2_settings
+
+from zwfw.identity.oidc.claims import CLAIM_SCOPES, AuthContext, scope_claims, subject_for
+from zwfw.identity.oidc.tokens import auth_context
+
+ALLOWED_GRANT_TYPES = {
+    AbstractApplication.GRANT_AUTHORIZATION_CODE,
+    AbstractApplication.GRANT_CLIENT_CREDENTIALS,
+}
+
+
+class Validator(OAuth2Validator):
+    oidc_claim_scope = CLAIM_SCOPES
+
+    # --- grants -----------------------------------------------------------------------------
+
+    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
+        if client.authorization_grant_type not in ALLOWED_GRANT_TYPES:
+            return False
+        return super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs)
+
+    def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs):
+        # Authorization code only (OIDC_RESPONSE_TYPES_SUPPORTED = ["code"]).
+        if response_type != "code":
+            return False
+        return super().validate_response_type(client_id, response_type, client, request, *args, **kwargs)
+
+    def _create_authorization_code(self, request, code, expires=None):
+        # The session's acr/amr/auth_time (set by the authorize view as a credential) ride on the
+        # grant's ``claims`` column under a private key, so the token endpoint finds them again.
+        context = AuthContext.from_dict(getattr(request, "zwfw_context", None))
+        if context is not None:
+            claims = request.claims if isinstance(request.claims, dict) else {}
+            request.claims = {**claims, "zwfw": context.as_dict()}
+        return super()._create_authorization_code(request, code, expires)
+
+    # --- claims -----------------------------------------------------------------------------
+
+    def get_discovery_claims(self, request):
+        return ["sub", "acr", "amr", "auth_time", *CLAIM_SCOPES]
+
+    def get_oidc_claims(self, token, token_handler, request):
+        context = auth_context(request)
+        claims: dict[str, Any] = {"sub": subject_for(request.user, request.client)}
+        claims.update(scope_claims(request.user, request.scopes or [], context))
+        return claims
+
+    def get_userinfo_claims(self, request):
+        return self.get_oidc_claims(None, None, request)
+
+    def get_id_token_dictionary(self, token, token_handler, request):
+        claims, expiration_time = super().get_id_token_dictionary(token, token_handler, request)
+        context = auth_context(request)
+        if context is not None:
+            # OIDC Core §2: auth_time is when the End-User authenticated, not the last login row.
+            claims["auth_time"] = context.auth_time
+            claims["acr"] = str(context.acr)
+            claims["amr"] = context.amr
+        return claims, expiration_time
+
+    # --- ID tokens signed by an older, still-published key -----------------------------------
+
+    def _get_key_for_token(self, token):
+        unverified = jws.JWS()
+        unverified.deserialize(token)
+        header = unverified.jose_header
+        if isinstance(header, list):  # JSON serialisation with several signatures: not ours
+            return None
+        claims = json.loads(unverified.objects["payload"].decode("utf-8"))
+        if "aud" not in claims:
+            return None
+        application = self._get_client_by_audience(claims["aud"])
+        if application is None:
+            return None
+        if application.algorithm != AbstractApplication.RS256_ALGORITHM:
+            return application.jwk_key
+        kid = header.get("kid")
+        for pem in (oauth2_settings.OIDC_RSA_PRIVATE_KEY, *oauth2_settings.OIDC_RSA_PRIVATE_KEYS_INACTIVE):
+            key = jwk.JWK.from_pem(pem.encode("ascii"))
+            if key.thumbprint() == kid:
+                return key
+        return None

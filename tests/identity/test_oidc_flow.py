@@ -1,0 +1,239 @@
+"""The code flow in-process: tokens, claims, consent, acr/step-up, idcard, pairwise subs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from oauth2_provider.models import AccessToken, Grant
+
+from tests.identity.factories import PersonFactory
+from tests.identity.oidc_helpers import (
+    authorize_url,
+    consent_form_data,
+    exchange,
+    get_code,
+    make_client,
+    pkce,
+    query_of,
+    session_cookie,
+    tokens_for,
+)
+from zwfw.identity.models import Consent, PairwiseSubject
+from zwfw.identity.oidc.tokens import unverified_claims
+
+pytestmark = pytest.mark.django_db
+
+
+def test_code_flow_issues_jwt_access_token_with_pairwise_sub_and_acr():
+    # given a person at level 3 signed in with a password, and a confidential client
+    person = PersonFactory()
+    created = make_client()
+    # when the client runs the code flow with PKCE
+    token = tokens_for(person.user, created, scope="openid profile phone")
+    # then the access token is an RFC 9068 JWT for this node's API, with the pairwise sub
+    claims = unverified_claims(token["access_token"])
+    assert claims["iss"] == "http://testserver"
+    assert claims["aud"] == ["http://testserver/api/"]
+    assert claims["client_id"] == created.application.client_id
+    assert claims["scope"] == "openid profile phone"
+    assert claims["acr"] == "3"
+    assert claims["amr"] == ["pwd"]
+    assert claims["exp"] - claims["iat"] == 600
+    row = PairwiseSubject.objects.get(user=person.user)
+    assert claims["sub"] == row.subject != str(person.user.pk)
+    id_claims = unverified_claims(token["id_token"])
+    assert id_claims["sub"] == claims["sub"]
+    assert id_claims["acr"] == "3"
+    assert id_claims["name"] == person.name
+    assert id_claims["phone_number"] == f"+86{person.mobile}"
+    assert "id_number" not in id_claims
+
+
+def test_refresh_keeps_acr_and_subject():
+    person = PersonFactory()
+    created = make_client()
+    first = tokens_for(person.user, created, scope="openid profile", methods=["pwd", "sms"])
+    from tests.identity.oidc_helpers import refresh
+
+    response = refresh(first["refresh_token"], created)
+    assert response.status_code == 200, response.content
+    second = response.json()
+    old, new = unverified_claims(first["access_token"]), unverified_claims(second["access_token"])
+    assert new["sub"] == old["sub"]
+    assert new["acr"] == old["acr"] == "3"
+    assert new["auth_time"] == old["auth_time"]
+    assert unverified_claims(second["id_token"])["acr"] == "3"
+
+
+def test_consent_is_asked_once_per_scope_and_again_for_a_new_scope():
+    person = PersonFactory()
+    created = make_client()
+    browser, _ = session_cookie(person.user)
+    _, challenge = pkce()
+    client_id = created.application.client_id
+    # first time: the consent screen
+    response = browser.get(authorize_url(client_id, challenge, scope="openid profile"))
+    assert response.status_code == 200
+    assert "同意授权" in response.content.decode()
+    response = browser.post(
+        authorize_url(client_id, challenge, scope="openid profile"), consent_form_data(response)
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get(user=person.user)
+    assert consent.scopes == ["openid", "profile"]
+    # same scopes again: straight back to the client
+    response = browser.get(authorize_url(client_id, challenge, scope="openid profile"))
+    assert response.status_code == 302
+    assert "code" in query_of(response["Location"])
+    # a new scope: asked again, and the new scope is marked
+    response = browser.get(authorize_url(client_id, challenge, scope="openid profile phone"))
+    assert response.status_code == 200
+    assert 'data-scope="phone"' in response.content.decode()
+
+
+def test_denied_consent_returns_access_denied_and_records_nothing():
+    person = PersonFactory()
+    created = make_client()
+    browser, _ = session_cookie(person.user)
+    _, challenge = pkce()
+    url = authorize_url(created.application.client_id, challenge)
+    response = browser.get(url)
+    response = browser.post(url, consent_form_data(response, allow=False))
+    assert response.status_code == 302
+    assert query_of(response["Location"])["error"] == "access_denied"
+    assert not Consent.objects.exists()
+    assert not Grant.objects.exists()
+
+
+def test_idcard_scope_needs_level_3():
+    created = make_client()
+    # a level-3 account gets the full number once it consents
+    strong = PersonFactory(assurance_level=3)
+    token = tokens_for(strong.user, created, scope="openid idcard")
+    claims = unverified_claims(token["id_token"])
+    assert claims["id_number"] == strong.document_number
+    assert claims["id_document_type"] == "resident_id"
+    # a level-2 account is not granted the scope at all
+    weak = PersonFactory(assurance_level=2)
+    token = tokens_for(weak.user, created, scope="openid idcard")
+    assert token["scope"] == "openid"
+    assert "id_number" not in unverified_claims(token["id_token"])
+
+
+def test_acr_above_session_level_redirects_to_step_up():
+    # a level-4 person signed in with one factor has a session at level 3
+    person = PersonFactory(assurance_level=4)
+    created = make_client()
+    browser, _ = session_cookie(person.user, methods=["pwd"])
+    _, challenge = pkce()
+    url = authorize_url(created.application.client_id, challenge, acr_values="4")
+    response = browser.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/step-up/?next=")
+    assert "acr_values%3D4" in response["Location"]
+    assert not Grant.objects.exists()
+
+
+def test_acr_after_step_up_is_granted_and_falls_back(settings):
+    import time
+
+    import time_machine
+
+    from zwfw.identity import sessions
+
+    person = PersonFactory(assurance_level=4)
+    created = make_client()
+    browser, _ = session_cookie(person.user, methods=["pwd"])
+    session = browser.session
+    session[sessions.STEP_UP] = {"level": 4, "until": time.time() + 60, "methods": ["sms"]}
+    session.save()
+    verifier, challenge = pkce()
+    code = get_code(browser, authorize_url(created.application.client_id, challenge, acr_values="4"))
+    token = exchange(code, verifier, created).json()
+    assert unverified_claims(token["id_token"])["acr"] == "4"
+    # after the raised level expires, the same request steps up again
+    with time_machine.travel(time.time() + 120):
+        response = browser.get(authorize_url(created.application.client_id, challenge, acr_values="4"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/step-up/")
+
+
+def test_acr_above_account_level_is_unmet_authentication_requirements():
+    person = PersonFactory(assurance_level=3)
+    created = make_client()
+    browser, _ = session_cookie(person.user, methods=["pwd", "otp"])
+    _, challenge = pkce()
+    response = browser.get(authorize_url(created.application.client_id, challenge, acr_values="5"))
+    assert response.status_code == 302
+    query = query_of(response["Location"])
+    assert response["Location"].startswith("https://rp.example/cb?")
+    assert query["error"] == "unmet_authentication_requirements"
+    assert not Grant.objects.exists()
+
+
+def test_pairwise_sub_differs_between_sectors_and_matches_within_one():
+    person = PersonFactory()
+    a1 = make_client("甲一", redirect_uris=["https://a.example/cb"])
+    a2 = make_client("甲二", redirect_uris=["https://a2.example/cb"], sector="a.example")
+    b = make_client("乙", redirect_uris=["https://b.example/cb"])
+
+    def sub_for(created):
+        browser, _ = session_cookie(person.user)
+        verifier, challenge = pkce()
+        uri = created.application.redirect_uris.split()[0]
+        code = get_code(browser, authorize_url(created.application.client_id, challenge, redirect_uri=uri))
+        response = exchange(code, verifier, created, redirect_uri=uri)
+        return unverified_claims(response.json()["id_token"])["sub"]
+
+    assert sub_for(a1) == sub_for(a2)
+    assert sub_for(a1) != sub_for(b)
+
+
+def test_entity_scope_carries_the_enterprise_acted_for():
+    from tests.identity.factories import EnterpriseFactory
+    from zwfw.identity import sessions
+
+    enterprise = EnterpriseFactory()
+    representative = enterprise.legal_representative
+    created = make_client()
+    browser, _ = session_cookie(representative.user, methods=["pwd"])
+    session = browser.session
+    session[sessions.ACTING_FOR] = {
+        "kind": "enterprise",
+        "public_id": str(enterprise.public_id),
+        "name": enterprise.name,
+    }
+    session.save()
+    verifier, challenge = pkce()
+    code = get_code(browser, authorize_url(created.application.client_id, challenge, scope="openid entity"))
+    token = exchange(code, verifier, created).json()
+    entity = unverified_claims(token["id_token"])["entity"]
+    assert entity["credit_code"] == enterprise.credit_code
+    assert entity["role"] == "legal_representative"
+    assert entity["all_items"] is True
+    # userinfo gives the same claims
+    from django.test import Client
+
+    info = Client().get("/oauth/userinfo/", HTTP_AUTHORIZATION=f"Bearer {token['access_token']}")
+    assert info.status_code == 200, info.content
+    assert json.loads(info.content)["entity"]["credit_code"] == enterprise.credit_code
+
+
+def test_client_credentials_token_has_client_as_subject():
+    from django.test import Client
+
+    created = make_client("系统", redirect_uris=[], client_credentials=True)
+    response = Client().post(
+        "/oauth/token/",
+        {
+            "grant_type": "client_credentials",
+            "client_id": created.application.client_id,
+            "client_secret": created.client_secret,
+        },
+    )
+    assert response.status_code == 200, response.content
+    claims = unverified_claims(response.json()["access_token"])
+    assert claims["sub"] == created.application.client_id
+    assert "acr" not in claims
+    assert AccessToken.objects.filter(user__isnull=True).count() == 1
