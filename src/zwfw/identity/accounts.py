@@ -20,6 +20,7 @@ import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model, password_validation
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -40,6 +41,7 @@ from zwfw.identity.models import (
     StaffRole,
 )
 from zwfw.identity.registries import enterprise_registry, population_registry
+from zwfw.notifications.errors import Throttled
 from zwfw.notifications.services import normalise_email, normalise_mobile
 
 # 个人信息保护法 第31条: personal information of a child under 14 is processed only with the
@@ -92,8 +94,24 @@ def new_username() -> str:
     return "p" + uuid.uuid4().hex
 
 
-def send_register_code(*, mobile: str) -> None:
+# Registration codes per source address and hour, on top of the per-mobile limits of notifications:
+# one address must not make the node send SMS to many numbers (SMS pumping).
+CODES_PER_ADDRESS_HOUR = 20
+
+
+def send_register_code(*, mobile: str, source_ip: str | None = None) -> None:
     """Send a registration code. Raises ``INVALID_MOBILE`` or ``MESSAGE_RATE_LIMITED`` (429)."""
+    mobile = normalise_mobile(mobile)
+    if source_ip:
+        key = f"identity:register-code:{source_ip}"
+        cache.add(key, 0, 3600)
+        try:
+            sent = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, 3600)
+            sent = 1
+        if sent > CODES_PER_ADDRESS_HOUR:
+            raise Throttled("获取验证码过于频繁，请1小时后再试", retry_after_seconds=3600)
     otp.issue_code(purpose="register", mobile=mobile)
 
 

@@ -9,7 +9,8 @@ becomes ``H123``; surrounding space removed; letters upper-cased), then checked 
 - 台湾居民来往大陆通行证 (台胞证): 8 digits (the card since 2015); older booklets carry 10 characters
   (8 digits and a two-character issue suffix, digits or letters).
 - 外国人永久居留身份证: the 2017 card, 15 characters (3-letter ISO 3166 nationality code, 2-digit
-  province, 6-digit birth date ``YYMMDD``, 2-digit sequence, 1 check digit); the 2023 card, 18
+  province, 6-digit birth date ``YYMMDD``, then sequence and check digits, whose algorithm is not
+  published, so only their form is checked); the 2023 card, 18
   characters starting with ``9`` (province, 3-digit nationality, birth date ``YYYYMMDD``, sequence)
   with the GB 11643 check character (公安部公告 2023: 新版外国人永久居留身份证号码 18 位).
 - 护照: Chinese passports ``E`` + 8 digits, ``E`` + letter + 7 digits, or ``G`` + 8 digits (older);
@@ -102,7 +103,7 @@ def validate_document(document_type: str, number: object, *, today: dt.date | No
 def _foreign_pr_birth_date(number: str, *, today: dt.date | None) -> dt.date:
     today = today or _today()
     if _FOREIGN_PR_2017.match(number):
-        # 2017 card: AAA PP YYMMDD SS C; the century is the one that puts the birth date in the past.
+        # 2017 card: AAA PP YYMMDD NNNN; the century is the one that puts the birth date in the past.
         if number[3:5] not in PROVINCES:
             raise _invalid("外国人永久居留身份证号码第4-5位应为受理地省级代码", "region")
         yy, mm, dd = int(number[5:7]), int(number[7:9]), int(number[9:11])
