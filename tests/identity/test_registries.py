@@ -25,7 +25,9 @@ def test_match_person_compares_name_and_reports_validity():
     assert result.valid_until == dt.date(2030, 1, 1)
     assert result.birth_date == record.birth_date
     wrong = registry.match_person(DocumentType.RESIDENT_ID, record.document_number, "李四")
-    assert wrong.found and not wrong.name_matches and not wrong.matched
+    assert wrong.found
+    assert not wrong.name_matches
+    assert not wrong.matched
     assert not registry.match_person(DocumentType.RESIDENT_ID, resident_id(498), "张三").found
 
 
@@ -34,7 +36,8 @@ def test_cancelled_record_does_not_match():
     result = registries.population_registry().match_person(
         record.document_type, record.document_number, record.name
     )
-    assert result.found and not result.matched
+    assert result.found
+    assert not result.matched
 
 
 def test_match_enterprise_needs_the_legal_representatives_name_and_document():
