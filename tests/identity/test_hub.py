@@ -527,7 +527,7 @@ def test_signing_out_of_a_hub_session_ends_the_hub_session_too(client, fake_hub)
     id_token = client.session[hub.ID_TOKEN]
     session = AccountSession.objects.get()
     # when the person signs out here
-    response = client.post("/account/hub/logout/")
+    response = client.post("/account/logout/")
     # then the local session is over and the browser goes to the hub's end-session endpoint
     assert "_auth_user_id" not in client.session
     session.refresh_from_db()
@@ -547,7 +547,7 @@ def test_signing_out_of_a_hub_session_ends_the_hub_session_too(client, fake_hub)
 def test_signing_out_of_a_local_session_stays_local(client, fake_hub):
     person = PersonFactory()
     client.force_login(person.user)
-    response = client.post("/account/hub/logout/")
+    response = client.post("/account/logout/")
     assert response["Location"] == "/"
     assert "_auth_user_id" not in client.session
 
@@ -600,3 +600,14 @@ def test_a_backchannel_logout_token_is_used_once(client, fake_hub):
     token = fake_hub.logout_token()
     assert type(client)().post("/account/hub/backchannel-logout/", {"logout_token": token}).status_code == 200
     assert type(client)().post("/account/hub/backchannel-logout/", {"logout_token": token}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_login_page_offers_the_national_account_on_a_node_connected_to_the_hub(
+    client, fake_hub, settings
+):
+    html = client.get("/account/login/", {"next": "/guide/"}).content.decode()
+    assert "使用国家政务服务平台账号登录" in html
+    assert 'href="/account/hub/login/?next=/guide/"' in html
+    settings.HUB_URL = ""
+    assert "使用国家政务服务平台账号登录" not in client.get("/account/login/").content.decode()

@@ -686,13 +686,6 @@ def hub_logout_url(request: HttpRequest) -> str | None:
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
-def sign_out_through_hub(request: HttpRequest) -> str | None:
-    """Sign out here; returns the hub's end-session URL when the session came from the hub."""
-    url = hub_logout_url(request)
-    sessions.sign_out(request)
-    return url
-
-
 def receive_backchannel_logout(*, logout_token: str) -> int:
     """OpenID Connect Back-Channel Logout 1.0 §2.6: validate the hub's logout token, then end this
     node's hub sessions of its subject (those of its ``sid`` only, when it names one). A token naming

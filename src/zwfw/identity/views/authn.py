@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zwfw.core.errors import DomainError
-from zwfw.identity import authn, session_admin, sessions, totp
+from zwfw.identity import authn, hub, session_admin, sessions, totp
 from zwfw.identity import passkeys as passkey_service
 from zwfw.identity.models import DocumentType
 
@@ -126,7 +126,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
             return redirect("identity:login")
         return render(request, "identity/logout.html")
     if request.user.is_authenticated:
+        hub_url = hub.hub_logout_url(request)  # a session from the hub ends there too (RP-Initiated Logout)
         sessions.sign_out(request, reason="logout")
+        if hub_url:
+            return HttpResponseRedirect(hub_url)
     return redirect(authn.safe_next(request, request.POST.get("next"), default="/"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -37,14 +37,6 @@ def hub_callback(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_POST
-def hub_logout(request: HttpRequest) -> HttpResponse:
-    """Sign out here and, for a session that came from the hub, at the hub too (RP-Initiated Logout)."""
-    url = hub.sign_out_through_hub(request)
-    return HttpResponseRedirect(url or reverse("portal:home"))
-
-
-@never_cache
 @require_GET
 def hub_signed_out(request: HttpRequest) -> HttpResponse:
     """post_logout_redirect_uri: the hub ended its session and sent the browser back."""
@@ -70,7 +62,6 @@ def hub_backchannel_logout(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("hub/login/", hub_login, name="hub_login"),
     path("hub/callback/", hub_callback, name="hub_callback"),
-    path("hub/logout/", hub_logout, name="hub_logout"),
     path("hub/signed-out/", hub_signed_out, name="hub_signed_out"),
     path("hub/backchannel-logout/", hub_backchannel_logout, name="hub_backchannel_logout"),
 ]
