@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.utils import check_csrf
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
@@ -193,7 +193,7 @@ def passkey_registration_options(request: HttpRequest) -> dict:
     summary="登记通行密钥",
     description="验证认证器的注册结果并保存通行密钥。",
 )
-def passkey_registration(request: HttpRequest, payload: PasskeyRegistrationIn) -> tuple[int, Any]:
+def passkey_registration(request: HttpRequest, payload: PasskeyRegistrationIn) -> Status:
     passkey = passkey_service.register(
         user=request.user,
         name=payload.name,
@@ -202,7 +202,7 @@ def passkey_registration(request: HttpRequest, payload: PasskeyRegistrationIn) -
         rp=passkey_service.relying_party(request),
         source_ip=sessions.client_ip(request),
     )
-    return 201, passkey
+    return Status(201, passkey)
 
 
 @router.get(
@@ -223,9 +223,9 @@ def list_passkeys(request: HttpRequest) -> list[Any]:
     summary="删除通行密钥",
     description="删除自己的一个通行密钥；不是自己的或不存在的返回 404。",
 )
-def delete_passkey(request: HttpRequest, passkey_id: str) -> tuple[int, None]:
+def delete_passkey(request: HttpRequest, passkey_id: str) -> Status:
     passkey_service.remove(user=request.user, public_id=passkey_id, source_ip=sessions.client_ip(request))
-    return 204, None
+    return Status(204, None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,10 +251,10 @@ def list_sessions(request: HttpRequest) -> list[Any]:
     summary="结束登录会话",
     description="立即结束自己的一个会话（从会话存储中删除）；不是自己的或已结束的返回 404。",
 )
-def delete_session(request: HttpRequest, session_id: str) -> tuple[int, None]:
+def delete_session(request: HttpRequest, session_id: str) -> Status:
     row = session_admin.revoke_session(
         user=request.user, public_id=session_id, source_ip=sessions.client_ip(request)
     )
     if row.session_key == request.session.session_key:
         sessions.sign_out(request, reason="revoked")
-    return 204, None
+    return Status(204, None)
