@@ -1,14 +1,16 @@
-"""In a real Chromium: sign in with a password, register a passkey with Chromium's virtual authenticator,
+"""In a real Chromium: register a natural person (SMS code from the test sender), sign in with a password, register a passkey with Chromium's virtual authenticator,
 sign out, sign in with the passkey (WebAuthn needs a secure context: http://localhost is one)."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.identity.factories import PASSWORD, PersonFactory
-from zwfw.identity.models import AccountSession, LoginAttempt, Passkey
+from tests.identity.factories import PASSWORD, PopulationRecordFactory
+from zwfw.identity.models import AccountSession, LoginAttempt, Passkey, Person
+from zwfw.notifications.selectors import messages_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,12 +44,32 @@ def test_password_sign_in_then_passkey_registration_and_passkey_sign_in(
 ):
     page = page_with_authenticator
     base = live_server.url
-    # given a registered person (registration through /account/register/ is covered by the accounts tests)
-    person = PersonFactory()
+    # given a person in the population registry who registers on the portal
+    record = PopulationRecordFactory()
+    mobile = "13912340001"
+    page.goto(base + "/account/register/")
+    page.locator("#id_name").fill(record.name)
+    page.locator("#id_document_number").fill(record.document_number)
+    page.locator("#id_document_valid_until").fill(record.document_valid_until.isoformat())
+    page.locator("#id_mobile").fill(mobile)
+    page.locator("#send-code").click()
+    page.locator("#code-sent").wait_for()
+    # (the SMS code is read from the test sender's record of the message)
+    code = re.search(r"(\d{6})", messages_to(channel="sms", address=mobile)[0].body).group(1)
+    page.locator("#id_code").fill(code)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_accepted_terms").check()
+    page.locator("#register-submit").click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/account/")
+    person = Person.objects.get(document_index=record.document_index)
+    # registering signed them in; they sign out to sign in again
+    page.goto(base + "/account/logout/")
+    page.locator("#logout-submit").click()
+    page.wait_for_url(lambda url: "/account/logout/" not in url)
 
     # when they sign in with their mobile number and password
     page.goto(base + "/account/login/")
-    page.get_by_label("账号", exact=True).fill(person.mobile)
+    page.get_by_label("账号", exact=True).fill(mobile)
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.locator("#password-submit").click()
     page.wait_for_url(lambda url: "/account/login/" not in url)
