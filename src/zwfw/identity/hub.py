@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -680,7 +679,6 @@ def hub_logout_url(request: HttpRequest) -> str | None:
             "id_token_hint": id_token,
             "client_id": settings.HUB_CLIENT_ID,
             "post_logout_redirect_uri": signed_out_uri(request),
-            "state": secrets.token_urlsafe(16),
         }
     )
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
