@@ -12,8 +12,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from zwfw.identity import sessions
+from zwfw.identity.models import AccountSession
 from zwfw.identity.oidc import clients
 
 REDIRECT = "https://rp.example/cb"
@@ -36,6 +38,12 @@ def session_cookie(user: Any, *, methods: list[str] | None = None) -> tuple[Clie
     session[sessions.STARTED_AT] = now
     session[sessions.LAST_SEEN_AT] = now
     session.save()
+    AccountSession.objects.create(
+        user=user,
+        session_key=session.session_key,
+        methods=sorted(methods or ["pwd"]),
+        last_seen_at=timezone.now(),
+    )
     return client, client.cookies[settings.SESSION_COOKIE_NAME].value
 
 

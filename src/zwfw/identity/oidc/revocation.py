@@ -35,9 +35,14 @@ def _remember(jti: str, exp: float) -> None:
 def is_revoked(jti: str, *, now: float | None = None) -> bool:
     """Is this ``jti`` revoked? Refreshes from the database at most every REFRESH_SECONDS."""
     moment = time.time() if now is None else now
-    if moment - _state["refreshed_at"] >= REFRESH_SECONDS:
+    if not _fresh(moment):
         refresh(now=moment)
     return jti in _revoked
+
+
+def _fresh(moment: float) -> bool:
+    # A clock that went backwards (or a frozen clock in tests) counts as stale too.
+    return _state["loaded"] and 0 <= moment - _state["refreshed_at"] < REFRESH_SECONDS
 
 
 def refresh(*, now: float | None = None) -> None:
@@ -46,11 +51,12 @@ def refresh(*, now: float | None = None) -> None:
 
     moment = time.time() if now is None else now
     with _lock:
-        if moment - _state["refreshed_at"] < REFRESH_SECONDS and _state["loaded"]:
+        if _fresh(moment):
             return
         since = _state["refreshed_at"] - _OVERLAP_SECONDS
         live = RevokedToken.objects.filter(expires_at__gt=dt.datetime.fromtimestamp(moment, tz=dt.UTC))
-        if _state["loaded"]:
+        # Incremental unless this is the first load or the clock went backwards.
+        if _state["loaded"] and moment >= _state["refreshed_at"]:
             live = live.filter(revoked_at__gte=dt.datetime.fromtimestamp(since, tz=dt.UTC))
         for jti, expires_at in live.values_list("jti", "expires_at"):
             _revoked[jti] = expires_at.timestamp()
