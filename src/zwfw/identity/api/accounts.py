@@ -7,7 +7,7 @@ is 404, exactly like one that does not exist.
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from zwfw.core.api import ErrorOut
 from zwfw.identity import accounts, agents, selectors
@@ -60,9 +60,9 @@ def register_code(request: HttpRequest, payload: RegisterCodeIn) -> dict:
     description="核验三项：姓名与证件号码经人口库比对、证件有效期经人口库比对、手机号码经短信验证码验证；"
     "全部通过后开通三级账号。核验不一致时返回统一的错误信息，不创建任何数据。",
 )
-def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, ProfileOut]:
+def register(request: HttpRequest, payload: RegisterIn) -> Status:
     person = accounts.register_person(**payload.model_dump(), source_ip=client_ip(request))
-    return 201, ProfileOut.of(person)
+    return Status(201, ProfileOut.of(person))
 
 
 @router.get("/me", auth=account_auth, response={200: ProfileOut, **ERRORS}, summary="本人信息")
@@ -119,13 +119,13 @@ def my_enterprises(request: HttpRequest) -> list[EnterpriseOut]:
     summary="法人注册",
     description="法定代表人本人（三级及以上）注册法人账号：统一社会信用代码经法人库比对，且登记的法定代表人须为本人。",
 )
-def register_enterprise(request: HttpRequest, payload: EnterpriseIn) -> tuple[int, EnterpriseOut]:
+def register_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status:
     enterprise = accounts.register_enterprise(
         person=selectors.require_person(request.user),
         credit_code=payload.credit_code,
         source_ip=client_ip(request),
     )
-    return 201, EnterpriseOut.of(enterprise)
+    return Status(201, EnterpriseOut.of(enterprise))
 
 
 @router.get(
@@ -148,13 +148,13 @@ def list_grants(request: HttpRequest, enterprise_id: str) -> list[GrantOut]:
     summary="授权经办人",
     description="法定代表人授权已注册的自然人代表本法人办理全部或指定事项，至指定日期（最长3年）。",
 )
-def create_grant(request: HttpRequest, enterprise_id: str, payload: GrantIn) -> tuple[int, GrantOut]:
+def create_grant(request: HttpRequest, enterprise_id: str, payload: GrantIn) -> Status:
     person = selectors.require_person(request.user)
     enterprise = selectors.enterprise_of_legal_rep(person=person, enterprise_id=enterprise_id)
     grant = agents.grant_agent(
         actor=person, enterprise=enterprise, **payload.model_dump(), source_ip=client_ip(request)
     )
-    return 201, GrantOut.of(grant)
+    return Status(201, GrantOut.of(grant))
 
 
 @router.delete(
