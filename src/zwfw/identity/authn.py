@@ -25,7 +25,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -104,6 +104,12 @@ def is_staff_user(user: Any) -> bool:
     return bool(user.is_staff or user.is_superuser or StaffMember.objects.filter(user=user).exists())
 
 
+def _active_user(people: QuerySet[Person]) -> Any | None:
+    person = people.select_related("user").first()
+    user = person.user if person is not None else None
+    return user if user is not None and user.is_active else None
+
+
 def find_account(identifier: str, document_type: str = "") -> Any | None:
     """The active account an identifier names, or None (unknown, ambiguous or inactive)."""
     value = (identifier or "").strip()
@@ -113,15 +119,12 @@ def find_account(identifier: str, document_type: str = "") -> Any | None:
     if document_type and document_type != DocumentType.RESIDENT_ID:
         if document_type not in DocumentType.values:
             return None
-        person = Person.objects.filter(document_index=document_index(document_type, value)).first()
-        return person.user if person and person.user.is_active else None
+        return _active_user(Person.objects.filter(document_index=document_index(document_type, value)))
     if MOBILE_RE.match(value):
-        person = Person.objects.filter(mobile_index=mobile_index(value)).select_related("user").first()
-        return person.user if person and person.user.is_active else None
+        return _active_user(Person.objects.filter(mobile_index=mobile_index(value)))
     if RESIDENT_ID_RE.match(value.upper()):
         index = document_index(DocumentType.RESIDENT_ID, value)
-        person = Person.objects.filter(document_index=index).select_related("user").first()
-        return person.user if person and person.user.is_active else None
+        return _active_user(Person.objects.filter(document_index=index))
     if document_type:
         return None
     # A username signs in staff and administrators only (people use their mobile or document number).

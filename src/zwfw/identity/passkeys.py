@@ -246,7 +246,7 @@ def authenticate(
         )
         return PasskeyRejected(message)
 
-    if passkey is None or not challenge or not owner.is_active:
+    if passkey is None or owner is None or not challenge or not owner.is_active:
         raise fail("未找到此通行密钥，请先用其他方式登录后在“通行密钥”页面登记")
     try:
         verified = verify_authentication_response(

@@ -1,7 +1,7 @@
 """统一身份认证 JSON API (under /api/v1/identity/): sign-in codes, passkeys, one's own sessions.
 
 Browser calls: the session cookie and a CSRF token (``X-CSRFToken``) even where nobody is signed in
-yet. Every personal endpoint is scoped to the caller: another person's session or passkey is 404.
+yet; the WebAuthn ceremonies keep their challenge in the session, so they take no bearer token. Every personal endpoint is scoped to the caller: another person's session or passkey is 404.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from zwfw.core.api import ErrorOut
 from zwfw.core.errors import PermissionDenied
 from zwfw.identity import authn, session_admin, sessions
 from zwfw.identity import passkeys as passkey_service
-from zwfw.identity.api.auth import account_auth
+from zwfw.identity.api.auth import account_auth, session_auth
 
 router = Router(tags=["统一身份认证"])
 
@@ -147,7 +147,7 @@ def passkey_authentication(request: HttpRequest, payload: PasskeyAssertionIn) ->
 
 @router.post(
     "/passkeys/step-up",
-    auth=account_auth,
+    auth=session_auth,
     response={200: RedirectOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="用通行密钥确认身份（step-up）",
     description="已登录用户用自己的通行密钥再次确认身份，会话等级在一段时间内提升到账号等级。",
@@ -172,7 +172,7 @@ def passkey_step_up(request: HttpRequest, payload: PasskeyAssertionIn) -> dict:
 
 @router.post(
     "/passkeys/registration/options",
-    auth=account_auth,
+    auth=session_auth,
     response={200: dict, 401: ErrorOut, 403: ErrorOut},
     summary="登记通行密钥：获取创建参数",
     description="返回 PublicKeyCredentialCreationOptions（WebAuthn）：要求可发现凭据和用户验证（preferred），"
@@ -188,7 +188,7 @@ def passkey_registration_options(request: HttpRequest) -> dict:
 
 @router.post(
     "/passkeys/registration",
-    auth=account_auth,
+    auth=session_auth,
     response={201: PasskeyOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="登记通行密钥",
     description="验证认证器的注册结果并保存通行密钥。",
