@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,14 +24,9 @@ from zwfw.identity import accounts, agents, selectors, sessions
 from zwfw.identity.models import DocumentType, StaffRole
 from zwfw.identity.staff import has_role
 
-LOGIN_PATH = "/account/login/"
-
 
 def login_url() -> str:
-    try:
-        return reverse("identity:login")
-    except NoReverseMatch:  # the sign-in pages are mounted by zwfw.identity.views.authn
-        return LOGIN_PATH
+    return reverse("identity:login")  # zwfw.identity.views.authn
 
 
 def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -138,13 +133,6 @@ def _required_date(value: str) -> dt.date:
 # ---------------------------------------------------------------------------------------------
 
 
-def _url_or_path(name: str, fallback: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return fallback
-
-
 @require_http_methods(["GET", "POST"])
 @_signed_in
 def account(request: HttpRequest) -> HttpResponse:
@@ -154,11 +142,6 @@ def account(request: HttpRequest) -> HttpResponse:
         "staff": getattr(request.user, "staff", None) if person is None else None,
         "session_level": sessions.session_level(request),
         "registered": request.GET.get("registered") == "1",
-        "links": {
-            "sessions": _url_or_path("identity:sessions", "/account/sessions/"),
-            "passkeys": _url_or_path("identity:passkeys", "/account/passkeys/"),
-            "consents": _url_or_path("identity:consents", "/account/consents/"),
-        },
         "document_types": DocumentType.choices,
         "is_window_clerk": has_role(request.user, StaffRole.WINDOW_CLERK),
     }
