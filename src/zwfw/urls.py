@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zwfw.api import api
+from zwfw.identity.views.authn import admin_login
 
 admin.site.site_header = "zwfw 政务服务平台管理"
 admin.site.site_title = "zwfw 管理"
 admin.site.index_title = "运营管理"
+admin.site.login = admin_login  # staff sign in through identity (second factor), never admin's own form
 
 urlpatterns = [
     path("api/v1/", api.urls),

@@ -351,3 +351,24 @@ def test_a_citizen_who_enabled_totp_needs_it_after_the_password(client):
     assert _signed_in_user_id(client) is None
     client.post(MFA, {"action": "verify", "method": "otp", "code": pyotp.TOTP(secret).now()})
     assert client.session[AMR] == ["otp", "pwd"]
+
+
+def test_the_admin_site_signs_in_through_identity_with_the_second_factor(client):
+    # given a staff member who may use the admin site
+    staff = StaffFactory(mobile="", mobile_index="")
+    secret = pyotp.random_base32()
+    TotpDevice.objects.create(user=staff.user, secret=secret, confirmed_at=timezone.now())
+    # the admin's own password form is not offered: it sends to the platform's sign-in
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/account/login/?next=/admin/"
+    assert (
+        client.post("/admin/login/", {"username": staff.user.username, "password": PASSWORD}).status_code
+        == 302
+    )
+    assert _signed_in_user_id(client) is None
+    # after the password and the TOTP code the admin site opens
+    _password(client, staff.user.username, next="/admin/")
+    response = client.post(MFA, {"action": "verify", "method": "otp", "code": pyotp.TOTP(secret).now()})
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

@@ -258,3 +258,18 @@ def test_masking_helpers():
 
 def test_settings_keep_staff_idle_at_thirty_minutes():
     assert settings.ZWFW_STAFF_SESSION_IDLE_SECONDS == 30 * 60
+
+
+def test_an_abandoned_session_is_no_longer_listed_or_revocable():
+    # given a browser left signed in and never used again
+    person = PersonFactory()
+    with time_machine.travel(T0, tick=False):
+        _signed_in(person)
+    abandoned = AccountSession.objects.get()
+    # when the person signs in elsewhere three hours later
+    with time_machine.travel(T0 + dt.timedelta(hours=3), tick=False):
+        client = _signed_in(person)
+        listed = client.get(API).json()
+        # then only the new session is listed; the old one ran out by the idle limit
+        assert [s["current"] for s in listed] == [True]
+        assert client.delete(f"{API}/{abandoned.public_id}").status_code == 404

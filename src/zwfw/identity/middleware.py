@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from zwfw.identity import sessions
 
-_TOUCH_EVERY_SECONDS = 60
+TOUCH_EVERY_SECONDS = 60
 
 
 class SessionPolicyMiddleware:
@@ -35,7 +35,7 @@ class SessionPolicyMiddleware:
                 sessions.sign_out(request, reason="idle_timeout")
             elif now - started > settings.ZWFW_SESSION_ABSOLUTE_SECONDS:
                 sessions.sign_out(request, reason="absolute_timeout")
-            elif now - last_seen > _TOUCH_EVERY_SECONDS:
+            elif now - last_seen > TOUCH_EVERY_SECONDS:
                 session[sessions.LAST_SEEN_AT] = now
                 from zwfw.identity.models import AccountSession
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import re
 import uuid
@@ -11,10 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from zwfw.core import audit
 from zwfw.core.errors import NotFound
+from zwfw.identity.middleware import TOUCH_EVERY_SECONDS
 from zwfw.identity.models import AccountSession
 
 METHOD_NAMES = {
@@ -77,9 +80,24 @@ class SessionView:
     current: bool
 
 
+def live_sessions(*, user: Any) -> QuerySet[AccountSession]:
+    """Rows of sessions not ended and not past the idle or absolute limit (an abandoned browser's
+    session just runs out: nobody marks its row, so the limits decide here)."""
+    now = timezone.now()
+    staff = bool(user.is_staff or hasattr(user, "staff"))
+    idle = settings.ZWFW_STAFF_SESSION_IDLE_SECONDS if staff else settings.ZWFW_SESSION_IDLE_SECONDS
+    return AccountSession.objects.filter(
+        user=user,
+        ended_at__isnull=True,
+        created_at__gte=now - dt.timedelta(seconds=settings.ZWFW_SESSION_ABSOLUTE_SECONDS),
+        # the middleware notes activity at most once a minute
+        last_seen_at__gte=now - dt.timedelta(seconds=idle + TOUCH_EVERY_SECONDS),
+    )
+
+
 def sessions_of(*, user: Any, current_key: str | None) -> list[SessionView]:
     """The user's live sessions, newest first; the one making the request is marked."""
-    rows = AccountSession.objects.filter(user=user, ended_at__isnull=True).order_by("-created_at", "-id")
+    rows = live_sessions(user=user).order_by("-created_at", "-id")
     return [
         SessionView(
             public_id=row.public_id,
@@ -105,11 +123,7 @@ def revoke_session(*, user: Any, public_id: Any, source_ip: str | None = None) -
     except ValueError:
         raise NotFound("SESSION_NOT_FOUND", "会话不存在或已结束") from None
     with transaction.atomic():
-        row = (
-            AccountSession.objects.select_for_update()
-            .filter(user=user, public_id=key, ended_at__isnull=True)
-            .first()
-        )
+        row = live_sessions(user=user).select_for_update().filter(public_id=key).first()
         if row is None:
             raise NotFound("SESSION_NOT_FOUND", "会话不存在或已结束")
         session_store(row.session_key).delete()

@@ -7,9 +7,10 @@ render. Domain errors are shown on the page with their HTTP status; nothing here
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -289,6 +290,12 @@ def step_up_view(request: HttpRequest) -> HttpResponse:
         return render(request, "identity/step_up.html", context, status=exc.status)
     sessions.step_up(request, method=method)
     return HttpResponseRedirect(next_url)
+
+
+def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    """Django admin's own sign-in form is replaced by this one, so staff give their second factor there too."""
+    next_url = authn.safe_next(request, request.GET.get("next"), default=reverse("admin:index"))
+    return redirect_to_login(next_url, login_url=reverse("identity:login"))
 
 
 urlpatterns = [
