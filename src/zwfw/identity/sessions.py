@@ -89,11 +89,20 @@ def auth_time(request: HttpRequest) -> int | None:
 def sign_in(request: HttpRequest, user: Any, *, methods: list[str]) -> None:
     """Start a session for ``user`` authenticated by ``methods`` (RFC 8176 values), and record it.
 
-    Rotates the session key (django.contrib.auth.login), so a fixated session id is worthless.
+    Always rotates the session key, so a fixated session id is worthless. Django's ``login`` keeps
+    the key when the same user signs in again on a signed-in session: rotate it here too, and end
+    the record of the session this one replaces.
     """
     from zwfw.identity.models import AccountSession
 
+    previous_key = request.session.session_key
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if previous_key and request.session.session_key == previous_key:
+        request.session.cycle_key()
+    if previous_key:
+        AccountSession.objects.filter(session_key=previous_key, ended_at__isnull=True).update(
+            ended_at=timezone.now(), end_reason="replaced"
+        )
     now = time.time()
     request.session[AMR] = sorted(set(methods))
     request.session[AUTH_TIME] = int(now)
