@@ -237,3 +237,57 @@ def test_client_credentials_token_has_client_as_subject():
     assert claims["sub"] == created.application.client_id
     assert "acr" not in claims
     assert AccessToken.objects.filter(user__isnull=True).count() == 1
+
+
+def test_prompt_none_without_a_session_is_login_required():
+    from django.test import Client
+
+    created = make_client()
+    _, challenge = pkce()
+    response = Client().get(authorize_url(created.application.client_id, challenge, prompt="none"))
+    assert response.status_code == 302
+    assert query_of(response["Location"])["error"] == "login_required"
+
+
+def test_prompt_none_without_consent_is_consent_required():
+    person = PersonFactory()
+    created = make_client()
+    browser, _ = session_cookie(person.user)
+    _, challenge = pkce()
+    response = browser.get(authorize_url(created.application.client_id, challenge, prompt="none"))
+    assert response.status_code == 302
+    assert query_of(response["Location"])["error"] == "consent_required"
+    assert not Consent.objects.exists()
+
+
+def test_entity_scope_for_an_agent_lists_the_granted_items():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.identity.factories import EnterpriseFactory
+    from zwfw.identity import sessions
+    from zwfw.identity.models import AgentGrant
+
+    enterprise = EnterpriseFactory()
+    agent = PersonFactory()
+    until = timezone.now() + dt.timedelta(days=30)
+    AgentGrant.objects.create(
+        enterprise=enterprise,
+        agent=agent,
+        item_codes=["11330100MB0000001"],
+        valid_until=until,
+        granted_by=enterprise.legal_representative,
+    )
+    created = make_client()
+    browser, _ = session_cookie(agent.user)
+    session = browser.session
+    session[sessions.ACTING_FOR] = {"kind": "enterprise", "public_id": str(enterprise.public_id), "name": "x"}
+    session.save()
+    verifier, challenge = pkce()
+    code = get_code(browser, authorize_url(created.application.client_id, challenge, scope="openid entity"))
+    entity = unverified_claims(exchange(code, verifier, created).json()["id_token"])["entity"]
+    assert entity["role"] == "agent"
+    assert entity["all_items"] is False
+    assert entity["item_codes"] == ["11330100MB0000001"]
+    assert entity["valid_until"] == int(until.timestamp())

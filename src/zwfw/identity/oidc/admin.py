@@ -51,7 +51,7 @@ class ClientForm(forms.ModelForm):
         return Application.RS256_ALGORITHM
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if (
             cleaned.get("authorization_grant_type") == Application.GRANT_CLIENT_CREDENTIALS
             and cleaned.get("client_type") == Application.CLIENT_PUBLIC

@@ -26,6 +26,7 @@ _LEEWAY_SECONDS = 5
 _MAX_TOKEN_LENGTH = 8192
 _PKCS1 = padding.PKCS1v15()
 _SHA256 = hashes.SHA256()
+_UNSET: Any = object()
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,14 @@ def verify(token: str, *, issuer: str, audience: str, now: float | None = None) 
         return None
     try:
         header = json.loads(b64url_decode(parts[0]))
-        key = published_keys().get(header.get("kid")) if isinstance(header, dict) else None
-        if key is None or header.get("alg") != "RS256" or header.get("typ") != ACCESS_TOKEN_TYPE:
+        if (
+            not isinstance(header, dict)
+            or header.get("alg") != "RS256"
+            or header.get("typ") != ACCESS_TOKEN_TYPE
+        ):
+            return None
+        key = published_keys().get(str(header.get("kid")))
+        if key is None:
             return None
         key.verify(b64url_decode(parts[2]), f"{parts[0]}.{parts[1]}".encode("ascii"), _PKCS1, _SHA256)
         claims = json.loads(b64url_decode(parts[1]))
@@ -106,8 +113,8 @@ def bearer_token(request: HttpRequest) -> str | None:
 
 def verify_request(request: HttpRequest) -> VerifiedToken | None:
     """Verify the bearer token of a request to this node's API (cached on the request)."""
-    cached = getattr(request, "_zwfw_bearer", False)
-    if cached is not False:
+    cached = getattr(request, "_zwfw_bearer", _UNSET)
+    if cached is not _UNSET:
         return cached
     token = bearer_token(request)
     verified = None

@@ -10,6 +10,7 @@ two clients of different sectors cannot correlate a person. Each subject is stor
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,12 +70,7 @@ def subject_for(user: Any, application: Any) -> str:
 
 def user_for_subject(subject: str) -> Any | None:
     """The user behind a ``sub`` (one indexed query, the person joined), or None."""
-    row = (
-        PairwiseSubject.objects.select_related("user", "user__person")
-        .filter(subject=subject)
-        .only("user")
-        .first()
-    )
+    row = PairwiseSubject.objects.select_related("user", "user__person").filter(subject=subject).first()
     if row is None or not row.user.is_active:
         return None
     return row.user
@@ -118,7 +114,11 @@ def _entity_claim(user: Any, acting_for: dict | None) -> dict | None:
         return None
     from zwfw.identity.models import AgentGrant, Enterprise
 
-    enterprise = Enterprise.objects.filter(public_id=acting_for.get("public_id")).first()
+    try:
+        public_id = uuid.UUID(str(acting_for.get("public_id")))
+    except ValueError:
+        return None
+    enterprise = Enterprise.objects.filter(public_id=public_id).first()
     if enterprise is None:
         return None
     person = getattr(user, "person", None)

@@ -25,7 +25,14 @@ _OVERLAP_SECONDS = 30.0
 
 _lock = threading.Lock()
 _revoked: dict[str, float] = {}  # jti -> exp (epoch seconds)
-_state = {"refreshed_at": 0.0, "loaded": False}
+
+
+class _State:
+    refreshed_at: float = 0.0
+    loaded: bool = False
+
+
+_state = _State()
 
 
 def _remember(jti: str, exp: float) -> None:
@@ -42,7 +49,7 @@ def is_revoked(jti: str, *, now: float | None = None) -> bool:
 
 def _fresh(moment: float) -> bool:
     # A clock that went backwards (or a frozen clock in tests) counts as stale too.
-    return _state["loaded"] and 0 <= moment - _state["refreshed_at"] < REFRESH_SECONDS
+    return _state.loaded and 0 <= moment - _state.refreshed_at < REFRESH_SECONDS
 
 
 def refresh(*, now: float | None = None) -> None:
@@ -53,25 +60,25 @@ def refresh(*, now: float | None = None) -> None:
     with _lock:
         if _fresh(moment):
             return
-        since = _state["refreshed_at"] - _OVERLAP_SECONDS
+        since = _state.refreshed_at - _OVERLAP_SECONDS
         live = RevokedToken.objects.filter(expires_at__gt=dt.datetime.fromtimestamp(moment, tz=dt.UTC))
         # Incremental unless this is the first load or the clock went backwards.
-        if _state["loaded"] and moment >= _state["refreshed_at"]:
+        if _state.loaded and moment >= _state.refreshed_at:
             live = live.filter(revoked_at__gte=dt.datetime.fromtimestamp(since, tz=dt.UTC))
         for jti, expires_at in live.values_list("jti", "expires_at"):
             _revoked[jti] = expires_at.timestamp()
         for jti in [j for j, exp in _revoked.items() if exp <= moment]:
             del _revoked[jti]
-        _state["refreshed_at"] = moment
-        _state["loaded"] = True
+        _state.refreshed_at = moment
+        _state.loaded = True
 
 
 def reset() -> None:
     """Forget everything (tests that flush the database)."""
     with _lock:
         _revoked.clear()
-        _state["refreshed_at"] = 0.0
-        _state["loaded"] = False
+        _state.refreshed_at = 0.0
+        _state.loaded = False
 
 
 def revoke_jwt(token: str) -> None:

@@ -54,6 +54,14 @@ class Validator(OAuth2Validator):
             request.claims = {**claims, "zwfw": context.as_dict()}
         return super()._create_authorization_code(request, code, expires)
 
+    # prompt=none (OIDC Core §3.1.2.1): oauthlib asks these without the browser session at hand;
+    # the authorize view answers login_required / consent_required itself (oidc.views.AuthorizeView).
+    def validate_silent_login(self, request):
+        return True
+
+    def validate_silent_authorization(self, request):
+        return True
+
     # --- claims -----------------------------------------------------------------------------
 
     def get_discovery_claims(self, request):

@@ -128,6 +128,20 @@ class AuthorizeView(AuthorizationView):
             return self.error_response(error, application)
         return self.redirect(uri, application)
 
+    def dispatch(self, request, *args, **kwargs):
+        # OIDC Core §3.1.2.1: prompt=none never shows a page; nobody signed in is login_required.
+        if not request.user.is_authenticated and "none" in request.GET.get("prompt", "").split():
+            self.oauth2_data = {}
+            try:
+                _scopes, credentials = self.validate_authorization_request(request)
+            except OAuthToolkitError as error:
+                return self.error_response(error, application=None)
+            application = get_application_model().objects.get(client_id=credentials["client_id"])
+            return self._oauth_error(
+                "login_required", "The End-User is not signed in.", credentials, application
+            )
+        return super().dispatch(request, *args, **kwargs)
+
     # --- GET: validate, step up if needed, skip the screen when consent covers the scopes ------
 
     def get(self, request, *args, **kwargs):
