@@ -69,6 +69,7 @@ def test_password_sign_in_then_passkey_registration_and_passkey_sign_in(
 
     # when they sign in with their mobile number and password
     page.goto(base + "/account/login/")
+    page.screenshot(path=str(artifacts_dir / "identity-login.png"), full_page=True)
     page.get_by_label("账号", exact=True).fill(mobile)
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.locator("#password-submit").click()
