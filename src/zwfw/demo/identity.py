@@ -120,7 +120,7 @@ ENTERPRISES = [
         "credit_code": demo_credit_code("330105", 3, prefix="92"),
         "name": "杭州市拱墅区陈记小吃店",
         "kind": EnterpriseKind.INDIVIDUAL_BUSINESS,
-        "legal_rep_name": _CHEN["name"],
+        "legal_rep_name": _ADULTS[4]["name"],
         "legal_rep_document_number": _CHEN,
         "established_on": "2020-08-08",
     },
