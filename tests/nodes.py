@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -168,10 +169,17 @@ class Node:
 
     def stop(self) -> None:
         """Stop the server (gunicorn's graceful TERM, then KILL if it lingers)."""
+        self._terminate()
+        self._reap()
+
+    def _terminate(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+
+    def _reap(self) -> None:
         proc, self.process = self.process, None
-        if proc is None or proc.poll() is not None:
+        if proc is None:
             return
-        proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -186,9 +194,29 @@ class Node:
 
 
 def migrate_all(*nodes: Node) -> None:
-    """Migrate several nodes' databases at once (separate processes, separate files)."""
-    procs = [(node, node.manage_process("migrate", "--verbosity", "0")) for node in nodes]
-    for node, proc in procs:
-        out, err = proc.communicate(timeout=180)
-        if proc.returncode != 0:
-            raise NodeError(f"migrate failed on {node.url}:\n{err or out}")
+    """Migrate the first node's database, then give each other node a copy of it.
+
+    Migrations do not depend on a node's settings (role, code, keys live in the data directory, not
+    in the schema), so a copy of a freshly migrated database is what ``zwfw manage migrate`` would
+    have made, in half the time on a busy machine. Copied with SQLite's online backup API.
+    """
+    first, *others = nodes
+    first.migrate()
+    source = sqlite3.connect(first.data_dir / "zwfw.sqlite3")
+    try:
+        for node in others:
+            target = sqlite3.connect(node.data_dir / "zwfw.sqlite3")
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+    finally:
+        source.close()
+
+
+def stop_all(*nodes: Node) -> None:
+    """Stop several nodes at once (each shuts down gracefully in parallel)."""
+    for node in nodes:
+        node._terminate()
+    for node in nodes:
+        node._reap()

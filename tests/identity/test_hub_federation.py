@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.identity.factories import resident_id
-from tests.nodes import Node, migrate_all
+from tests.nodes import Node, migrate_all, stop_all
 
 NAME = "王小明"
 MOBILE = "13912345678"
@@ -90,8 +90,7 @@ def nodes(tmp_path):
     try:
         yield hub, region
     finally:
-        region.stop()
-        hub.stop()
+        stop_all(hub, region)
 
 
 @pytest.mark.server
@@ -99,7 +98,6 @@ def test_a_citizen_of_the_hub_signs_in_at_a_regional_node_and_signs_out_of_both(
     hub, region = nodes
     # given a national hub and a regional node, each with its own database
     migrate_all(hub, region)
-    hub.launch()
     # and a citizen with a national account (registry matched, level 3)
     citizen = hub.shell_process(CREATE_CITIZEN)
     # and the regional node registered at the hub as a relying party
@@ -114,7 +112,10 @@ def test_a_citizen_of_the_hub_signs_in_at_a_regional_node_and_signs_out_of_both(
         f"{region.url}/account/hub/signed-out/",
     )
     registered = json.loads(client_json)
-    assert citizen.wait(timeout=120) == 0, citizen.stderr.read()
+    _, error = citizen.communicate(timeout=120)
+    assert citizen.returncode == 0, error
+    # both started side by side, the regional node with the hub's address and its client credentials
+    hub.launch()
     region.launch(
         ZWFW_HUB_URL=hub.url,
         ZWFW_HUB_CLIENT_ID=registered["client_id"],
@@ -150,16 +151,6 @@ def test_a_citizen_of_the_hub_signs_in_at_a_regional_node_and_signs_out_of_both(
         assert landed.status_code == 200
         assert NAME in landed.text
 
-        # and the regional account is linked to the hub's pairwise subject for this node's sector
-        hub_rows, node_rows = hub.shell_process(HUB_SUBJECT), region.shell_process(NODE_ACCOUNTS)
-        ((sector, subject),) = json.loads(hub_rows.communicate(timeout=120)[0])
-        assert sector == "localhost"
-        accounts = json.loads(node_rows.communicate(timeout=120)[0])
-        assert accounts["links"] == [[hub.url, subject, NAME]]
-        assert accounts["people"] == [[NAME, DOCUMENT, 3, MOBILE]]
-        assert accounts["events"] == ["hub"]
-        assert accounts["sessions"] == [[["pwd"], False]]
-
         # when they sign out at the regional node
         logout_page = browser.get(f"{region.url}/account/logout/")
         signed_out = _submit(browser, logout_page, Forms(logout_page.text).find(action_contains="logout"))
@@ -179,8 +170,15 @@ def test_a_citizen_of_the_hub_signs_in_at_a_regional_node_and_signs_out_of_both(
         back = _submit(browser, again, form, identifier=MOBILE, password=PASSWORD)
         # then it is the same linked account, nothing duplicated
         assert str(back.url) == f"{region.url}/account/", back.text[:2000]
-        accounts = json.loads(region.shell(NODE_ACCOUNTS))
-        assert len(accounts["links"]) == 1
-        assert len(accounts["people"]) == 1
-        # and the first session was ended by the sign-out, the second is live
-        assert accounts["sessions"] == [[["pwd"], False], [["pwd"], True]]
+        assert NAME in back.text
+
+    # and at the regional node: one person with the hub's verified attributes, linked by the pairwise
+    # subject the hub issued for this node's sector; the first session ended by the sign-out
+    hub_rows, node_rows = hub.shell_process(HUB_SUBJECT), region.shell_process(NODE_ACCOUNTS)
+    ((sector, subject),) = json.loads(hub_rows.communicate(timeout=120)[0])
+    accounts = json.loads(node_rows.communicate(timeout=120)[0])
+    assert sector == "localhost"
+    assert accounts["links"] == [[hub.url, subject, NAME]]
+    assert accounts["people"] == [[NAME, DOCUMENT, 3, MOBILE]]
+    assert accounts["events"] == ["hub"]
+    assert accounts["sessions"] == [[["pwd"], False], [["pwd"], True]]  # newest first
