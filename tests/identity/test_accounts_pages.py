@@ -267,3 +267,42 @@ def test_guardian_adds_a_ward_on_the_account_page():
         },
     )
     assert bad.status_code == 404
+
+
+def test_admin_lists_identity_rows_masked_and_read_only():
+    from django.contrib.auth import get_user_model
+
+    person = PersonFactory()
+    EnterpriseFactory(legal_representative=person)
+    root = get_user_model().objects.create_superuser("root", password=PASSWORD)
+    c = signed_in(root)
+    for model in (
+        "person",
+        "enterprise",
+        "agentgrant",
+        "staffmember",
+        "populationrecord",
+        "enterpriserecord",
+        "guardianship",
+    ):
+        response = c.get(f"/admin/identity/{model}/")
+        assert response.status_code == 200, model
+        assert person.document_number not in response.content.decode()
+    detail = c.get(f"/admin/identity/person/{person.pk}/change/").content.decode()
+    assert person.document_number not in detail
+    assert person.mobile not in detail
+    assert c.get("/admin/identity/person/add/").status_code == 403
+
+
+def test_admin_deactivates_staff_through_the_service():
+    from django.contrib.auth import get_user_model
+
+    from zwfw.core.models import AuditEntry
+
+    staff = StaffFactory()
+    root = get_user_model().objects.create_superuser("root", password=PASSWORD)
+    c = signed_in(root)
+    c.post("/admin/identity/staffmember/", {"action": "deactivate", "_selected_action": [staff.pk]})
+    staff.refresh_from_db()
+    assert not staff.is_active
+    assert AuditEntry.objects.filter(action="identity.deactivate_staff").count() == 1
