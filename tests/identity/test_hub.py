@@ -611,3 +611,45 @@ def test_the_login_page_offers_the_national_account_on_a_node_connected_to_the_h
     assert 'href="/account/hub/login/?next=/guide/"' in html
     settings.HUB_URL = ""
     assert "使用国家政务服务平台账号登录" not in client.get("/account/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_ward_registered_here_by_a_guardian_opens_their_own_account_through_the_hub(client, fake_hub):
+    # given a person without a login of their own (registered by a guardian)
+    ward = PersonFactory(n=7, name="张三", user=None, mobile="", mobile_index="", assurance_level=3)
+    fake_hub.claims["id_number"] = ward.document_number
+    # when they sign in through the hub
+    _, response = _sign_in_through(client, fake_hub)
+    # then their person gets a login, linked to the hub's subject
+    assert response.status_code == 302
+    ward.refresh_from_db()
+    assert ward.user_id is not None
+    assert not ward.user.has_usable_password()
+    assert HubLink.objects.get().user_id == ward.user_id
+    assert Person.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_level_raised_at_the_hub_is_taken_over_at_the_next_sign_in(client, fake_hub):
+    _sign_in_through(client, fake_hub)
+    client.logout()
+    # given the person was checked in person at the hub since (level 5)
+    fake_hub.claims["assurance_level"] = 5
+    _sign_in_through(client, fake_hub)
+    person = Person.objects.get()
+    assert person.assurance_level == 5
+    assert list(person.assurance_events.values_list("level", "method")) == [(5, "hub"), (4, "hub")]
+    assert AuditEntry.objects.filter(action="identity.assurance_raised").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_disabled_local_account_is_not_signed_in_through_the_hub(client, fake_hub):
+    _sign_in_through(client, fake_hub)
+    client.logout()
+    get_user_model().objects.update(is_active=False)
+    before = _counts()
+    _, response = _sign_in_through(client, fake_hub)
+    assert response.status_code == 403
+    assert "HUB_ACCOUNT_DISABLED" in response.content.decode()
+    assert _counts() == before
+    assert "_auth_user_id" not in client.session

@@ -196,7 +196,7 @@ def _key_set(metadata: dict, *, refresh: bool = False) -> KeySet:
         jwks = _get_json(metadata["jwks_uri"], what="jwks")
         cache.set(key, jwks, JWKS_CACHE_SECONDS)
     try:
-        return KeySet.import_key_set(jwks)
+        return KeySet.import_key_set(jwks)  # type: ignore[arg-type]  # checked by import_key_set itself
     except (JoseError, ValueError, KeyError, TypeError) as exc:
         raise HubLoginError("HUB_BAD_METADATA", "国家政务服务平台的签名公钥无法识别", status=502) from exc
 

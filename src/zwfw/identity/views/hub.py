@@ -49,6 +49,7 @@ def hub_signed_out(request: HttpRequest) -> HttpResponse:
 @require_POST
 def hub_backchannel_logout(request: HttpRequest) -> HttpResponse:
     """OpenID Connect Back-Channel Logout 1.0 §2.8: 200 when done, 400 for a token that fails."""
+    response: HttpResponse
     try:
         hub.receive_backchannel_logout(logout_token=request.POST.get("logout_token", ""))
     except hub.HubLoginError as err:
