@@ -185,3 +185,18 @@ def test_admin_refuses_implicit_and_password_clients():
         )
         assert not form.is_valid()
         assert "authorization_grant_type" in form.errors
+
+
+def test_admin_shows_clients_with_their_profile():
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser("root", password="x" * 12)
+    created = make_client("管理后台可见")
+    client = Client()
+    client.force_login(admin_user)
+    response = client.get("/admin/oauth2_provider/application/")
+    assert response.status_code == 200
+    assert "管理后台可见" in response.content.decode()
+    response = client.get(f"/admin/oauth2_provider/application/{created.application.pk}/change/")
+    assert response.status_code == 200
+    assert "扇区标识" in response.content.decode()

@@ -291,3 +291,11 @@ def test_entity_scope_for_an_agent_lists_the_granted_items():
     assert entity["all_items"] is False
     assert entity["item_codes"] == ["11330100MB0000001"]
     assert entity["valid_until"] == int(until.timestamp())
+
+
+def test_public_client_uses_pkce_without_a_secret():
+    person = PersonFactory()
+    created = make_client("手机应用", public=True)
+    assert created.client_secret is None
+    token = tokens_for(person.user, created, scope="openid")
+    assert unverified_claims(token["access_token"])["client_id"] == created.application.client_id

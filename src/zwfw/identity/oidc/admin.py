@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from oauth2_provider.admin import ApplicationAdmin
 from oauth2_provider.models import get_application_model
 
@@ -22,6 +23,7 @@ class ClientProfileInline(admin.StackedInline):
     can_delete = False
     extra = 1
     max_num = 1
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ClientForm(forms.ModelForm):
