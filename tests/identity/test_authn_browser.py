@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.identity.factories import PASSWORD, PopulationRecordFactory
+from zwfw.core.models import AuditEntry
 from zwfw.identity.models import AccountSession, LoginAttempt, Passkey, Person
 from zwfw.notifications.selectors import messages_to
 
@@ -102,3 +103,10 @@ def test_password_sign_in_then_passkey_registration_and_passkey_sign_in(
     passkey.refresh_from_db()
     assert passkey.last_used_at is not None
     page.screenshot(path=str(artifacts_dir / "identity-sessions.png"), full_page=True)
+
+    # and the same passkey confirms them again on the step-up page (the OIDC provider sends people there)
+    page.goto(base + "/account/step-up/?next=/account/passkeys/")
+    page.locator("#step-up-passkey").click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/account/passkeys/")
+    assert LoginAttempt.objects.filter(user=person.user, method="hwk", succeeded=True).count() == 2
+    assert AuditEntry.objects.filter(action="identity.step_up", result="success").count() == 1
