@@ -299,3 +299,43 @@ def test_public_client_uses_pkce_without_a_secret():
     assert created.client_secret is None
     token = tokens_for(person.user, created, scope="openid")
     assert unverified_claims(token["access_token"])["client_id"] == created.application.client_id
+
+
+def test_a_consent_post_with_a_tampered_redirect_uri_never_redirects_there():
+    person = PersonFactory()
+    created = make_client()
+    browser, _ = session_cookie(person.user)
+    _, challenge = pkce()
+    url = authorize_url(created.application.client_id, challenge)
+    data = consent_form_data(browser.get(url))
+    data["redirect_uri"] = "https://evil.example/cb"
+    data["code_challenge_method"] = "plain"
+    response = browser.post(url, data)
+    assert response.status_code == 400
+    assert not Consent.objects.exists()
+    assert not Grant.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "hint", ["garbage", "e30.e30.", "eyJhbGciOiJSUzI1NiJ9.bm90LWpzb24.c2ln", "a.b.c.d.e"]
+)
+def test_logout_with_a_malformed_id_token_hint_is_a_4xx(hint):
+    from django.test import Client
+
+    response = Client().get("/oauth/logout/", {"id_token_hint": hint})
+    assert 400 <= response.status_code < 500
+
+
+def test_garbage_to_the_endpoints_is_never_a_500():
+    from django.test import Client
+
+    person = PersonFactory()
+    browser, _ = session_cookie(person.user)
+    assert browser.get("/oauth/authorize/").status_code == 400
+    assert browser.get("/oauth/authorize/?client_id=nope&response_type=code").status_code == 400
+    assert Client().post("/oauth/token/", {"grant_type": "authorization_code", "code": "x"}).status_code in (
+        400,
+        401,
+    )
+    assert Client().get("/oauth/userinfo/", HTTP_AUTHORIZATION="Bearer x.y.z").status_code == 401
+    assert Client().get("/api/v1/identity/token-info", HTTP_AUTHORIZATION="Bearer \u00e9").status_code == 401

@@ -92,10 +92,13 @@ class Validator(OAuth2Validator):
         unverified = jws.JWS()
         unverified.deserialize(token)
         header = unverified.jose_header
-        if isinstance(header, list):  # JSON serialisation with several signatures: not ours
+        if not isinstance(header, dict):  # JSON serialisation with several signatures: not ours
             return None
-        claims = json.loads(unverified.objects["payload"].decode("utf-8"))
-        if "aud" not in claims:
+        try:
+            claims = json.loads(unverified.objects["payload"].decode("utf-8"))
+        except (KeyError, ValueError, AttributeError):
+            return None
+        if not isinstance(claims, dict) or "aud" not in claims:
             return None
         application = self._get_client_by_audience(claims["aud"])
         if application is None:

@@ -191,8 +191,12 @@ class AuthorizeView(AuthorizationView):
     def form_valid(self, form):
         client_id = form.cleaned_data["client_id"]
         application = get_application_model().objects.filter(client_id=client_id).first()
-        if application is None:
-            return self.render_to_response({"error": {"error": "invalid_client"}}, status=400)
+        if application is None or not application.redirect_uri_allowed(form.cleaned_data.get("redirect_uri")):
+            # Never redirect to a URI the client did not register (RFC 6749 §4.1.2.1).
+            return self.render_to_response(
+                {"error": {"error": "invalid_request", "description": "Invalid client or redirect URI."}},
+                status=400,
+            )
         credentials = {
             "client_id": client_id,
             "redirect_uri": form.cleaned_data.get("redirect_uri"),
