@@ -372,3 +372,35 @@ def test_the_admin_site_signs_in_through_identity_with_the_second_factor(client)
     response = client.post(MFA, {"action": "verify", "method": "otp", "code": pyotp.TOTP(secret).now()})
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        "",
+        "\x00",
+        "a\x00b",
+        "x" * 5000,
+        "１３８００１３８０００",
+        "<script>alert(1)</script>",
+        "33010619900101001\x00",
+    ],
+)
+def test_odd_identifiers_are_a_plain_failed_attempt(client, identifier):
+    response = _password(client, identifier, "some password")
+    assert response.status_code == 400
+    assert "账号或密码错误" in response.content.decode()
+    assert "<script>alert" not in response.content.decode()
+    assert LoginAttempt.objects.get().reason == "bad_password"
+
+
+def test_an_odd_passkey_credential_is_a_plain_refusal(client):
+    client.post("/api/v1/identity/passkeys/authentication/options", content_type="application/json")
+    for credential in ({"id": "a\x00b"}, {"id": 7}, {}, {"id": "x" * 2000}):
+        response = client.post(
+            "/api/v1/identity/passkeys/authentication",
+            {"credential": credential},
+            content_type="application/json",
+        )
+        assert response.status_code == 400
+    assert response.json()["code"] == "PASSKEY_INVALID"

@@ -39,8 +39,8 @@ from zwfw.identity.models import DocumentType, LoginAttempt, Person, StaffMember
 from zwfw.notifications.services import normalise_mobile
 
 SIGN_IN = "identity.sign_in"
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-RESIDENT_ID_RE = re.compile(r"^\d{17}[\dX]$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+RESIDENT_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 PENDING_KEY = "zwfw.second_factor"
 PENDING_SECONDS = 300
 GENERIC_MESSAGE = "账号或密码错误"
@@ -113,7 +113,7 @@ def _active_user(people: QuerySet[Person]) -> Any | None:
 def find_account(identifier: str, document_type: str = "") -> Any | None:
     """The active account an identifier names, or None (unknown, ambiguous or inactive)."""
     value = (identifier or "").strip()
-    if not value or len(value) > 150:
+    if not value or len(value) > 150 or any(ord(c) < 32 for c in value):
         return None
     user_model = get_user_model()
     if document_type and document_type != DocumentType.RESIDENT_ID:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,7 @@ REGISTRATION_CHALLENGE = "zwfw.webauthn.registration"
 AUTHENTICATION_CHALLENGE = "zwfw.webauthn.authentication"
 RP_NAME = "zwfw 政务服务平台"
 MAX_NAME = 60
+_BASE64URL = re.compile(r"^[A-Za-z0-9_-]{1,1400}$")
 
 
 class PasskeyRejected(ValidationFailed):
@@ -222,11 +224,9 @@ def authenticate(
     and the audit log (``action``: a sign-in, or a step-up) and throttled like the other methods.
     """
     raw_id = credential.get("id") if isinstance(credential, dict) else None
-    passkey = (
-        Passkey.objects.select_related("user").filter(credential_id=raw_id).first()
-        if isinstance(raw_id, str) and raw_id
-        else None
-    )
+    if not isinstance(raw_id, str) or not _BASE64URL.match(raw_id):
+        raw_id = ""
+    passkey = Passkey.objects.select_related("user").filter(credential_id=raw_id).first() if raw_id else None
     if user is not None and passkey is not None and passkey.user_id != user.pk:
         passkey = None
     owner = passkey.user if passkey is not None else None
