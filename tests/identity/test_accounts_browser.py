@@ -93,3 +93,42 @@ def test_register_enterprise_grant_agent_and_act_as_it(live_server, new_page, ar
     page.wait_for_load_state()
     agent_page.reload()
     assert agent_page.locator("#acting-for").inner_text() == f"当前身份：{agent.name}"
+
+
+def test_register_a_natural_person_with_the_sms_code_then_sign_in(live_server, new_page, artifacts_dir):
+    from tests.identity.account_helpers import sms_code
+    from tests.identity.factories import PopulationRecordFactory
+
+    # given a person in the population registry
+    record = PopulationRecordFactory(name="周晓燕", document_valid_until=dt.date(2035, 6, 30))
+    base = live_server.url
+    page = new_page()
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="注册").click()
+    page.wait_for_url("**/account/register/")
+
+    # when the form is filled, a code is asked for and read from the test sender
+    page.get_by_label("姓名").fill(record.name)
+    page.get_by_label("证件号码").fill(record.document_number)
+    page.locator("#id_document_valid_until").fill("2035-06-30")
+    page.locator("#id_mobile").fill("13912340009")
+    page.locator("#send-code").click()
+    page.wait_for_selector("#code-sent")
+    assert page.get_by_label("证件号码").input_value() == record.document_number
+    page.get_by_label("短信验证码").fill(sms_code("13912340009"))
+    page.get_by_label("设置密码").fill(PASSWORD)
+    page.get_by_label("我已阅读并同意《用户服务协议》和《隐私政策》").check()
+    page.locator("#register-submit").click()
+    page.wait_for_url("**/account/?registered=1")
+
+    # then the account page shows level 3 and how it was reached
+    assert "三级：权威库比对" in page.locator("#assurance-level").inner_text()
+    assert "姓名与证件号码经人口库比对" in page.locator("#level-history").inner_text()
+    page.screenshot(path=str(artifacts_dir / "identity-registered.png"), full_page=True)
+
+    # and after signing out, the person signs in with the mobile and the password
+    page.locator("#account-bar").get_by_role("button", name="退出").click()
+    page.wait_for_load_state()
+    sign_in(page, base, "13912340009")
+    page.goto(f"{base}/account/")
+    assert page.locator("#profile-name").inner_text() == record.name

@@ -278,7 +278,8 @@ def record_in_person_check(
     _require_window_clerk(clerk)
     note = (note or "").strip()[:200]
     with transaction.atomic():
-        person = Person.objects.select_for_update().filter(public_id=_uuid_or_none(person_public_id)).first()
+        key = _uuid_or_none(person_public_id)
+        person = None if key is None else Person.objects.select_for_update().filter(public_id=key).first()
         if person is None:
             raise NotFound("PERSON_NOT_FOUND", "未找到该用户")
         if person.assurance_level >= AssuranceLevel.REAL_PERSON:

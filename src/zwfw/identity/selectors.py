@@ -48,7 +48,8 @@ def enterprises_represented_by(person: Person) -> QuerySet[Enterprise]:
 
 def enterprise_of_legal_rep(*, person: Person, enterprise_id: object) -> Enterprise:
     """An enterprise the person represents; any other (or an unknown id) is 404."""
-    enterprise = enterprises_represented_by(person).filter(public_id=_uuid(enterprise_id)).first()
+    key = _uuid(enterprise_id)
+    enterprise = None if key is None else enterprises_represented_by(person).filter(public_id=key).first()
     if enterprise is None:
         raise NotFound("ENTERPRISE_NOT_FOUND", "未找到该法人")
     return enterprise
@@ -62,7 +63,10 @@ def grants_of(*, person: Person, enterprise: Enterprise) -> QuerySet[AgentGrant]
 
 
 def grant_of(*, person: Person, enterprise: Enterprise, grant_id: object) -> AgentGrant:
-    grant = grants_of(person=person, enterprise=enterprise).filter(public_id=_uuid(grant_id)).first()
+    key = _uuid(grant_id)
+    grant = (
+        None if key is None else grants_of(person=person, enterprise=enterprise).filter(public_id=key).first()
+    )
     if grant is None:
         raise NotFound("GRANT_NOT_FOUND", "未找到该授权")
     return grant

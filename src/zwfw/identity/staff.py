@@ -258,6 +258,8 @@ def staff_by_public_id(*, actor: Any, public_id: str) -> StaffMember:
         scope = staff_scope(actor)
         if scope is None or StaffRole.DEPARTMENT_ADMIN not in scope.roles:
             raise NotFound("STAFF_NOT_FOUND", "未找到该工作人员")
+        if scope.department_id is None:
+            raise NotFound("STAFF_NOT_FOUND", "未找到该工作人员")
         qs = qs.filter(department_id=scope.department_id)
     staff = qs.filter(public_id=key).first()
     if staff is None:
