@@ -198,7 +198,7 @@ def fake_hub(settings, monkeypatch):
     settings.BASE_URL = ""
     cache.clear()
     fake = FakeHub()
-    monkeypatch.setattr(hub, "ADAPTER", fake)
+    monkeypatch.setattr(hub.provider, "ADAPTER", fake)
     yield fake
     cache.clear()
 
@@ -505,7 +505,7 @@ def test_a_rotated_signing_key_is_fetched_once_when_a_token_names_it(client, fak
     # given the node cached the hub's keys, then the hub rotated to a new key
     client.get("/account/hub/login/")
     hub.provider_metadata()
-    hub._key_set(hub.provider_metadata())
+    hub.provider.key_set(hub.provider_metadata())
     new_key = RSAKey.generate_key(2048, parameters={"kid": "k2", "use": "sig", "alg": "RS256"})
     fake_hub.key = new_key
     fake_hub.published = [new_key]
