@@ -13,6 +13,7 @@ Options: --items N (default 100000), --duration S (default 15), --connections C 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -47,6 +48,21 @@ SCENARIOS = [
     ("catalogue search (API)", "search", "p99 <= 100 ms at 16 clients", lambda rps, p50, p99: p99 <= 100),
     ("guide page (办事指南)", "guide", ">= 300 requests/s", lambda rps, p50, p99: rps >= 300),
 ]
+# Identity (issue 3): closed-loop Python clients for sign-ins and refreshes, wrk for the token read.
+IDENTITY_SCENARIOS = [
+    ("password sign-in", "signin", ">= 30 sign-ins/s", lambda rps, p50, p99: rps >= 30),
+    ("refresh-token grant", "refresh", ">= 240 grants/s", lambda rps, p50, p99: rps >= 240),
+    (
+        "API read, bearer token",
+        "read",
+        ">= 1000 requests/s, p99 <= 60 ms",
+        lambda rps, p50, p99: rps >= 1000 and p99 <= 60,
+    ),
+]
+READ_LUA = """
+wrk.headers["Authorization"] = "Bearer %s"
+wrk.path = "/api/v1/identity/me"
+"""
 
 
 def free_port() -> int:
@@ -96,8 +112,42 @@ def wait_ready(url: str, timeout: float = 60) -> None:
         time.sleep(0.5)
 
 
+def run_identity_scenarios(base: str, setup: dict, args, tmp: str, results: dict) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import identity_load
+
+    wanted = {key for _, key, _, _ in IDENTITY_SCENARIOS if not args.only or key == args.only}
+    if not wanted:
+        return
+    tokens = [identity_load.obtain_tokens(base, setup, user) for user in setup["users"][:16]]
+    for name, key, target, check in IDENTITY_SCENARIOS:
+        if key not in wanted:
+            continue
+        if key == "signin":
+            identity_load.sign_ins(base, setup["users"], clients=4, duration=3)  # warm-up
+            figures = identity_load.sign_ins(base, setup["users"], clients=4, duration=args.duration)
+        elif key == "refresh":
+            figures = identity_load.refreshes(base, setup, tokens, duration=args.duration)
+        else:
+            script = Path(tmp) / "read.lua"
+            script.write_text(READ_LUA % tokens[0]["access_token"], encoding="utf-8")
+            wrk = ["wrk", "-t2", f"-c{args.connections}", "--latency", "-s", str(script)]
+            subprocess.run([*wrk, "-d3s", base], check=True, capture_output=True)  # warm-up
+            out = subprocess.run(
+                [*wrk, f"-d{args.duration}s", base], check=True, capture_output=True, text=True
+            )
+            figures = parse_wrk(out.stdout)
+        figures.update(name=name, target=target)
+        figures["meets_target"] = bool(
+            check(figures["requests_per_s"], figures["p50_ms"], figures["p99_ms"])
+        ) and (figures["errors"] == 0)
+        results["scenarios"].append(figures)
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
@@ -105,7 +155,9 @@ def main() -> int:
     parser.add_argument("--keep", help="data directory to create once and reuse")
     parser.add_argument("--worker-class", default=os.environ.get("ZWFW_WORKER_CLASS", "sync"))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("ZWFW_WEB_THREADS", "1")))
-    parser.add_argument("--only", choices=[key for _, key, _, _ in SCENARIOS], help="run one scenario")
+    parser.add_argument(
+        "--only", choices=[key for _, key, _, _ in SCENARIOS + IDENTITY_SCENARIOS], help="run one scenario"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: scripts/system-deps.sh bench installs it")
@@ -118,11 +170,16 @@ def main() -> int:
         ZWFW_SECRET_KEY=os.environ.get("ZWFW_SECRET_KEY") or secrets.token_urlsafe(48),
         ZWFW_ALLOWED_HOSTS="127.0.0.1,localhost",
         ZWFW_ACCESS_LOG="/dev/null",
+        ZWFW_SECURE_COOKIES="0",  # plain HTTP on loopback: the clients must get their session cookies back
         ZWFW_LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="zwfw.settings",
     )
     env.pop("ZWFW_DEMO", None)
     env.pop("ZWFW_DEBUG", None)
+    field_key = data_dir / "field_key"  # production settings need it; kept with the data it encrypts
+    if not os.environ.get("ZWFW_FIELD_KEY") and not field_key.exists():
+        field_key.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+        field_key.chmod(0o600)
     marker = data_dir / f"generated-{args.items}"
     print(f"data dir: {data_dir}  database: {env.get('DATABASE_URL', 'SQLite (WAL)')}", flush=True)
     if not marker.exists():
@@ -135,6 +192,9 @@ def main() -> int:
         marker.touch()
     paths = json.loads(
         run([str(BIN / "python"), "bench/generate.py", "--sample", "3000"], env, capture_output=True).stdout
+    )
+    identity_setup = json.loads(
+        run([str(BIN / "python"), "bench/identity_setup.py"], env, capture_output=True).stdout
     )
 
     port = free_port()
@@ -174,12 +234,19 @@ def main() -> int:
                 script.write_text(LUA % path_file, encoding="utf-8")
                 wrk = ["wrk", "-t2", f"-c{args.connections}", "--latency", "-s", str(script)]
                 subprocess.run([*wrk, "-d3s", base], check=True, capture_output=True)  # warm-up
-                out = subprocess.run([*wrk, f"-d{args.duration}s", base], check=True, capture_output=True, text=True)
+                out = subprocess.run(
+                    [*wrk, f"-d{args.duration}s", base], check=True, capture_output=True, text=True
+                )
                 figures = parse_wrk(out.stdout)
-                figures.update(name=name, target=target, distinct_paths=len(paths[key]),
-                               meets_target=bool(check(figures["requests_per_s"], figures["p50_ms"],
-                                                       figures["p99_ms"])) and figures["errors"] == 0)
+                figures.update(
+                    name=name,
+                    target=target,
+                    distinct_paths=len(paths[key]),
+                    meets_target=bool(check(figures["requests_per_s"], figures["p50_ms"], figures["p99_ms"]))
+                    and figures["errors"] == 0,
+                )
                 results["scenarios"].append(figures)
+            run_identity_scenarios(base, identity_setup, args, tmp, results)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -190,12 +257,16 @@ def main() -> int:
     print(f"{'scenario':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  target")
     for s in results["scenarios"]:
         verdict = "met" if s["meets_target"] else "MISSED"
-        print(f"{s['name']:<26} {s['requests_per_s']:>9.0f} {s['p50_ms']:>8.1f} {s['p99_ms']:>8.1f} "
-              f"{s['errors']:>7}  {s['target']} — {verdict}")
+        print(
+            f"{s['name']:<26} {s['requests_per_s']:>9.0f} {s['p50_ms']:>8.1f} {s['p99_ms']:>8.1f} "
+            f"{s['errors']:>7}  {s['target']} — {verdict}"
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"\n({args.items:,} items, {args.connections} connections, {args.duration} s each, "
-          f"{args.workers} gunicorn {args.worker_class} workers x {args.threads} threads, {os.cpu_count()} CPUs; bench/results/latest.json)")
+    print(
+        f"\n({args.items:,} items, {args.connections} connections, {args.duration} s each, "
+        f"{args.workers} gunicorn {args.worker_class} workers x {args.threads} threads, {os.cpu_count()} CPUs; bench/results/latest.json)"
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import httpx
 import pytest
 
 BIN = Path(sys.executable).parent
@@ -178,6 +179,22 @@ def test_zwfw_demo_migrates_seeds_and_serves_with_the_demo_logins_printed(tmp_pa
                 time.sleep(0.3)
         assert status == 200
         assert b"\\u793e\\u4f1a\\u4fdd\\u969c\\u5361" in body or "社会保障卡".encode() in body
+        # ... and a demo citizen listed in the banner signs in with the printed password
+        assert "13900000001" in banner
+        assert "Zwfw-Staff-2026" in banner
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as browser:
+            browser.get("/account/login/")
+            signed_in = browser.post(
+                "/account/login/",
+                data={
+                    "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+                    "action": "password",
+                    "identifier": "13900000001",
+                    "password": "Zwfw-Demo-2026",
+                },
+            )
+            assert signed_in.status_code == 302
+            assert "sessionid" in browser.cookies
     finally:
         demo.terminate()
         demo.wait(timeout=60)

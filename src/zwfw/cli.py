@@ -100,13 +100,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from zwfw.demo.accounts import ensure_demo_accounts
+    from zwfw.demo.identity import seed_identity_demo
     from zwfw.demo.seed import seed_demo
 
     print("正在迁移数据库 ...", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     print("正在导入演示数据 ...", flush=True)
     seed_demo(stdout=sys.stdout)
-    accounts = ensure_demo_accounts()
+    accounts = [
+        {"role": a["role"], "login": a["username"], "password": a["password"], "mobile": a["mobile"]}
+        for a in ensure_demo_accounts()
+    ] + seed_identity_demo()
     call_command("collectstatic", interactive=False, verbosity=0)
 
     worker = subprocess.Popen([sys.executable, "-m", "zwfw.cli", "worker"], env=os.environ.copy())
@@ -140,10 +144,13 @@ def _print_banner(base: str, accounts: list[dict]) -> None:
         f"  OpenAPI              {base}/api/v1/openapi.json",
         f"  运营管理 admin        {base}/admin/",
         "",
-        "演示账号 demo accounts:",
+        f"  演示短信 demo SMS     {base}/demo/messages/   (验证码在这里查看 / one-time codes show here)",
+        "",
+        "演示账号 demo accounts (工作人员登录需短信验证码 / staff need the SMS code as second factor):",
     ]
     for account in accounts:
-        lines.append(f"  {account['role']:<22} {account['username']:<16} 密码 {account['password']}")
+        mobile = f"  手机 {account['mobile']}" if account.get("mobile") else ""
+        lines.append(f"  {account['role']:<22} {account['login']:<16} 密码 {account['password']}{mobile}")
     lines += ["", "按 Ctrl+C 停止 / press Ctrl+C to stop", ""]
     print("\n".join(lines), flush=True)
 

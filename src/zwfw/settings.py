@@ -208,6 +208,7 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_HASHERS = [
     "zwfw.identity.passwords.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "zwfw.identity.passwords.ClientSecretHasher",
 ]
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "identity:login"
@@ -251,6 +252,7 @@ OAUTH2_PROVIDER = {
     "OIDC_RSA_PRIVATE_KEY": _active_key,
     "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _inactive_keys,
     "OAUTH2_VALIDATOR_CLASS": "zwfw.identity.oidc.validator.Validator",
+    "CLIENT_SECRET_HASHER": "zwfw_client_secret",
     "ACCESS_TOKEN_GENERATOR": "zwfw.identity.oidc.tokens.generate_access_token",
     # Refresh tokens stay opaque random strings (oauthlib would reuse the JWT generator otherwise).
     "REFRESH_TOKEN_GENERATOR": "oauthlib.oauth2.rfc6749.tokens.random_token_generator",

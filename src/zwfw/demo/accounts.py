@@ -1,23 +1,29 @@
-"""Demo operator accounts (catalogue staff). Citizens, enterprises and staff roles come with identity."""
+"""Demo operator accounts (superuser, catalogue editor). Citizens, enterprises and staff roles: demo/identity.py."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from zwfw.identity.indexes import mobile_index
+from zwfw.identity.models import StaffMember
+
 DEMO_ACCOUNTS = [
     {
-        "role": "平台管理员 platform admin",
+        "role": "超级管理员 superuser",
         "username": "admin",
         "password": "Zwfw-Demo-2026",
         "superuser": True,
+        "mobile": "13700000010",
     },
     {
         "role": "事项管理员 catalogue editor",
         "username": "catalog",
         "password": "Zwfw-Demo-2026",
         "superuser": False,
+        "mobile": "13700000011",
     },
 ]
 
@@ -38,4 +44,14 @@ def ensure_demo_accounts() -> list[dict]:
             user.save()
         if not account["superuser"]:
             user.groups.add(editors)
-    return [{k: a[k] for k in ("role", "username", "password")} for a in DEMO_ACCOUNTS]
+        # Staff always sign in with a second factor: the demo's is an SMS code (shown at /demo/messages/).
+        StaffMember.objects.get_or_create(
+            user=user,
+            defaults={
+                "name": account["role"].split()[0],
+                "region_code": settings.NODE_CODE if settings.NODE_CODE.isdigit() else "100000",
+                "mobile": account["mobile"],
+                "mobile_index": mobile_index(account["mobile"]),
+            },
+        )
+    return [{k: a[k] for k in ("role", "username", "password", "mobile")} for a in DEMO_ACCOUNTS]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.contrib.auth.hashers import Argon2PasswordHasher, PBKDF2PasswordHasher
 from django.core.exceptions import ValidationError
 
 
@@ -31,3 +31,17 @@ class MaximumLengthValidator:
 
     def get_help_text(self) -> str:
         return f"密码最长{self.max_length}个字符"
+
+
+class ClientSecretHasher(PBKDF2PasswordHasher):
+    """OAuth client secrets: 128 random characters, so a slow hash adds cost and no safety.
+
+    A password needs a memory-hard hash because people choose guessable ones; a secret with
+    ~760 bits of entropy cannot be guessed, and checking it on every token request (refresh
+    grants, client credentials) must stay cheap. PBKDF2-SHA256 with few iterations and a salt
+    keeps the stored value useless to whoever reads the table. Never used for passwords
+    (it is not the first hasher in settings.PASSWORD_HASHERS).
+    """
+
+    algorithm = "zwfw_client_secret"
+    iterations = 1000
