@@ -293,3 +293,58 @@ def test_client_credentials_for_a_system_client(live_server):
         timeout=BROWSER_TIMEOUT,
     )
     assert me.status_code == 401
+
+
+def test_rp_initiated_logout_notifies_the_other_relying_parties_by_back_channel(live_server):
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from joserfc import jwt as jose_jwt
+    from joserfc.jwk import KeySet
+
+    received: list[str] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            received.append(parse_qs(body)["logout_token"][0])
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        # given a person signed in to a second relying party that registered a back-channel URI
+        other = make_client(
+            "另一节点",
+            redirect_uris=["https://other.example/cb"],
+            backchannel_logout_uri=f"http://127.0.0.1:{server.server_port}/bcl",
+        )
+        _, _, rp, browser, location = signed_in_flow(live_server)
+        other_rp = RP(live_server.url, other, redirect_uri="https://other.example/cb")
+        consent(browser, other_rp.authorization_url())
+        token = rp.fetch_token(location)
+        # when the first relying party logs the person out
+        response = browser.get(
+            rp.meta["end_session_endpoint"],
+            params={"id_token_hint": token["id_token"]},
+            allow_redirects=False,
+            timeout=BROWSER_TIMEOUT,
+        )
+        assert response.status_code == 302
+    finally:
+        server.shutdown()
+    # then the other one got a logout token it can verify against the JWKS (Back-Channel Logout §2.4)
+    assert len(received) == 1
+    keys = KeySet.import_key_set(requests.get(rp.meta["jwks_uri"], timeout=BROWSER_TIMEOUT).json())
+    decoded = jose_jwt.decode(received[0], keys)
+    claims = decoded.claims
+    assert decoded.header["typ"] == "logout+jwt"
+    assert claims["iss"] == live_server.url
+    assert claims["aud"] == other.application.client_id
+    assert "http://schemas.openid.net/event/backchannel-logout" in claims["events"]
+    assert "nonce" not in claims
+    assert claims["sub"]

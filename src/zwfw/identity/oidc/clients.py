@@ -79,6 +79,7 @@ def describe(application: Any) -> dict[str, Any]:
         "sector_identifier": profile.sector_identifier if profile else "",
         "subject_type": profile.subject_type if profile else SubjectType.PAIRWISE,
         "is_system": bool(profile and profile.is_system),
+        "backchannel_logout_uri": profile.backchannel_logout_uri if profile else "",
     }
 
 
@@ -91,6 +92,7 @@ def create_client(
     client_credentials: bool = False,
     post_logout_redirect_uris: list[str] | None = None,
     subject_type: str = SubjectType.PAIRWISE,
+    backchannel_logout_uri: str = "",
     actor: str = "system:cli",
 ) -> CreatedClient:
     """Register a client; the result carries the plaintext secret of a confidential client."""
@@ -101,6 +103,8 @@ def create_client(
         check_redirect_uri(u, field="post_logout_redirect_uri") for u in post_logout_redirect_uris or []
     ]
     uris = [check_redirect_uri(u) for u in redirect_uris]
+    if backchannel_logout_uri:
+        check_redirect_uri(backchannel_logout_uri, field="backchannel_logout_uri")
     if client_credentials:
         if public:
             raise ClientError("PUBLIC_SYSTEM_CLIENT", "客户端凭证模式只适用于机密客户端")
@@ -134,6 +138,7 @@ def create_client(
             sector_identifier=sector[:200],
             subject_type=subject_type,
             is_system=client_credentials,
+            backchannel_logout_uri=backchannel_logout_uri,
         )
         audit.record(
             actor=actor,

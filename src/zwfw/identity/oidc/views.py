@@ -14,11 +14,13 @@ from django.urls import NoReverseMatch, reverse
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import get_application_model
 from oauth2_provider.scopes import get_scopes_backend
+from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView, RPInitiatedLogoutView
 from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error, InvalidRequestError
 
 from zwfw.identity import sessions
 from zwfw.identity.models import AssuranceLevel
+from zwfw.identity.oidc import backchannel
 from zwfw.identity.oidc import consent as consents
 from zwfw.identity.oidc.claims import IDCARD_MIN_LEVEL, AuthContext
 
@@ -252,6 +254,8 @@ class DiscoveryView(ConnectDiscoveryInfoView):
         data["introspection_endpoint"] = request.build_absolute_uri(reverse("oauth2_provider:introspect"))
         data["id_token_signing_alg_values_supported"] = ["RS256"]
         data["code_challenge_methods_supported"] = ["S256"]
+        data["backchannel_logout_supported"] = True
+        data["backchannel_logout_session_supported"] = False
         out = JsonResponse(data)
         for header in ("Access-Control-Allow-Origin", "Cache-Control"):
             if header in response:
@@ -265,6 +269,14 @@ class LogoutView(RPInitiatedLogoutView):
     template_name = "identity/oidc_logout.html"
 
     def do_logout(self, application=None, post_logout_redirect_uri=None, state=None, token_user=None):
+        user = self.request.user if self.request.user.is_authenticated else token_user
         if self.request.user.is_authenticated:
             sessions.sign_out(self.request, reason="rp_logout")
+        if user is not None:
+            # Back-Channel Logout 1.0: the person's other relying parties end their sessions too.
+            backchannel.notify_logout(
+                issuer=oauth2_settings.oidc_issuer(self.request),
+                user=user,
+                source_ip=sessions.client_ip(self.request),
+            )
         return super().do_logout(application, post_logout_redirect_uri, state, token_user)

@@ -40,6 +40,9 @@ class Command(BaseCommand):
         create.add_argument(
             "--public-subject", action="store_true", help="使用统一 sub（public）而非按扇区区分"
         )
+        create.add_argument(
+            "--backchannel-logout-uri", default="", help="后端登出地址（OpenID Connect Back-Channel Logout）"
+        )
         sub.add_parser("list", help="以 JSON 列出全部客户端（不含密钥）")
         delete = sub.add_parser("delete", help="删除客户端及其全部令牌")
         delete.add_argument("client_id")
@@ -55,6 +58,7 @@ class Command(BaseCommand):
                     client_credentials=options["client_credentials"],
                     post_logout_redirect_uris=options["post_logout_redirect_uris"],
                     subject_type="public" if options["public_subject"] else "pairwise",
+                    backchannel_logout_uri=options["backchannel_logout_uri"],
                 )
                 self.stdout.write(json.dumps(created.as_dict(), ensure_ascii=False, indent=2))
             elif options["action"] == "list":
