@@ -70,10 +70,11 @@ def subject_for(user: Any, application: Any) -> str:
 
 def user_for_subject(subject: str) -> Any | None:
     """The user behind a ``sub`` (one indexed query, the person joined), or None."""
-    row = PairwiseSubject.objects.select_related("user", "user__person").filter(subject=subject).first()
-    if row is None or not row.user.is_active:
+    # [:1] rather than first(): no ORDER BY to compile or sort (the subject is unique in practice).
+    rows = list(PairwiseSubject.objects.select_related("user", "user__person").filter(subject=subject)[:1])
+    if not rows or not rows[0].user.is_active:
         return None
-    return row.user
+    return rows[0].user
 
 
 @dataclass(frozen=True)
