@@ -324,7 +324,7 @@ def send_mobile_change_code(*, person: Person, mobile: str) -> None:
     mobile = normalise_mobile(mobile)
     if Person.objects.filter(mobile_index=mobile_index(mobile)).exclude(pk=person.pk).exists():
         raise Conflict("MOBILE_TAKEN", "该手机号码已被其他账号使用", details={"field": "mobile"})
-    otp.issue_code(purpose="mobile_change", mobile=mobile, user=person.user)
+    otp.issue_code(purpose="mobile_change", mobile=mobile)
 
 
 def update_profile(

@@ -320,7 +320,7 @@ def request_login_code(*, mobile: str, source_ip: str | None = None) -> None:
         )
         return
     with transaction.atomic():
-        otp.issue_code(purpose="login", mobile=mobile, user=user)
+        otp.issue_code(purpose="login", mobile=mobile)
         audit.record(
             actor="anonymous",
             action="identity.sign_in_code",
@@ -369,7 +369,7 @@ def send_second_factor_code(*, user: Any, used: list[str], source_ip: str | None
     if "sms" not in second_factors(user, used):
         raise ValidationFailed("SECOND_FACTOR_UNAVAILABLE", "此账号不能使用短信验证码完成登录")
     with transaction.atomic():
-        otp.issue_code(purpose=_second_factor_purpose(user), mobile=account_mobile(user), user=user)
+        otp.issue_code(purpose=_second_factor_purpose(user), mobile=account_mobile(user))
         audit.record(
             actor="anonymous",
             action="identity.sign_in_code",
@@ -443,7 +443,7 @@ def send_step_up_code(*, user: Any, source_ip: str | None = None) -> None:
     if not mobile:
         raise ValidationFailed("SECOND_FACTOR_UNAVAILABLE", "账号未登记手机号码，不能使用短信验证码")
     with transaction.atomic():
-        otp.issue_code(purpose="step_up", mobile=mobile, user=user)
+        otp.issue_code(purpose="step_up", mobile=mobile)
         audit.record(
             actor=f"user:{user.pk}",
             action="identity.step_up_code",

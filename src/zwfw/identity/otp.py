@@ -44,8 +44,12 @@ def _hash(purpose: str, mobile: str, code: str) -> str:
     return blind_index(f"{purpose}:{mobile}:{code}", purpose="otp")
 
 
-def issue_code(*, purpose: str, mobile: str, user=None) -> OneTimeCode:
+def issue_code(*, purpose: str, mobile: str) -> OneTimeCode:
     """Create a code and send it by SMS; an earlier unused code for the same purpose stops working.
+
+    The message is recorded without an account: the portal's inbox shows the account's copies of
+    its messages, and a code readable there would prove nothing about holding the phone (a
+    password-only session could read its own step-up or new-mobile code).
 
     Raises ``INVALID_MOBILE`` (400) or ``MESSAGE_RATE_LIMITED`` (429, from notifications).
     """
@@ -63,7 +67,6 @@ def issue_code(*, purpose: str, mobile: str, user=None) -> OneTimeCode:
             channel=Channel.SMS,
             purpose=f"{purpose}_code",
             to_address=mobile,
-            to_user=user,
             body=f"【政务服务】您的{PURPOSES[purpose]}验证码为{code}，5分钟内有效。请勿告诉他人。",
         )
         return OneTimeCode.objects.create(
