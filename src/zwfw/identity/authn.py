@@ -36,6 +36,7 @@ from zwfw.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zwfw.identity import otp, throttle, totp
 from zwfw.identity.indexes import document_index, mobile_index
 from zwfw.identity.models import DocumentType, LoginAttempt, Person, StaffMember
+from zwfw.notifications.errors import Throttled
 from zwfw.notifications.services import normalise_mobile
 
 SIGN_IN = "identity.sign_in"
@@ -44,6 +45,7 @@ RESIDENT_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 PENDING_KEY = "zwfw.second_factor"
 PENDING_SECONDS = 300
 GENERIC_MESSAGE = "账号或密码错误"
+MAX_PASSWORD_CHARS = 4096  # never hash more than this (a longer one is simply wrong)
 
 
 class InvalidCredentials(DomainError):
@@ -96,8 +98,19 @@ class Outcome:
 
 
 def identifier_index(identifier: str, document_type: str = "") -> str:
-    """The blind index recorded for what was typed (never the identifier itself)."""
-    return blind_index(f"{document_type}:{(identifier or '').strip().upper()}", purpose="login")
+    """The blind index recorded for what was typed (never the identifier itself).
+
+    The forms that name one account the same way (a 居民身份证 number typed with or without its
+    type, a mobile number with either) give one index, so a lock of an unknown identifier reaches
+    exactly what the lock of a real account would: a different answer would tell that it exists.
+    """
+    value = (identifier or "").strip().upper()
+    if document_type in ("", DocumentType.RESIDENT_ID):
+        if MOBILE_RE.match(value):
+            document_type = "mobile"
+        elif RESIDENT_ID_RE.match(value):
+            document_type = DocumentType.RESIDENT_ID
+    return blind_index(f"{document_type}:{value}", purpose="login")
 
 
 def is_staff_user(user: Any) -> bool:
@@ -274,11 +287,13 @@ def password_sign_in(
     user = find_account(identifier, document_type)
     refuse_if_throttled(user=user, index=index, method="pwd", source_ip=source_ip)
     password = password or ""
-    if user is None:
-        check_password(password, _dummy_hash())  # the same work as for a real account
+    if user is None or len(password) > MAX_PASSWORD_CHARS:
+        # The same work as for a real account (an over-long password too: answering it at once for
+        # a real account and after a hash for an unknown one would tell which is which).
+        check_password(password[:MAX_PASSWORD_CHARS], _dummy_hash())
         ok = False
     else:
-        ok = len(password) <= 4096 and user.check_password(password)
+        ok = user.check_password(password)
     if not ok:
         record_attempt(
             user=user,
@@ -301,7 +316,8 @@ def password_sign_in(
 def request_login_code(*, mobile: str, source_ip: str | None = None) -> None:
     """Send a sign-in code if a person has this mobile; say nothing about whether one does.
 
-    Raises ``INVALID_MOBILE`` (400), ``SIGN_IN_THROTTLED`` or ``MESSAGE_RATE_LIMITED`` (429).
+    Raises ``INVALID_MOBILE`` (400) or ``SIGN_IN_THROTTLED`` (429); a number that had too many codes
+    lately gets no new one, with the same answer as any other.
     """
     mobile = normalise_mobile(mobile)
     index = identifier_index(mobile)
@@ -319,14 +335,27 @@ def request_login_code(*, mobile: str, source_ip: str | None = None) -> None:
             details={"reason": "unknown_account"},
         )
         return
-    with transaction.atomic():
-        otp.issue_code(purpose="login", mobile=mobile)
+    try:
+        with transaction.atomic():
+            otp.issue_code(purpose="login", mobile=mobile)
+            audit.record(
+                actor="anonymous",
+                action="identity.sign_in_code",
+                object_type="account",
+                object_id=f"user:{user.pk}",
+                source_ip=source_ip,
+            )
+    except Throttled:
+        # Too many codes to this number lately: nothing is sent, and the answer stays the one an
+        # unknown number gets (a 429 here and never there would tell that the number has an account).
         audit.record(
             actor="anonymous",
             action="identity.sign_in_code",
             object_type="account",
             object_id=f"user:{user.pk}",
             source_ip=source_ip,
+            result="denied",
+            details={"reason": "rate_limited"},
         )
 
 
