@@ -10,6 +10,7 @@ two clients of different sectors cannot correlate a person. Each subject is stor
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -46,17 +47,30 @@ def default_sector(redirect_uris: list[str]) -> str:
     return ""
 
 
+# client_id -> (monotonic time, sector): token requests ask for it several times; an admin change
+# of a client's sector reaches every worker within this many seconds.
+_SECTOR_TTL_SECONDS = 60.0
+_sectors: dict[str, tuple[float, str]] = {}
+
+
 def sector_of(application: Any) -> str:
     """The sector of a client; a ``public`` subject type shares one sector for every client."""
-    profile = getattr(application, "zwfw_profile", None) if application is not None else None
+    client_id = str(getattr(application, "client_id", ""))
+    now = time.monotonic()
+    cached = _sectors.get(client_id)
+    if cached is not None and now - cached[0] < _SECTOR_TTL_SECONDS:
+        return cached[1]
+    profile = ClientProfile.objects.filter(application=application).first()
     if profile is None:
-        try:
-            profile = ClientProfile.objects.get(application=application)
-        except ClientProfile.DoesNotExist:
-            return default_sector(str(getattr(application, "redirect_uris", "")).split())
-    if profile.subject_type == SubjectType.PUBLIC:
-        return PUBLIC_SECTOR
-    return profile.sector_identifier
+        sector = default_sector(str(getattr(application, "redirect_uris", "")).split())
+    elif profile.subject_type == SubjectType.PUBLIC:
+        sector = PUBLIC_SECTOR
+    else:
+        sector = profile.sector_identifier
+    if len(_sectors) > 10_000:
+        _sectors.clear()
+    _sectors[client_id] = (now, sector)
+    return sector
 
 
 def subject_for(user: Any, application: Any) -> str:
@@ -66,6 +80,15 @@ def subject_for(user: Any, application: Any) -> str:
     # One row per (sector, user); get_or_create keeps concurrent first sign-ins consistent.
     PairwiseSubject.objects.get_or_create(sector_identifier=sector, user=user, defaults={"subject": subject})
     return subject
+
+
+def subject_for_request(request: Any) -> str:
+    """``subject_for`` once per oauthlib request (the access token and the ID token share it)."""
+    cached = getattr(request, "zwfw_subject", None)
+    if cached is None:
+        cached = subject_for(request.user, request.client)
+        request.zwfw_subject = cached
+    return cached
 
 
 def user_for_subject(subject: str) -> Any | None:

@@ -15,7 +15,6 @@ import threading
 import time
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete
 
 REFRESH_SECONDS = 3.0
@@ -91,13 +90,10 @@ def revoke_jwt(token: str) -> None:
     if not isinstance(jti, str) or not isinstance(exp, int | float) or exp <= time.time():
         return
     _remember(jti, float(exp))
-    try:
-        with transaction.atomic():
-            RevokedToken.objects.get_or_create(
-                jti=jti, defaults={"expires_at": dt.datetime.fromtimestamp(exp, tz=dt.UTC)}
-            )
-    except IntegrityError:  # a concurrent revocation of the same token wrote it first
-        pass
+    # One INSERT; a concurrent revocation of the same token may have written it first.
+    RevokedToken.objects.bulk_create(
+        [RevokedToken(jti=jti, expires_at=dt.datetime.fromtimestamp(exp, tz=dt.UTC))], ignore_conflicts=True
+    )
 
 
 def _on_access_token_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from jwcrypto import jwk
 from oauth2_provider.settings import oauth2_settings
 
-from zwfw.identity.oidc.claims import AuthContext, subject_for
+from zwfw.identity.oidc.claims import AuthContext, subject_for_request
 
 ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068 §2.1
 API_AUDIENCE_PATH = "/api/"
@@ -45,6 +45,11 @@ def _load_key(pem: str) -> tuple[str, rsa.RSAPrivateKey]:
         raise TypeError("OIDC signing keys must be RSA")
     kid = jwk.JWK.from_pem(pem.encode("ascii")).thumbprint()
     return kid, private
+
+
+def key_id(pem: str) -> str:
+    """The ``kid`` of a key: its RFC 7638 thumbprint (parsed once per process)."""
+    return _load_key(pem)[0]
 
 
 def signing_key() -> tuple[str, rsa.RSAPrivateKey]:
@@ -72,7 +77,7 @@ def sign(claims: dict[str, Any], *, typ: str) -> str:
     """A compact JWS (RS256, RFC 7515) of ``claims`` under the active key."""
     kid, private = signing_key()
     header = b64url(json.dumps({"alg": "RS256", "typ": typ, "kid": kid}, separators=(",", ":")).encode())
-    payload = b64url(json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode())
+    payload = b64url(json.dumps(claims, separators=(",", ":"), ensure_ascii=False, default=str).encode())
     signing_input = f"{header}.{payload}".encode("ascii")
     signature = private.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
     return f"{header}.{payload}.{b64url(signature)}"
@@ -142,7 +147,7 @@ def generate_access_token(request: Any) -> str:
         and getattr(user, "pk", None) is not None
         and request.grant_type != "client_credentials"
     ):
-        claims["sub"] = subject_for(user, client)
+        claims["sub"] = subject_for_request(request)
         context = auth_context(request)
         if context is not None:
             claims["acr"] = str(context.acr)

@@ -15,13 +15,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from jwcrypto import jwk, jws
-from oauth2_provider.models import AbstractApplication
+from django.db import router, transaction
+from jwcrypto import jws
+from oauth2_provider.models import AbstractApplication, get_id_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.settings import oauth2_settings
+from oauth2_provider.utils import jwk_from_pem
 
-from zwfw.identity.oidc.claims import CLAIM_SCOPES, AuthContext, scope_claims, subject_for
-from zwfw.identity.oidc.tokens import auth_context
+from zwfw.identity.oidc.claims import CLAIM_SCOPES, AuthContext, scope_claims, subject_for_request
+from zwfw.identity.oidc.tokens import auth_context, key_id, sign
+
+IDToken = get_id_token_model()
 
 ALLOWED_GRANT_TYPES = {
     AbstractApplication.GRANT_AUTHORIZATION_CODE,
@@ -69,7 +73,7 @@ class Validator(OAuth2Validator):
 
     def get_oidc_claims(self, token, token_handler, request):
         context = auth_context(request)
-        claims: dict[str, Any] = {"sub": subject_for(request.user, request.client)}
+        claims: dict[str, Any] = {"sub": subject_for_request(request)}
         claims.update(scope_claims(request.user, request.scopes or [], context))
         return claims
 
@@ -86,7 +90,32 @@ class Validator(OAuth2Validator):
             claims["amr"] = context.amr
         return claims, expiration_time
 
-    # --- ID tokens signed by an older, still-published key -----------------------------------
+    # --- ID tokens: signed with the cached key; verified with any still-published key ---------
+
+    def finalize_id_token(self, id_token, token, token_handler, request):
+        """DOT's finalize_id_token, signing with the process's parsed key (tokens.sign): jwcrypto
+        rebuilds the RSA private key, with its costly consistency checks, on every signature."""
+        if request.client.algorithm != AbstractApplication.RS256_ALGORITHM:
+            return super().finalize_id_token(id_token, token, token_handler, request)
+        claims, expiration_time = self.get_id_token_dictionary(token, token_handler, request)
+        id_token.update(**claims)
+        if "nonce" not in id_token and request.nonce:  # oauthlib bug #746, as in DOT
+            id_token["nonce"] = request.nonce
+        signed = sign(id_token, typ="JWT")
+        with transaction.atomic(using=router.db_for_write(IDToken)):
+            row = self._save_id_token(id_token["jti"], request, expiration_time)
+        request.access_token = row
+        request.id_token = row
+        # DOT links the access token to this row by loading the token back (_load_id_token):
+        # remember it, so the token just signed is not parsed and verified again.
+        self._just_signed = (signed, row)
+        return signed
+
+    def _load_id_token(self, token):
+        just_signed = getattr(self, "_just_signed", None)
+        if just_signed is not None and just_signed[0] == token:
+            return just_signed[1]
+        return super()._load_id_token(token)
 
     def _get_key_for_token(self, token):
         unverified = jws.JWS()
@@ -107,7 +136,6 @@ class Validator(OAuth2Validator):
             return application.jwk_key
         kid = header.get("kid")
         for pem in (oauth2_settings.OIDC_RSA_PRIVATE_KEY, *oauth2_settings.OIDC_RSA_PRIVATE_KEYS_INACTIVE):
-            key = jwk.JWK.from_pem(pem.encode("ascii"))
-            if key.thumbprint() == kid:
-                return key
+            if key_id(pem) == kid:
+                return jwk_from_pem(pem)
         return None
