@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from django.db import connection, transaction
@@ -17,8 +18,11 @@ from zwfw.notifications.models import Channel, Message, MessageStatus
 from zwfw.notifications.selectors import inbox_of
 from zwfw.notifications.senders import DeliveryFailed, sender_for
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+# ASCII digits only (``\d`` would take any script's digits: "13９…" or "13٩…" would be a new recipient
+# for the rate limits and a second account's "unused" number); full-width digits are folded first.
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+# No control characters (NUL cannot even be stored in a PostgreSQL text column).
+EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]{2,}$")
 
 # Per-recipient limits (window seconds, at most this many messages); common practice of SMS gateways
 # in China: one code a minute, a handful an hour, about ten a day.
@@ -32,7 +36,7 @@ _WINDOW_NAMES = {60: "1分钟", 3600: "1小时", 86400: "24小时"}
 
 
 def normalise_mobile(value: str) -> str:
-    mobile = re.sub(r"[\s-]", "", value or "")
+    mobile = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", value or ""))
     if mobile.startswith("+86"):
         mobile = mobile[3:]
     if not MOBILE_RE.match(mobile):
