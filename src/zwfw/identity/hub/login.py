@@ -35,7 +35,7 @@ from zwfw.identity.hub.provider import (
     decode_jwt,
     provider_metadata,
 )
-from zwfw.identity.models import AssuranceLevel
+from zwfw.identity.models import AccountSession, AssuranceLevel
 
 SCOPE = "openid profile phone idcard"
 PENDING_SECONDS = 600
@@ -132,11 +132,17 @@ def complete_hub_login(request: HttpRequest) -> str:
     request.session[ISSUER] = identity.issuer
     request.session[SUBJECT] = identity.subject
     request.session[SID] = identity.sid
+    # The session's public id, never its key: whoever reads the audit log must not be able to use it.
+    session_id = (
+        AccountSession.objects.filter(session_key=request.session.session_key)
+        .values_list("public_id", flat=True)
+        .first()
+    )
     audit.record(
         actor=f"user:{user.pk}",
         action="identity.hub_sign_in",
         object_type="account_session",
-        object_id=request.session.session_key or "-",
+        object_id=str(session_id or "-"),
         source_ip=sessions.client_ip(request),
         details={"issuer": identity.issuer, "linked_by": how, "acr": identity.acr, "amr": identity.amr},
     )

@@ -108,7 +108,7 @@ def _end_hub_sessions(*, issuer: str, subject: str, sid: str | None) -> int:
             actor="hub",
             action="identity.sign_out",
             object_type="account_session",
-            object_id=row.session_key,
+            object_id=str(row.public_id),
             details={"reason": "hub_backchannel_logout", "issuer": issuer},
         )
         ended += 1
