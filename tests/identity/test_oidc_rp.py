@@ -32,6 +32,16 @@ from zwfw.identity.models import AccountSession
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BROWSER_TIMEOUT = 10
+_open_sessions: list = []
+
+
+@pytest.fixture(autouse=True)
+def _close_sessions():
+    """Close keep-alive connections before the live server's test ends (its handler threads
+    close their database connection when the client goes away)."""
+    yield
+    while _open_sessions:
+        _open_sessions.pop().close()
 
 
 class RP:
@@ -51,6 +61,7 @@ class RP:
             code_challenge_method="S256",
             token_endpoint_auth_method="client_secret_post" if created.client_secret else "none",
         )
+        _open_sessions.append(self.session)
         self.verifier = generate_token(48)
         self.nonce = generate_token(16)
         self.state = None
@@ -87,6 +98,7 @@ class RP:
 def browser_for(user, live_server_url: str, *, methods=None) -> requests.Session:
     _, cookie = session_cookie(user, methods=methods)
     browser = requests.Session()
+    _open_sessions.append(browser)
     browser.cookies.set(settings.SESSION_COOKIE_NAME, cookie)
     return browser
 
