@@ -144,3 +144,28 @@ def test_consent_revoke_revokes_the_clients_tokens(issued):
     from tests.identity.oidc_helpers import refresh
 
     assert refresh(token["refresh_token"], created).status_code == 400
+
+
+def test_with_a_configured_base_url_the_issuer_is_that_url(settings):
+    settings.BASE_URL = "https://node.example"
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": "https://node.example"}
+    person = PersonFactory()
+    created = make_client()
+    token = tokens_for(person.user, created, scope="openid")
+    claims = unverified_claims(token["access_token"])
+    assert claims["iss"] == "https://node.example"
+    assert claims["aud"] == ["https://node.example/api/"]
+    assert unverified_claims(token["id_token"])["iss"] == "https://node.example"
+    assert call(TOKEN_INFO, token["access_token"]).status_code == 200
+    assert Client().get("/.well-known/openid-configuration").json()["issuer"] == "https://node.example"
+
+
+def test_expired_revocations_are_pruned():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    RevokedToken.objects.create(jti="old", expires_at=timezone.now() - dt.timedelta(seconds=1))
+    RevokedToken.objects.create(jti="live", expires_at=timezone.now() + dt.timedelta(minutes=5))
+    assert revocation.prune() == 1
+    assert list(RevokedToken.objects.values_list("jti", flat=True)) == ["live"]

@@ -11,6 +11,7 @@ most ``REFRESH_SECONDS`` later; between refreshes checking a token costs no data
 from __future__ import annotations
 
 import datetime as dt
+import random
 import threading
 import time
 from typing import Any
@@ -21,6 +22,7 @@ REFRESH_SECONDS = 3.0
 # Rows written by another process are picked up when revoked_at >= last refresh - this margin
 # (clocks of the web workers and commit delays).
 _OVERLAP_SECONDS = 30.0
+_PRUNE_CHANCE = 0.01
 
 _lock = threading.Lock()
 _revoked: dict[str, float] = {}  # jti -> exp (epoch seconds)
@@ -90,6 +92,9 @@ def revoke_jwt(token: str) -> None:
     if not isinstance(jti, str) or not isinstance(exp, int | float) or exp <= time.time():
         return
     _remember(jti, float(exp))
+    # Now and then, drop rows of tokens that have expired anyway (they can never verify again).
+    if random.random() < _PRUNE_CHANCE:
+        prune()
     # One INSERT; a concurrent revocation of the same token may have written it first.
     RevokedToken.objects.bulk_create(
         [RevokedToken(jti=jti, expires_at=dt.datetime.fromtimestamp(exp, tz=dt.UTC))], ignore_conflicts=True
