@@ -339,3 +339,18 @@ def test_garbage_to_the_endpoints_is_never_a_500():
     )
     assert Client().get("/oauth/userinfo/", HTTP_AUTHORIZATION="Bearer x.y.z").status_code == 401
     assert Client().get("/api/v1/identity/token-info", HTTP_AUTHORIZATION="Bearer \u00e9").status_code == 401
+
+
+def test_metadata_documents_state_only_the_allowed_grants():
+    from django.test import Client
+
+    for path in ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"):
+        data = Client().get(path).json()
+        assert data["issuer"] == "http://testserver"
+        assert data["code_challenge_methods_supported"] == ["S256"]
+        assert set(data["grant_types_supported"]) == {
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+        }
+        assert "device_authorization_endpoint" not in data

@@ -22,7 +22,7 @@ urlpatterns = [
     ),
     path(
         ".well-known/oauth-authorization-server",
-        dot.OAuthServerMetadataView.as_view(),
+        views.ServerMetadataView.as_view(),
         name="oauth-server-metadata",
     ),
     path("oauth/authorize/", views.AuthorizeView.as_view(), name="authorize"),

@@ -15,7 +15,12 @@ from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import get_application_model
 from oauth2_provider.scopes import get_scopes_backend
 from oauth2_provider.settings import oauth2_settings
-from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView, RPInitiatedLogoutView
+from oauth2_provider.views import (
+    AuthorizationView,
+    ConnectDiscoveryInfoView,
+    OAuthServerMetadataView,
+    RPInitiatedLogoutView,
+)
 from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error, InvalidRequestError
 
 from zwfw.identity import sessions
@@ -256,6 +261,24 @@ class DiscoveryView(ConnectDiscoveryInfoView):
         data["code_challenge_methods_supported"] = ["S256"]
         data["backchannel_logout_supported"] = True
         data["backchannel_logout_session_supported"] = False
+        out = JsonResponse(data)
+        for header in ("Access-Control-Allow-Origin", "Cache-Control"):
+            if header in response:
+                out[header] = response[header]
+        return out
+
+
+class ServerMetadataView(OAuthServerMetadataView):
+    """RFC 8414 metadata, stating only the grants this provider allows (no device flow)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        data = json.loads(response.content)
+        data["grant_types_supported"] = ["authorization_code", "refresh_token", "client_credentials"]
+        data["code_challenge_methods_supported"] = ["S256"]
+        data.pop("device_authorization_endpoint", None)
         out = JsonResponse(data)
         for header in ("Access-Control-Allow-Origin", "Cache-Control"):
             if header in response:
