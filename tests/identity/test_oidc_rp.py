@@ -360,3 +360,25 @@ def test_rp_initiated_logout_notifies_the_other_relying_parties_by_back_channel(
     assert "http://schemas.openid.net/event/backchannel-logout" in claims["events"]
     assert "nonce" not in claims
     assert claims["sub"]
+
+
+def test_acr_values_and_idcard_through_the_relying_party_library(live_server):
+    # given a level-4 person signed in with two factors (session at level 4)
+    person = PersonFactory(assurance_level=4)
+    created = make_client()
+    rp = RP(live_server.url, created, scope="openid profile idcard")
+    browser = browser_for(person.user, live_server.url, methods=["pwd", "otp"])
+    # when the RP asks for acr 4 and the full ID number
+    redirected = consent(browser, rp.authorization_url(acr_values="4"))
+    token = rp.fetch_token(redirected.headers["Location"])
+    claims = rp.verify_id_token(token["id_token"], token["access_token"])
+    # then the ID token says so, and carries the number the person consented to
+    assert claims["acr"] == "4"
+    assert set(claims["amr"]) >= {"pwd", "otp", "mfa"}
+    assert claims["id_number"] == person.document_number
+    # and an acr above the account's level is refused to the client with the OIDC error
+    refused = browser.get(
+        rp.authorization_url(acr_values="5"), allow_redirects=False, timeout=BROWSER_TIMEOUT
+    )
+    query = {k: v[0] for k, v in parse_qs(urlsplit(refused.headers["Location"]).query).items()}
+    assert query["error"] == "unmet_authentication_requirements"
