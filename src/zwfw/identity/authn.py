@@ -33,7 +33,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from zwfw.core import audit
 from zwfw.core.crypto import blind_index
 from zwfw.core.errors import DomainError, PermissionDenied, ValidationFailed
-from zwfw.identity import otp, throttle, totp
+from zwfw.identity import otp, sessions, throttle, totp
 from zwfw.identity.indexes import document_index, mobile_index
 from zwfw.identity.models import DocumentType, LoginAttempt, Person, StaffMember
 from zwfw.notifications.errors import Throttled
@@ -514,6 +514,22 @@ def verify_step_up(*, user: Any, method: str, code: str, source_ip: str | None =
         source_ip=source_ip,
         details={"method": method},
     )
+
+
+class StepUpRequired(PermissionDenied):
+    def __init__(self) -> None:
+        super().__init__(
+            "STEP_UP_REQUIRED",
+            "请先确认身份（动态口令、短信验证码或通行密钥）后，再绑定新的登录方式或更换手机号码",
+        )
+
+
+def require_account_level(request: HttpRequest) -> None:
+    """Binding a new authenticator (TOTP app, passkey, the mobile that codes go to) needs a session at
+    the account's own level (NIST SP 800-63B §6.1.2.1): a password alone caps the session of a level-4
+    account at 3, and must not add the second factor that would lift later sign-ins to 4."""
+    if sessions.session_level(request) < sessions.account_level(request.user):
+        raise StepUpRequired()
 
 
 # ---------------------------------------------------------------------------------------------

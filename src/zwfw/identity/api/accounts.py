@@ -12,7 +12,7 @@ from ninja.utils import check_csrf
 
 from zwfw.core.api import ErrorOut
 from zwfw.core.errors import PermissionDenied
-from zwfw.identity import accounts, agents, selectors
+from zwfw.identity import accounts, agents, authn, selectors
 from zwfw.identity.api.auth import account_auth
 from zwfw.identity.schemas import (
     ActAsIn,
@@ -89,6 +89,8 @@ def me(request: HttpRequest) -> ProfileOut:
     description="修改电子邮箱或手机号码；更换手机号码须先调用 /me/mobile/code 获取发往新号码的验证码。",
 )
 def update_me(request: HttpRequest, payload: ProfilePatch) -> ProfileOut:
+    if payload.mobile is not None:
+        authn.require_account_level(request)  # step-up codes go to the mobile
     person = accounts.update_profile(
         person=selectors.require_person(request.user), **payload.model_dump(), source_ip=client_ip(request)
     )
@@ -99,6 +101,7 @@ def update_me(request: HttpRequest, payload: ProfilePatch) -> ProfileOut:
     "/me/mobile/code", auth=account_auth, response={200: SentOut, **ERRORS}, summary="获取更换手机号验证码"
 )
 def mobile_code(request: HttpRequest, payload: MobileCodeIn) -> dict:
+    authn.require_account_level(request)
     accounts.send_mobile_change_code(person=selectors.require_person(request.user), mobile=payload.mobile)
     return {"sent": True}
 

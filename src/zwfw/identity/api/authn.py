@@ -179,6 +179,7 @@ def passkey_step_up(request: HttpRequest, payload: PasskeyAssertionIn) -> dict:
     "排除已登记的凭据。挑战值保存在会话中，只能使用一次。",
 )
 def passkey_registration_options(request: HttpRequest) -> dict:
+    authn.require_account_level(request)
     options, challenge = passkey_service.registration_options(
         user=request.user, rp=passkey_service.relying_party(request)
     )
@@ -194,6 +195,7 @@ def passkey_registration_options(request: HttpRequest) -> dict:
     description="验证认证器的注册结果并保存通行密钥。",
 )
 def passkey_registration(request: HttpRequest, payload: PasskeyRegistrationIn) -> Status:
+    authn.require_account_level(request)
     passkey = passkey_service.register(
         user=request.user,
         name=payload.name,

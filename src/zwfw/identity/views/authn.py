@@ -231,6 +231,8 @@ def totp_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
+            if action in ("begin", "confirm"):
+                authn.require_account_level(request)
             if action == "begin":
                 totp.begin_enrollment(user=user)
             elif action == "confirm":
