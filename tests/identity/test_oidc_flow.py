@@ -354,3 +354,34 @@ def test_metadata_documents_state_only_the_allowed_grants():
             "client_credentials",
         }
         assert "device_authorization_endpoint" not in data
+
+
+@pytest.mark.parametrize("extra", [{"prompt": "login"}, {"max_age": "300"}])
+def test_prompt_login_and_an_expired_max_age_make_the_person_sign_in_again(extra):
+    import time
+
+    from zwfw.identity import sessions
+    from zwfw.identity.models import AccountSession
+
+    person = PersonFactory()
+    created = make_client()
+    browser, _ = session_cookie(person.user)
+    session = browser.session
+    session[sessions.AUTH_TIME] = int(time.time()) - 1000
+    session.save()
+    _, challenge = pkce()
+    response = browser.get(authorize_url(created.application.client_id, challenge, **extra))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/login/?next=")
+    assert "prompt" not in response["Location"]
+    assert AccountSession.objects.get(user=person.user).end_reason == "reauthenticate"
+    assert not Grant.objects.exists()
+
+
+def test_a_fresh_sign_in_satisfies_max_age():
+    person = PersonFactory()
+    created = make_client()
+    browser, _ = session_cookie(person.user)
+    verifier, challenge = pkce()
+    code = get_code(browser, authorize_url(created.application.client_id, challenge, max_age="300"))
+    assert exchange(code, verifier, created).status_code == 200

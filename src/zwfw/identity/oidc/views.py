@@ -9,7 +9,9 @@ import time
 from typing import Any
 from urllib.parse import quote
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import get_application_model
@@ -157,12 +159,12 @@ class AuthorizeView(AuthorizationView):
         except OAuthToolkitError as error:
             return self.error_response(error, application=None)
         application = get_application_model().objects.get(client_id=credentials["client_id"])
+        prompt = set(request.GET.get("prompt", "").split())
+        if "login" in prompt or self._too_old(request.GET.get("max_age")):
+            return self.handle_prompt_login()
         blocked = self._gate(credentials, application, request.GET.get("acr_values"))
         if blocked is not None:
             return blocked
-        prompt = set(request.GET.get("prompt", "").split())
-        if "login" in prompt:
-            return self.handle_prompt_login()
         scopes = self._allowed_scopes(scopes)
         existing = consents.live_consent(user=request.user, application=application)
         if consents.covers(existing, scopes) and "consent" not in prompt:
@@ -192,6 +194,26 @@ class AuthorizeView(AuthorizationView):
             acr_values=request.GET.get("acr_values", ""),
         )
         return self.render_to_response(context)
+
+    def _too_old(self, max_age: str | None) -> bool:
+        """OIDC Core §3.1.2.1 max_age: the sign-in is older than the client accepts."""
+        if max_age is None:
+            return False
+        try:
+            limit = int(max_age)
+        except ValueError:
+            return False
+        signed_in_at = sessions.auth_time(self.request)
+        return limit < 0 or signed_in_at is None or time.time() - signed_in_at > limit
+
+    def handle_prompt_login(self):
+        # prompt=login or an expired max_age: the person must really sign in again, so the current
+        # session ends first (the login page sends a signed-in visitor straight back otherwise).
+        sessions.sign_out(self.request, reason="reauthenticate")
+        query = self.request.GET.copy()
+        query.pop("prompt", None)  # once signed in again, the request goes on as usual
+        next_url = f"{self.request.path}?{query.urlencode()}"
+        return redirect_to_login(next_url, resolve_url(self.get_login_url()), self.get_redirect_field_name())
 
     # --- POST: the consent form ---------------------------------------------------------------
 
