@@ -258,8 +258,6 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_GENERATOR": "oauthlib.oauth2.rfc6749.tokens.random_token_generator",
     # Empty: the issuer is taken from the request (demo, tests); see oauth2_settings.oidc_issuer.
     "OIDC_ISS_ENDPOINT": BASE_URL,
-    # Client secrets are random: a fast salted hash (zwfw.identity.passwords.ClientSecretHasher).
-    "CLIENT_SECRET_HASHER": "zwfw_client_secret",
     "OIDC_ENABLED": True,
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
