@@ -1,7 +1,9 @@
 """JSON API: accounts, enterprises, grants, principals (under /api/v1/identity/).
 
 Every personal endpoint reads through actor-scoped selectors: another person's enterprise or grant
-is 404, exactly like one that does not exist.
+is 404, exactly like one that does not exist. Reads accept the browser session or a bearer access
+token; changes take the person's own browser session (with CSRF) only: an access token is what a
+relying party holds, and it must not grant agents, change the profile or act for an enterprise.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from ninja.utils import check_csrf
 from zwfw.core.api import ErrorOut
 from zwfw.core.errors import PermissionDenied
 from zwfw.identity import accounts, agents, authn, selectors
-from zwfw.identity.api.auth import account_auth
+from zwfw.identity.api.auth import account_auth, session_auth
 from zwfw.identity.schemas import (
     ActAsIn,
     EnterpriseIn,
@@ -83,7 +85,7 @@ def me(request: HttpRequest) -> ProfileOut:
 
 @router.patch(
     "/me",
-    auth=account_auth,
+    auth=session_auth,
     response={200: ProfileOut, **ERRORS},
     summary="修改本人信息",
     description="修改电子邮箱或手机号码；更换手机号码须先调用 /me/mobile/code 获取发往新号码的验证码。",
@@ -98,7 +100,7 @@ def update_me(request: HttpRequest, payload: ProfilePatch) -> ProfileOut:
 
 
 @router.post(
-    "/me/mobile/code", auth=account_auth, response={200: SentOut, **ERRORS}, summary="获取更换手机号验证码"
+    "/me/mobile/code", auth=session_auth, response={200: SentOut, **ERRORS}, summary="获取更换手机号验证码"
 )
 def mobile_code(request: HttpRequest, payload: MobileCodeIn) -> dict:
     authn.require_account_level(request)
@@ -128,7 +130,7 @@ def my_enterprises(request: HttpRequest) -> list[EnterpriseOut]:
 
 @router.post(
     "/enterprises",
-    auth=account_auth,
+    auth=session_auth,
     response={201: EnterpriseOut, **ERRORS},
     summary="法人注册",
     description="法定代表人本人（三级及以上）注册法人账号：统一社会信用代码经法人库比对，且登记的法定代表人须为本人。",
@@ -157,7 +159,7 @@ def list_grants(request: HttpRequest, enterprise_id: str) -> list[GrantOut]:
 
 @router.post(
     "/enterprises/{enterprise_id}/grants",
-    auth=account_auth,
+    auth=session_auth,
     response={201: GrantOut, **ERRORS},
     summary="授权经办人",
     description="法定代表人授权已注册的自然人代表本法人办理全部或指定事项，至指定日期（最长3年）。",
@@ -173,7 +175,7 @@ def create_grant(request: HttpRequest, enterprise_id: str, payload: GrantIn) -> 
 
 @router.delete(
     "/enterprises/{enterprise_id}/grants/{grant_id}",
-    auth=account_auth,
+    auth=session_auth,
     response={200: GrantOut, **ERRORS},
     summary="撤销授权",
     description="立即撤销；经办人的下一个请求起不能再代表本法人。",
@@ -208,7 +210,7 @@ def principals(request: HttpRequest) -> list[PrincipalOut]:
 
 @router.post(
     "/act-as",
-    auth=account_auth,
+    auth=session_auth,
     response={200: PrincipalOut, **ERRORS},
     summary="切换办事身份",
     description="之后的操作以所选身份办理，审计记录同时记下操作人和被代表的主体。",

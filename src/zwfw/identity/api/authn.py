@@ -220,7 +220,7 @@ def list_passkeys(request: HttpRequest) -> list[Any]:
 
 @router.delete(
     "/passkeys/{passkey_id}",
-    auth=account_auth,
+    auth=session_auth,
     response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="删除通行密钥",
     description="删除自己的一个通行密钥；不是自己的或不存在的返回 404。",
@@ -248,7 +248,7 @@ def list_sessions(request: HttpRequest) -> list[Any]:
 
 @router.delete(
     "/sessions/{session_id}",
-    auth=account_auth,
+    auth=session_auth,
     response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="结束登录会话",
     description="立即结束自己的一个会话（从会话存储中删除）；不是自己的或已结束的返回 404。",

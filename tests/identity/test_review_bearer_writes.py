@@ -1,0 +1,93 @@
+"""Review: an access token given to a relying party reads; it does not change the account.
+
+Any client of the provider (a department's system the citizen signed in to with scope ``openid``)
+receives an access token whose audience is this node's API. Before, that token was accepted by every
+personal endpoint, writes included: the client could grant an agent authority over the citizen's
+enterprise, change the e-mail, remove passkeys, end the citizen's sessions, or act for an enterprise.
+Changing the account now takes the citizen's own browser session (with its CSRF token).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.identity.factories import EnterpriseFactory, PersonFactory
+from tests.identity.oidc_helpers import make_client, tokens_for
+from zwfw.identity.models import AccountSession, AgentGrant, Passkey, Person
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/identity"
+
+
+@pytest.fixture
+def relying_party_token():
+    """A citizen (legal representative of an enterprise) signed in to some client with ``openid``."""
+    person = PersonFactory(email="me@example.cn")
+    enterprise = EnterpriseFactory(legal_representative=person)
+    token = tokens_for(person.user, make_client(), scope="openid")["access_token"]
+    return person, enterprise, {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_a_relying_partys_token_cannot_grant_an_agent_for_the_citizens_enterprise(relying_party_token):
+    _person, enterprise, bearer = relying_party_token
+    accomplice = PersonFactory()
+    response = Client().post(
+        f"{API}/enterprises/{enterprise.public_id}/grants",
+        {
+            "agent_name": accomplice.name,
+            "agent_document_type": accomplice.document_type,
+            "agent_document_number": accomplice.document_number,
+            "all_items": True,
+            "item_codes": [],
+            "valid_until": str(timezone.localdate() + dt.timedelta(days=30)),
+        },
+        content_type="application/json",
+        **bearer,
+    )
+    assert response.status_code == 401
+    assert not AgentGrant.objects.exists()
+
+
+def test_a_relying_partys_token_cannot_change_or_remove_anything(relying_party_token):
+    person, enterprise, bearer = relying_party_token
+    passkey = Passkey.objects.create(
+        user=person.user, name="手机", credential_id="Y3JlZA", public_key=b"\x01"
+    )
+    session = AccountSession.objects.create(
+        user=person.user, session_key="k" * 32, methods=["pwd"], last_seen_at=timezone.now()
+    )
+    client = Client()
+    answers = [
+        client.patch(f"{API}/me", {"email": "rp@example.cn"}, content_type="application/json", **bearer),
+        client.post(
+            f"{API}/me/mobile/code", {"mobile": "13900066666"}, content_type="application/json", **bearer
+        ),
+        client.delete(f"{API}/passkeys/{passkey.public_id}", **bearer),
+        client.delete(f"{API}/sessions/{session.public_id}", **bearer),
+        client.post(
+            f"{API}/enterprises",
+            {"credit_code": enterprise.credit_code},
+            content_type="application/json",
+            **bearer,
+        ),
+        client.post(
+            f"{API}/act-as",
+            {"kind": "enterprise", "id": str(enterprise.public_id)},
+            content_type="application/json",
+            **bearer,
+        ),
+    ]
+    assert [r.status_code for r in answers] == [401] * len(answers)
+    assert Person.objects.get(pk=person.pk).email == "me@example.cn"
+    assert Passkey.objects.filter(pk=passkey.pk).exists()
+    assert AccountSession.objects.get(pk=session.pk).ended_at is None
+
+
+def test_the_token_still_reads(relying_party_token):
+    _person, _enterprise, bearer = relying_party_token
+    assert Client().get(f"{API}/me", **bearer).status_code == 200
