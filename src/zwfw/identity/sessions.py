@@ -111,6 +111,7 @@ def sign_in(request: HttpRequest, user: Any, *, methods: list[str]) -> None:
     request.session.pop(STEP_UP, None)
     request.session.pop(ACTING_FOR, None)
     request.session.save()
+    assert request.session.session_key is not None  # saved just above
     AccountSession.objects.create(
         user=user,
         session_key=request.session.session_key,

@@ -14,11 +14,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from oauth2_provider.settings import oauth2_settings
 
 from zwfw.core.errors import DomainError
 from zwfw.identity import authn, hub, session_admin, sessions, totp
 from zwfw.identity import passkeys as passkey_service
 from zwfw.identity.models import DocumentType
+from zwfw.identity.oidc import backchannel
 
 LOGIN_TABS = ("password", "sms", "passkey")
 
@@ -128,7 +130,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         return render(request, "identity/logout.html")
     if request.user.is_authenticated:
         hub_url = hub.hub_logout_url(request)  # a session from the hub ends there too (RP-Initiated Logout)
+        user = request.user
         sessions.sign_out(request, reason="logout")
+        # Back-Channel Logout 1.0: relying parties this person signed in to through us end their sessions.
+        backchannel.notify_logout(
+            issuer=oauth2_settings.oidc_issuer(request), user=user, source_ip=sessions.client_ip(request)
+        )
         if hub_url:
             return HttpResponseRedirect(hub_url)
     return redirect(authn.safe_next(request, request.POST.get("next"), default="/"))
