@@ -153,7 +153,12 @@ def create_staff(
     if not name:
         raise ValidationFailed("INVALID_NAME", "请填写姓名", details={"field": "name"})
     validate_region_code(region_code)
-    if department is not None and not department.region_code.startswith(region_code.rstrip("0")[:2]):
+    # The staff member's region lies within the department's (a county department's staff are scoped
+    # to that county): a wider one would reach further than the department, e.g. a city department's
+    # clerk scoped to the whole province by a department administrator.
+    if department is not None and not StaffScope(None, department.region_code, frozenset()).covers_region(
+        region_code
+    ):
         raise ValidationFailed(
             "REGION_MISMATCH", "所属区划与部门所在区划不一致", details={"field": "region_code"}
         )
