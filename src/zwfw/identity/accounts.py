@@ -145,15 +145,11 @@ def register_person(
     email = normalise_email(email) if email else ""
     check_password(password)
     index = document_index(doc.document_type, doc.number)
-    existing = Person.objects.filter(document_index=index).first()
-    if existing is not None and existing.user_id is not None:
-        raise Conflict(
-            "PERSON_EXISTS", "该证件已注册，请直接登录或找回密码", details={"field": "document_number"}
-        )
     m_index = mobile_index(mobile)
-    if Person.objects.filter(mobile_index=m_index).exists():
-        raise Conflict("MOBILE_TAKEN", "该手机号码已被其他账号使用", details={"field": "mobile"})
 
+    # Whether a document or a mobile has an account is told only to whoever proved more than the
+    # number itself (OWASP Authentication Cheat Sheet, account enumeration): the document's after the
+    # registry match (name, number and expiry), the mobile's after its SMS code.
     today = timezone.localdate()
     match = population_registry().match_person(doc.document_type, doc.number, name)
     expired = match.valid_until is not None and match.valid_until < today
@@ -182,8 +178,16 @@ def register_person(
             "不满十四周岁的未成年人不能自行注册，请由监护人在其账号中添加并代为办理",
             details={"field": "document_number"},
         )
-    # Last: the code is consumed only when everything else is right (its failed try is committed).
+    existing = Person.objects.filter(document_index=index).first()
+    if existing is not None and existing.user_id is not None:
+        raise Conflict(
+            "PERSON_EXISTS", "该证件已注册，请直接登录或找回密码", details={"field": "document_number"}
+        )
+    # Then the code, consumed only when everything else is right (its failed try is committed); only
+    # whoever holds the mobile learns that it is taken.
     otp.verify_code(purpose="register", mobile=mobile, code=code)
+    if Person.objects.filter(mobile_index=m_index).exists():
+        raise Conflict("MOBILE_TAKEN", "该手机号码已被其他账号使用", details={"field": "mobile"})
 
     try:
         with transaction.atomic():
