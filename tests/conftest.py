@@ -109,3 +109,16 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _identity_process_caches():
+    """Per-process caches of immutable identity rows (sectors, pairwise subjects) start empty in each test:
+    a rolled-back test database hands out the same ids again."""
+    yield
+    import sys
+
+    claims = sys.modules.get("zwfw.identity.oidc.claims")
+    if claims is not None:
+        claims._recorded.clear()
+        claims._sectors.clear()

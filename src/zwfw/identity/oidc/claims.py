@@ -53,6 +53,10 @@ _SECTOR_TTL_SECONDS = 60.0
 _sectors: dict[str, tuple[float, str]] = {}
 
 
+# (sector, user id) pairs whose PairwiseSubject row this process has seen or written.
+_recorded: set[tuple[str, Any]] = set()
+
+
 def sector_of(application: Any) -> str:
     """The sector of a client; a ``public`` subject type shares one sector for every client."""
     client_id = str(getattr(application, "client_id", ""))
@@ -77,8 +81,13 @@ def subject_for(user: Any, application: Any) -> str:
     """The ``sub`` of ``user`` as seen by ``application``; recorded for the reverse lookup."""
     sector = sector_of(application)
     subject = blind_index(f"{sector}\x00{user.pk}", purpose="oidc-pairwise-sub")
+    if (sector, user.pk) in _recorded:  # rows are never changed: once seen, no query (every refresh)
+        return subject
     # One row per (sector, user); get_or_create keeps concurrent first sign-ins consistent.
     PairwiseSubject.objects.get_or_create(sector_identifier=sector, user=user, defaults={"subject": subject})
+    if len(_recorded) > 100_000:
+        _recorded.clear()
+    _recorded.add((sector, user.pk))
     return subject
 
 

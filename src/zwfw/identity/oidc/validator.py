@@ -43,6 +43,12 @@ class Validator(OAuth2Validator):
             return False
         return super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs)
 
+    def refresh_id_token(self, request):
+        # OpenID Connect Core §12.2: a refresh response "might not contain an id_token". The ID
+        # token says how the person signed in, which a refresh does not change; the client keeps
+        # the one from the code exchange. Skipping it saves a signature and a row per refresh.
+        return False
+
     def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs):
         # Authorization code only (OIDC_RESPONSE_TYPES_SUPPORTED = ["code"]).
         if response_type != "code":
