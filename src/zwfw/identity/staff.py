@@ -204,7 +204,10 @@ def set_roles(
     """Replace a staff member's roles (the same rules as at creation; one cannot change one's own)."""
     chosen = _check_roles(roles)
     with transaction.atomic():
-        locked = StaffMember.objects.select_for_update().select_related("department").get(pk=staff.pk)
+        # of=self: the department is nullable, and PostgreSQL refuses FOR UPDATE on an outer join's nullable side.
+        locked = (
+            StaffMember.objects.select_for_update(of=("self",)).select_related("department").get(pk=staff.pk)
+        )
         before = sorted(locked.role_grants.values_list("role", flat=True))
         _authorise(actor, locked.department, sorted(set(chosen) | set(before)))
         if locked.user_id == actor.pk:
@@ -229,7 +232,11 @@ def set_roles(
 def deactivate_staff(*, actor: Any, staff: StaffMember, source_ip: str | None = None) -> StaffMember:
     """离岗: the account stops signing in at once (its user is deactivated too)."""
     with transaction.atomic():
-        locked = StaffMember.objects.select_for_update().select_related("department", "user").get(pk=staff.pk)
+        locked = (
+            StaffMember.objects.select_for_update(of=("self",))  # (see set_roles)
+            .select_related("department", "user")
+            .get(pk=staff.pk)
+        )
         roles = sorted(locked.role_grants.values_list("role", flat=True))
         _authorise(actor, locked.department, roles)
         if locked.user_id == actor.pk:

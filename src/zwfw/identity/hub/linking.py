@@ -91,7 +91,9 @@ def _link_account(*, identity: HubIdentity, source_ip: str | None) -> tuple[Any,
 
     document = _verified_document(identity)
     person = (
-        Person.objects.select_for_update()
+        # of=self: Person.user is nullable (a ward has no login), and PostgreSQL refuses FOR UPDATE on
+        # the nullable side of the outer join select_related makes.
+        Person.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(document_index=document_index(document.document_type, document.number))
         .first()
