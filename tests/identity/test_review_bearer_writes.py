@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from tests.identity.factories import EnterpriseFactory, PersonFactory
 from tests.identity.oidc_helpers import make_client, tokens_for
-from zwfw.identity.models import AccountSession, AgentGrant, Passkey, Person
+from zwfw.identity.models import AccountSession, AgentGrant, Consent, Passkey, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,15 @@ def test_a_relying_partys_token_cannot_change_or_remove_anything(relying_party_t
 def test_the_token_still_reads(relying_party_token):
     _person, _enterprise, bearer = relying_party_token
     assert Client().get(f"{API}/me", **bearer).status_code == 200
+
+
+def test_a_relying_partys_token_cannot_revoke_the_citizens_consent_to_another_client(relying_party_token):
+    # given the citizen also consented to another client
+    person, _enterprise, bearer = relying_party_token
+    tokens_for(person.user, make_client(name="另一个应用"), scope="openid profile")
+    others = Consent.objects.filter(user=person.user).order_by("-id").first()
+    # when the first client's token asks to revoke that consent
+    response = Client().delete(f"{API}/consents/{others.public_id}", **bearer)
+    # then it is refused, and the consent stays
+    assert response.status_code == 401
+    assert Consent.objects.filter(pk=others.pk).exists()

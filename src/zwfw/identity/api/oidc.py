@@ -12,7 +12,7 @@ from oauth2_provider.scopes import get_scopes_backend
 from zwfw.core.api import ErrorOut
 from zwfw.core.errors import PermissionDenied
 from zwfw.core.masking import mask_name
-from zwfw.identity.api.auth import account_auth
+from zwfw.identity.api.auth import account_auth, session_auth
 from zwfw.identity.models import Consent
 from zwfw.identity.oidc import bearer
 from zwfw.identity.oidc import consent as consents
@@ -68,7 +68,7 @@ def list_consents(request: HttpRequest) -> list[ConsentOut]:
 
 @router.delete(
     "/consents/{consent_id}",
-    auth=account_auth,
+    auth=session_auth,  # the person's own browser: a relying party's token must not revoke others' consents
     response={204: None, **ERRORS},
     summary="撤销授权",
     description="撤销本人的一条授权；该应用为本人持有的令牌同时失效。他人的授权记录返回 404。",
