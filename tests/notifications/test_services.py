@@ -138,6 +138,11 @@ def test_the_inbox_shows_only_ones_own_messages():
     assert mark_all_read(user=bob) == 1
 
 
+def test_marking_a_malformed_message_id_is_not_found():
+    with pytest.raises(NotFound):
+        mark_read(user=UserFactory(), message_id="not-a-uuid")
+
+
 def test_an_inbox_message_needs_an_account():
     with pytest.raises(ValidationFailed):
         send_message(channel="inbox", purpose="notice", body="x")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 import unicodedata
 from typing import Any
 
@@ -136,7 +137,11 @@ def send_message(
 
 def mark_read(*, user: Any, message_id: str) -> Message:
     """Mark one of the user's own inbox messages read (someone else's is simply not found)."""
-    message = inbox_of(user).filter(public_id=message_id).first()
+    try:
+        public_id = uuid.UUID(str(message_id))
+    except ValueError:
+        raise NotFound("MESSAGE_NOT_FOUND", "消息不存在") from None
+    message = inbox_of(user).filter(public_id=public_id).first()
     if message is None:
         raise NotFound("MESSAGE_NOT_FOUND", "消息不存在")
     if message.read_at is None:
