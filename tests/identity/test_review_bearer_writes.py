@@ -88,9 +88,18 @@ def test_a_relying_partys_token_cannot_change_or_remove_anything(relying_party_t
     assert AccountSession.objects.get(pk=session.pk).ended_at is None
 
 
-def test_the_token_still_reads(relying_party_token):
+def test_an_openid_only_token_reads_no_personal_data_but_its_own_description(relying_party_token):
+    # an app the person allowed only ``openid`` learns who signed in, not the profile or grants
     _person, _enterprise, bearer = relying_party_token
-    assert Client().get(f"{API}/me", **bearer).status_code == 200
+    assert Client().get(f"{API}/me", **bearer).status_code == 401
+    assert Client().get(f"{API}/principals", **bearer).status_code == 401
+    assert Client().get(f"{API}/token-info", **bearer).status_code == 200
+
+
+def test_a_profile_token_reads(relying_party_token):
+    person, _enterprise, _bearer = relying_party_token
+    token = tokens_for(person.user, make_client(name="资料应用"), scope="openid profile")["access_token"]
+    assert Client().get(f"{API}/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
 
 
 def test_a_relying_partys_token_cannot_revoke_the_citizens_consent_to_another_client(relying_party_token):

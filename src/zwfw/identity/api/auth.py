@@ -21,14 +21,24 @@ session_auth = SessionAuth(csrf=True)
 
 
 class BearerAuth(HttpAuthBase):
-    """RFC 6750 bearer token (this node's RFC 9068 JWT access tokens)."""
+    """RFC 6750 bearer token (this node's RFC 9068 JWT access tokens).
+
+    ``required_scope``: a token the person granted without that scope does not get in (an app
+    allowed only ``openid`` learns who signed in, not their profile, grants or sessions).
+    """
 
     openapi_scheme = "bearer"
     openapi_bearerFormat = "JWT"
 
+    def __init__(self, *, required_scope: str | None = None) -> None:
+        super().__init__()
+        self.required_scope = required_scope
+
     def __call__(self, request: HttpRequest) -> Any | None:
         verified = bearer.verify_request(request)
         if verified is None or not verified.has_user:
+            return None
+        if self.required_scope and self.required_scope not in verified.scopes:
             return None
         user = user_for_subject(verified.sub)
         if user is None:
@@ -37,7 +47,9 @@ class BearerAuth(HttpAuthBase):
         return user
 
 
-bearer_auth = BearerAuth()
+bearer_auth = BearerAuth(required_scope="profile")
 
 # Every personal endpoint uses this list: any one that authenticates lets the request in.
 account_auth = [session_auth, bearer_auth]
+# The token's own description needs no scope beyond the token itself.
+token_auth = [session_auth, BearerAuth()]

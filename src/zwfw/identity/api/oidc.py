@@ -12,7 +12,7 @@ from oauth2_provider.scopes import get_scopes_backend
 from zwfw.core.api import ErrorOut
 from zwfw.core.errors import PermissionDenied
 from zwfw.core.masking import mask_name
-from zwfw.identity.api.auth import account_auth, session_auth
+from zwfw.identity.api.auth import account_auth, session_auth, token_auth
 from zwfw.identity.models import Consent
 from zwfw.identity.oidc import bearer
 from zwfw.identity.oidc import consent as consents
@@ -80,7 +80,7 @@ def revoke_consent(request: HttpRequest, consent_id: str) -> HttpResponse:
 
 @router.get(
     "/token-info",
-    auth=account_auth,
+    auth=token_auth,
     response={200: TokenInfoOut, **ERRORS},
     summary="访问令牌信息",
     description="以访问令牌（Bearer）调用时返回令牌本身的声明和脱敏的账号姓名；令牌在本节点本地校验。",
