@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from zwfw import __version__
 from zwfw.catalog.api import router as catalog_router
 from zwfw.core.api import install_error_handlers
-from zwfw.identity.api import router as identity_router
+from zwfw.identity.api import routers as identity_routers
 
 api = NinjaAPI(
     title="zwfw 政务服务平台接口",
@@ -22,4 +22,5 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/catalog/", catalog_router)
-api.add_router("/identity/", identity_router)
+for identity_router in identity_routers:
+    api.add_router("/identity/", identity_router)

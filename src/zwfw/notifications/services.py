@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 import unicodedata
+import uuid
 from typing import Any
 
 from django.db import connection, transaction

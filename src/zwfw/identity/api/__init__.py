@@ -1,10 +1,9 @@
-"""The identity JSON API under /api/v1/identity/: one router per area."""
+"""The identity JSON API under /api/v1/identity/: one router per area, each mounted on that prefix.
 
-from ninja import Router
+(Mounting them on one parent router with an empty prefix made django-ninja write
+``/api/v1identity/...`` into the OpenAPI document.)
+"""
 
 from zwfw.identity.api import accounts, authn, oidc
 
-router = Router()
-router.add_router("", accounts.router)
-router.add_router("", authn.router)
-router.add_router("", oidc.router)
+routers = [accounts.router, authn.router, oidc.router]
