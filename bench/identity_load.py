@@ -1,11 +1,6 @@
-"""Closed-loop load for the identity scenarios that wrk cannot drive (each request depends on the last).
-
-- password sign-ins: each client posts the real login form (Argon2id verification, session,
-  audit entry, login-attempt row) again and again as its own citizen;
-- refresh-token grants: each client holds one token family and rotates it (the previous refresh
-  token is revoked each time, reuse detection stays on).
-
-Figures: completed operations per second, p50 and p99 latency, errors.
+"""Set-up for the identity scenarios of bench/run.py: token families obtained through the real
+authorization-code flow with PKCE (sign-in form, authorize, code exchange), for the wrk scripts that
+then rotate them (refresh grants) or read the API with their access tokens.
 """
 
 from __future__ import annotations
@@ -13,28 +8,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import statistics
-import threading
-import time
 from urllib.parse import parse_qs, urlparse
 
 import httpx
-
-
-def _percentile(samples: list[float], q: float) -> float:
-    if not samples:
-        return 0.0
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def _figures(samples: list[float], errors: int, elapsed: float) -> dict:
-    return {
-        "requests_per_s": round(len(samples) / elapsed, 1),
-        "p50_ms": round(statistics.median(samples) * 1000, 1) if samples else 0.0,
-        "p99_ms": round(_percentile(samples, 0.99) * 1000, 1),
-        "errors": errors,
-    }
 
 
 def _login(client: httpx.Client, user: dict) -> httpx.Response:
@@ -56,46 +32,6 @@ def _new_client(base: str) -> httpx.Client:
     client = httpx.Client(base_url=base, follow_redirects=False, timeout=30)
     client.get("/account/login/")
     return client
-
-
-def _run_loop(clients: int, duration: float, step) -> dict:
-    samples: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop_at = time.monotonic() + duration
-
-    def worker(index: int) -> None:
-        state = step(index, None)
-        while time.monotonic() < stop_at:
-            started = time.perf_counter()
-            try:
-                state, ok = step(index, state)
-            except httpx.HTTPError:
-                ok = False
-            took = time.perf_counter() - started
-            with lock:
-                if ok:
-                    samples.append(took)
-                else:
-                    errors[0] += 1
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
-    began = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return _figures(samples, errors[0], time.monotonic() - began)
-
-
-def sign_ins(base: str, users: list[dict], *, clients: int, duration: float) -> dict:
-    def step(index, state):
-        if state is None:
-            return _new_client(base)
-        response = _login(state, users[index % len(users)])
-        return state, response.status_code == 302
-
-    return _run_loop(clients, duration, step)
 
 
 def _pkce() -> tuple[str, str]:
@@ -138,20 +74,3 @@ def obtain_tokens(base: str, setup: dict, user: dict) -> dict:
     )
     token.raise_for_status()
     return token.json()
-
-
-def refreshes(base: str, setup: dict, tokens: list[dict], *, duration: float) -> dict:
-    auth = (setup["client_id"], setup["client_secret"])
-
-    def step(index, state):
-        if state is None:
-            return (httpx.Client(base_url=base, timeout=30), tokens[index]["refresh_token"])
-        client, refresh_token = state
-        response = client.post(
-            "/oauth/token/", data={"grant_type": "refresh_token", "refresh_token": refresh_token}, auth=auth
-        )
-        if response.status_code != 200:
-            return state, False
-        return (client, response.json()["refresh_token"]), True
-
-    return _run_loop(len(tokens), duration, step)

@@ -26,7 +26,7 @@ urlpatterns = [
         name="oauth-server-metadata",
     ),
     path("oauth/authorize/", views.AuthorizeView.as_view(), name="authorize"),
-    path("oauth/token/", dot.TokenView.as_view(), name="token"),
+    path("oauth/token/", views.TokenEndpointView.as_view(), name="token"),
     path("oauth/revoke_token/", dot.RevokeTokenView.as_view(), name="revoke-token"),
     path("oauth/introspect/", dot.IntrospectTokenView.as_view(), name="introspect"),
     path("oauth/userinfo/", dot.UserInfoView.as_view(), name="user-info"),

@@ -7,17 +7,31 @@
 - scope claims: profile, phone, idcard (level >= 3), entity (claims.scope_claims);
 - only the authorization-code (with PKCE S256) and client-credentials grants are allowed, plus
   refresh; RFC 9700 §2.1.2 and §2.4 forbid implicit and password grants;
-- an ID token used as ``id_token_hint`` verifies against any published key (key rotation).
+- an ID token used as ``id_token_hint`` verifies against any published key (key rotation);
+- the refresh grant does DOT's work in fewer queries (validate_refresh_token, _save_bearer_token):
+  18 statements per refresh became 9, with every rule kept (see those methods).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from datetime import timedelta
 from typing import Any
 
-from django.db import router, transaction
+from django.contrib.auth.hashers import identify_hasher
+from django.db import connections, router, transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, pre_delete
+from django.utils import timezone
 from jwcrypto import jws
-from oauth2_provider.models import AbstractApplication, get_id_token_model
+from oauth2_provider.models import (
+    AbstractApplication,
+    get_access_token_model,
+    get_id_token_model,
+    get_refresh_token_model,
+    refresh_token_expire_timedelta,
+)
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.utils import jwk_from_pem
@@ -26,6 +40,14 @@ from zwfw.identity.oidc.claims import CLAIM_SCOPES, AuthContext, scope_claims, s
 from zwfw.identity.oidc.tokens import auth_context, key_id, sign
 
 IDToken = get_id_token_model()
+AccessToken = get_access_token_model()
+RefreshToken = get_refresh_token_model()
+
+# Client secrets whose check against a stored hash passed: (stored hash, SHA-256 of the secret).
+# The stored hash is read from the client row on every request, so a new secret (or a deleted
+# client) is seen at once; only the repeated PBKDF2 of the very same secret is saved.
+_VERIFIED_SECRETS: set[tuple[str, bytes]] = set()
+_VERIFIED_SECRETS_MAX = 1024
 
 ALLOWED_GRANT_TYPES = {
     AbstractApplication.GRANT_AUTHORIZATION_CODE,
@@ -71,6 +93,109 @@ class Validator(OAuth2Validator):
 
     def validate_silent_authorization(self, request):
         return True
+
+    # --- client authentication (RFC 6749 §2.3.1), on every token request ----------------------
+
+    def _check_secret(self, provided_secret, stored_secret):
+        """DOT's check, remembering a success for the client-secret hasher only (secrets are 128
+        random characters, zwfw.identity.passwords.ClientSecretHasher). Passwords never pass here."""
+        try:
+            algorithm = identify_hasher(stored_secret).algorithm
+        except ValueError:
+            algorithm = ""
+        if algorithm != oauth2_settings.CLIENT_SECRET_HASHER:
+            return super()._check_secret(provided_secret, stored_secret)
+        key = (stored_secret, hashlib.sha256(str(provided_secret).encode("utf-8")).digest())
+        if key in _VERIFIED_SECRETS:
+            return True
+        ok = super()._check_secret(provided_secret, stored_secret)
+        if ok:
+            if len(_VERIFIED_SECRETS) >= _VERIFIED_SECRETS_MAX:
+                _VERIFIED_SECRETS.clear()
+            _VERIFIED_SECRETS.add(key)
+        return ok
+
+    # --- refresh grant (RFC 6749 §6, rotation and reuse detection as in DOT 3.4) ---------------
+
+    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
+        """DOT's ``validate_refresh_token`` rule for rule, with the token's user joined into the one
+        query and the client compared by id: DOT loads ``rt.user`` and ``rt.application`` afterwards,
+        two more queries on every refresh.
+
+        Rules kept: unknown token refused; a revoked token outside the grace period, or one revoked
+        without being superseded, is reuse: the whole family is revoked (REFRESH_TOKEN_REUSE_PROTECTION)
+        and the grant refused; a live token needs its access token and must not be past
+        REFRESH_TOKEN_EXPIRE_SECONDS after it; the token must belong to the authenticated client.
+        """
+        token_checksum = hashlib.sha256(refresh_token.encode("utf-8")).hexdigest()
+        rt = (
+            RefreshToken.objects.filter(token_checksum=token_checksum)
+            .select_related("access_token", "user")
+            .order_by(F("revoked").desc(nulls_first=True))
+            .first()
+        )
+        if not rt:
+            return False
+        if rt.revoked is not None:
+            grace_expired = rt.revoked <= timezone.now() - timedelta(
+                seconds=oauth2_settings.REFRESH_TOKEN_GRACE_PERIOD_SECONDS
+            )
+            superseded = AccessToken.objects.filter(source_refresh_token=rt).exists()
+            if grace_expired or not superseded:
+                if oauth2_settings.REFRESH_TOKEN_REUSE_PROTECTION and rt.token_family:
+                    RefreshToken.revoke_family(rt.token_family)
+                return False
+        if rt.revoked is None:
+            if rt.access_token is None:
+                return False
+            expire_delta = refresh_token_expire_timedelta()
+            if expire_delta and rt.access_token.expires + expire_delta <= timezone.now():
+                return False
+        request.user = rt.user
+        request.refresh_token = refresh_token
+        request.refresh_token_instance = rt
+        return rt.application_id == client.pk
+
+    def _save_bearer_token(self, token, request, *args, **kwargs):
+        """Refresh-token rotation in four writes (DOT: ten statements, the token row read three times).
+
+        Only the common case takes this path: a refresh grant with rotation, whose token was live when
+        validated. One conditional UPDATE revokes it and takes its row lock; a concurrent rotation
+        that got there first leaves it at 0 rows, and DOT's own code then runs unchanged (it finds the
+        access token that rotation issued and answers with the same pair). Then the old access token
+        is deleted like ``AccessToken.revoke()`` does (its post_delete puts the JWT on the revocation
+        list) and the new pair is created by DOT's own methods, in the same family. A live token never
+        has an access token sourced from it (rotation revokes it in the transaction that creates one),
+        so DOT's look-up of such a token is left to the fallback. Runs inside save_bearer_token's
+        transaction (BEGIN IMMEDIATE on SQLite).
+        """
+        rt = getattr(request, "refresh_token_instance", None)
+        if (
+            request.grant_type != "refresh_token"
+            or not self.rotate_refresh_token(request)
+            or not isinstance(rt, RefreshToken)
+            or rt.revoked is not None
+            or not token.get("refresh_token")
+            or "scope" not in token
+        ):
+            return super()._save_bearer_token(token, request, *args, **kwargs)
+        self._check_and_set_request_resource(request)  # RFC 8707: the resource rides on the family
+        now = timezone.now()
+        expires = now + timedelta(
+            seconds=token.get("expires_in", oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS)
+        )
+        revoked = RefreshToken.objects.filter(pk=rt.pk, revoked__isnull=True).update(
+            revoked=now, updated=now, access_token=None
+        )
+        if not revoked:
+            return super()._save_bearer_token(token, request, *args, **kwargs)
+        previous = rt.access_token
+        rt.revoked, rt.updated, rt.access_token = now, now, None
+        if previous is not None:
+            _delete_access_token(previous)
+        request.refresh_token_instance = None
+        access_token = self._create_access_token(expires, request, token, source_refresh_token=rt)
+        self._create_refresh_token(request, token["refresh_token"], access_token, rt)
 
     # --- claims -----------------------------------------------------------------------------
 
@@ -145,3 +270,27 @@ class Validator(OAuth2Validator):
             if key_id(pem) == kid:
                 return jwk_from_pem(pem)
         return None
+
+
+def _delete_access_token(token: Any) -> None:
+    """``AccessToken.revoke()`` (a delete) of the token a rotation replaces, in one statement.
+
+    Django's collector would also run ``UPDATE refresh token SET access_token = NULL`` for the one
+    refresh token that can point at it (a one-to-one), which the rotation's own UPDATE has just
+    done. The delete signals are sent as the collector sends them: post_delete puts the JWT on the
+    revocation list (zwfw.identity.oidc.revocation). Any other relation to access tokens (none
+    today) makes this the ordinary ``delete()``.
+    """
+    relations = [rel.related_model for rel in AccessToken._meta.related_objects]
+    if relations != [RefreshToken]:
+        token.delete()
+        return
+    using = router.db_for_write(AccessToken, instance=token)
+    pre_delete.send(sender=AccessToken, instance=token, using=using, origin=token)
+    connection = connections[using]
+    table = connection.ops.quote_name(AccessToken._meta.db_table)
+    column = connection.ops.quote_name(AccessToken._meta.pk.column)
+    with connection.cursor() as cursor:  # plain SQL: no collector, no ORM compilation
+        cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [token.pk])
+    post_delete.send(sender=AccessToken, instance=token, using=using, origin=token)
+    token.pk = None
