@@ -110,8 +110,12 @@ def sign_in(request: HttpRequest, user: Any, *, methods: list[str]) -> None:
     request.session[LAST_SEEN_AT] = now
     request.session.pop(STEP_UP, None)
     request.session.pop(ACTING_FOR, None)
-    request.session.save()
-    assert request.session.session_key is not None  # saved just above
+    if request.session.session_key is None:
+        # login() flushed a session of another user: store it now, the record below needs its key.
+        # Otherwise login() has stored it under a new key already, and SessionMiddleware saves these
+        # values with the response (once, instead of here and again there).
+        request.session.save()
+    assert request.session.session_key is not None
     AccountSession.objects.create(
         user=user,
         session_key=request.session.session_key,
