@@ -19,9 +19,9 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher
 from django.db import connections, router, transaction
-from django.db.models import F
 from django.db.models.signals import post_delete, pre_delete
 from django.utils import timezone
 from jwcrypto import jws
@@ -36,6 +36,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.utils import jwk_from_pem
 
+from zwfw.identity.oidc import plainsql
 from zwfw.identity.oidc.claims import CLAIM_SCOPES, AuthContext, scope_claims, subject_for_request
 from zwfw.identity.oidc.tokens import auth_context, key_id, sign
 
@@ -128,14 +129,20 @@ class Validator(OAuth2Validator):
         REFRESH_TOKEN_EXPIRE_SECONDS after it; the token must belong to the authenticated client.
         """
         token_checksum = hashlib.sha256(refresh_token.encode("utf-8")).hexdigest()
-        rt = (
-            RefreshToken.objects.filter(token_checksum=token_checksum)
-            .select_related("access_token", "user")
-            .order_by(F("revoked").desc(nulls_first=True))
-            .first()
-        )
-        if not rt:
+        # DOT: filter(token_checksum=...).order_by(F("revoked").desc(nulls_first=True)).first(), here
+        # with the user and the access token as select_related would attach them, in plain SQL.
+        found = plainsql.prepare(
+            router.db_for_read(RefreshToken),
+            (("r", RefreshToken), ("u", get_user_model()), ("a", AccessToken)),
+            _refresh_token_by_checksum,
+        ).first([token_checksum])
+        if not found:
             return False
+        rt, user, access_token = found
+        RefreshToken._meta.get_field("user").set_cached_value(rt, user)
+        RefreshToken._meta.get_field("access_token").set_cached_value(rt, access_token)
+        if access_token is not None:
+            AccessToken._meta.get_field("refresh_token").set_cached_value(access_token, rt)
         if rt.revoked is not None:
             grace_expired = rt.revoked <= timezone.now() - timedelta(
                 seconds=oauth2_settings.REFRESH_TOKEN_GRACE_PERIOD_SECONDS
@@ -270,6 +277,19 @@ class Validator(OAuth2Validator):
             if key_id(pem) == kid:
                 return jwk_from_pem(pem)
         return None
+
+
+def _refresh_token_by_checksum(qn: Any) -> str:
+    """FROM/WHERE of the refresh-token look-up: live row first, else the most recently revoked."""
+    rt, at, user = RefreshToken._meta, AccessToken._meta, get_user_model()._meta
+    revoked = f"r.{qn(rt.get_field('revoked').column)}"
+    return (
+        f"FROM {qn(rt.db_table)} r"
+        f" JOIN {qn(user.db_table)} u ON u.{qn(user.pk.column)} = r.{qn(rt.get_field('user').column)}"
+        f" LEFT JOIN {qn(at.db_table)} a ON a.{qn(at.pk.column)} = r.{qn(rt.get_field('access_token').column)}"
+        f" WHERE r.{qn(rt.get_field('token_checksum').column)} = %s"
+        f" ORDER BY CASE WHEN {revoked} IS NULL THEN 0 ELSE 1 END, {revoked} DESC LIMIT 1"
+    )
 
 
 def _delete_access_token(token: Any) -> None:
