@@ -293,19 +293,29 @@ def main() -> int:
         run([str(BIN / "python"), "bench/identity_setup.py"], env, capture_output=True).stdout
     )
 
-    port = free_port()
     serve_env = dict(
         env,
         ZWFW_WEB_WORKERS=str(args.workers),
         ZWFW_WORKER_CLASS=args.worker_class,
         ZWFW_WEB_THREADS=str(args.threads),
     )
-    server = subprocess.Popen(
-        [str(BIN / "zwfw"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=serve_env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
+
+    def start_server() -> tuple[subprocess.Popen, str]:
+        port = free_port()
+        process = subprocess.Popen(
+            [str(BIN / "zwfw"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=serve_env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(f"{base}/api/v1/catalog/topics")
+        return process, base
+
+    def stop_server(process: subprocess.Popen) -> None:
+        process.terminate()
+        process.wait(timeout=30)
+
     results = {
         "items": args.items,
         "connections": args.connections,
@@ -317,9 +327,9 @@ def main() -> int:
         "database": "postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite",
         "scenarios": [],
     }
+    server = None
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait_ready(f"{base}/api/v1/catalog/topics")
+        server, base = start_server()
         with tempfile.TemporaryDirectory() as tmp:
             for name, key, target, check in SCENARIOS:
                 if args.only and key != args.only:
@@ -342,10 +352,16 @@ def main() -> int:
                     and figures["errors"] == 0,
                 )
                 results["scenarios"].append(figures)
-            run_identity_scenarios(base, identity_setup, args, tmp, results)
+            if not args.only or args.only in {key for _, key, _, _ in IDENTITY_SCENARIOS}:
+                # A server of their own: gunicorn recycles a worker after ~20,000 requests
+                # (--max-requests), which the catalogue scenarios would otherwise bring into the
+                # middle of these measurements (a worker restarting costs seconds of CPU).
+                stop_server(server)
+                server, base = start_server()
+                run_identity_scenarios(base, identity_setup, args, tmp, results)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if server is not None:
+            stop_server(server)
         if not args.keep:
             shutil.rmtree(data_dir, ignore_errors=True)
 
