@@ -162,3 +162,15 @@ def test_two_concurrent_rotations_of_one_token_get_the_same_pair(issued):
     assert token_two["refresh_token"] == "r1"
     assert not AccessToken.objects.filter(token="a2").exists()
     assert not RefreshToken.objects.filter(token="r2").exists()
+
+
+@pytest.mark.parametrize("client_id", ["no-such-client", "nul\x00client"])
+def test_an_unknown_or_unstorable_client_id_is_invalid_client(issued, client_id):
+    # given a live refresh token
+    _, _, first = issued
+    # when a client that does not exist (or whose id no database can hold) asks to refresh it
+    response = basic_refresh(first["refresh_token"], client_id, "whatever")
+    # then it is refused as an unknown client, and the token still works for its own client
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+    assert bearer(first["access_token"]).status_code == 200
