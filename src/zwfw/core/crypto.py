@@ -8,8 +8,8 @@ so equality lookups work while the database never sees the value.
 The secret (32 random bytes, base64) comes from ``ZWFW_FIELD_KEY`` or the file
 ``<ZWFW_DATA_DIR>/field_key`` (settings.FIELD_KEYS). Several comma-separated keys allow
 rotation: the first encrypts, all decrypt. Blind indexes always use the first key, so putting a
-new key first makes existing rows unfindable by value until they are re-indexed: there is no
-re-encryption command yet, so rotate only by appending keys (decrypt-only) for now.
+new key first makes existing rows unfindable by value until they are re-indexed, and there is no
+re-encryption and re-indexing command yet: until there is, keep one key.
 """
 
 from __future__ import annotations
