@@ -56,7 +56,7 @@ test: $(DEV_STAMP) ## Lint and type-check, then the whole suite on SQLite and on
 	@echo "== test suite on PostgreSQL =="
 	ZWFW_REQUIRE_BROWSER=1 $(BIN)/python scripts/pgtmp.py -- $(BIN)/python -m pytest
 
-bench: $(DEV_STAMP) ## Benchmarks: production server, concurrent clients, 100,000 generated items
+bench: $(DEV_STAMP) ## Benchmarks: search, guide pages (100,000 generated items), sign-ins, refresh grants, bearer-token reads
 	@scripts/system-deps.sh bench
 	$(BIN)/python bench/run.py
 
