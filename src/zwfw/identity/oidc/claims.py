@@ -128,7 +128,8 @@ def user_for_subject(subject: str) -> Any | None:
     if not found or found[0] is None or not found[0].is_active:
         return None
     user, person = found
-    user_model._meta.get_field("person").set_cached_value(user, person)  # user.person, None too: no query
+    reverse_person: Any = user_model._meta.get_field("person")  # a reverse one-to-one (stubs type it loosely)
+    reverse_person.set_cached_value(user, person)  # user.person, None too: no query
     if person is not None:
         Person._meta.get_field("user").set_cached_value(person, user)
     return user
