@@ -5,7 +5,9 @@
 - One message for an unknown account and a wrong password alike ("账号或密码错误"), and the same
   work for both (a dummy Argon2id verification when no account matches), OWASP Authentication
   Cheat Sheet "Authentication and error messages".
-- Throttling and lockout per account and per source address: ``zwfw.identity.throttle``.
+- Throttling and lockout per account and per source address: ``zwfw.identity.throttle``; after 100
+  consecutive failures (NIST SP 800-63B §5.2.2) password and TOTP are refused until an SMS-code or
+  passkey sign-in succeeds, or an administrator's ``unlock_account``.
 - Every attempt (success, failure, locked, throttled) writes a ``LoginAttempt`` row and an audit
   entry (action ``identity.sign_in``), committed on its own so a refused attempt is never rolled back.
 - Methods are RFC 8176 ``amr`` values: ``pwd``, ``sms``, ``otp``, ``hwk``.
@@ -35,11 +37,13 @@ from zwfw.core.crypto import blind_index
 from zwfw.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zwfw.identity import otp, sessions, throttle, totp
 from zwfw.identity.indexes import document_index, mobile_index
-from zwfw.identity.models import DocumentType, LoginAttempt, Person, StaffMember
+from zwfw.identity.models import DocumentType, LoginAttempt, Person, StaffMember, StaffRole
 from zwfw.notifications.errors import Throttled
 from zwfw.notifications.services import normalise_mobile
 
 SIGN_IN = "identity.sign_in"
+ACCOUNT_LOCK = "identity.account_lock"
+ACCOUNT_UNLOCK = "identity.account_unlock"
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 RESIDENT_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 PENDING_KEY = "zwfw.second_factor"
@@ -210,6 +214,57 @@ def record_attempt(
             result=result,
             details={"method": method, "reason": reason, **(details or {})},
         )
+        if not succeeded and reason in throttle.COUNTED_FAILURES:
+            _audit_if_now_exhausted(user=user, index=index, source_ip=source_ip)
+
+
+def _audit_if_now_exhausted(*, user: Any, index: str, source_ip: str | None) -> None:
+    """The failure that made ``MAX_CONSECUTIVE_FAILURES`` locks password and TOTP: audit the lock once."""
+    count = throttle.consecutive_failures(user=user, identifier_index=index)
+    if count != throttle.MAX_CONSECUTIVE_FAILURES:
+        return
+    audit.record(
+        actor="system",
+        action=ACCOUNT_LOCK,
+        object_type="account" if user is not None else "login_identifier",
+        object_id=f"user:{user.pk}" if user is not None else index,
+        source_ip=source_ip,
+        result="success",
+        details={"consecutive_failures": count, "refused": list(throttle.GUESSABLE_METHODS)},
+    )
+
+
+def unlock_account(*, actor: Any, user: Any, source_ip: str | None = None) -> None:
+    """A platform or security administrator ends a lock of ``user`` (the 15-minute one and the one
+    after ``MAX_CONSECUTIVE_FAILURES``), after checking the person some other way (NIST SP 800-63B
+    §5.2.2). Recorded as a ``succeeded`` attempt of method ``unlock``, which starts the counts again,
+    and audited in the same transaction. Raises ``NOT_SECURITY_ADMIN`` (403) for anyone else,
+    ``CANNOT_UNLOCK_SELF`` (403) for one's own account.
+    """
+    from zwfw.identity.staff import has_role
+
+    if not (has_role(actor, StaffRole.PLATFORM_ADMIN) or has_role(actor, StaffRole.SECURITY_ADMIN)):
+        raise PermissionDenied("NOT_SECURITY_ADMIN", "只有平台管理员或安全管理员可以解除账号锁定")
+    if actor.pk == user.pk:
+        raise PermissionDenied("CANNOT_UNLOCK_SELF", "不能解除自己账号的锁定，请联系其他管理员")
+    with transaction.atomic():
+        before = throttle.consecutive_failures(user=user, identifier_index=f"user:{user.pk}")
+        LoginAttempt.objects.create(
+            identifier_index=f"user:{user.pk}",
+            user=user,
+            source_ip=source_ip or None,
+            method="unlock",
+            succeeded=True,
+            reason="unlocked_by_admin",
+        )
+        audit.record(
+            actor=f"user:{actor.pk}",
+            action=ACCOUNT_UNLOCK,
+            object_type="account",
+            object_id=f"user:{user.pk}",
+            source_ip=source_ip,
+            details={"consecutive_failures": before},
+        )
 
 
 def refuse_if_throttled(
@@ -227,13 +282,14 @@ def refuse_if_throttled(
             action=action,
         )
         raise SignInThrottled()
-    if throttle.account_locked_until(user=user, identifier_index=index) is not None:
+    lock = throttle.account_lock(user=user, identifier_index=index)
+    if lock.until is not None or (lock.exhausted and method in throttle.GUESSABLE_METHODS):
         record_attempt(
             user=user,
             index=index,
             method=method,
             succeeded=False,
-            reason=throttle.ACCOUNT_LOCKED,
+            reason=throttle.ACCOUNT_LOCKED if lock.until is not None else throttle.LOCKED_UNTIL_PROVEN,
             result="denied",
             source_ip=source_ip,
             action=action,

@@ -12,11 +12,31 @@ messages") and NIST SP 800-63B §5.2.2 (rate limiting):
 
 Refused attempts (locked, blocked) are recorded too but do not count, so a lock ends on time even
 while someone keeps trying.
+
+NIST SP 800-63B §5.2.2 also caps *consecutive* failures on one account at 100, since the 15-minute
+lock alone lets a password or TOTP code be guessed slowly forever. After ``MAX_CONSECUTIVE_FAILURES``
+wrong passwords, codes or passkeys (every method that verifies a secret of the account, step-up
+included) since the account's last successful sign-in, password and TOTP checks are refused with
+the same generic locked message (reason ``LOCKED_UNTIL_PROVEN``) until the person proves possession
+of another authenticator:
+
+- a successful sign-in that completes on its own with an SMS code to the account's own mobile (a
+  citizen without TOTP) or with a passkey: its ``succeeded`` row ends the run of failures. SMS codes
+  and passkeys stay usable during this lock (SMS codes are short-lived, single-use, few tries each
+  and rate-limited per mobile; passkeys cannot be guessed);
+- otherwise (staff, who always need a second factor, and citizens who enabled TOTP) a platform or
+  security administrator's ``zwfw.identity.authn.unlock_account`` (audited), which records a
+  ``succeeded`` row of method ``unlock``.
+
+The same rule holds for identifiers that match no account, so the lock reveals nothing. The count
+costs nothing extra: the query that lists recent failures for the 15-minute lock lists up to 100
+failures since the last success instead (index ``identity_attempt_user_idx``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -29,6 +49,7 @@ ACCOUNT_WINDOW = dt.timedelta(minutes=15)
 ACCOUNT_LOCK = dt.timedelta(minutes=15)
 IP_MAX_FAILURES = 20
 IP_WINDOW = dt.timedelta(minutes=15)
+MAX_CONSECUTIVE_FAILURES = 100  # NIST SP 800-63B §5.2.2
 
 # Reasons of failed attempts that count towards a lock (a credential was tried and was wrong).
 BAD_PASSWORD = "bad_password"
@@ -37,9 +58,12 @@ BAD_PASSKEY = "bad_passkey"
 COUNTED_FAILURES = (BAD_PASSWORD, BAD_CODE, BAD_PASSKEY)
 # Reasons of refused attempts (not counted).
 ACCOUNT_LOCKED = "locked"
+LOCKED_UNTIL_PROVEN = "locked_until_proven"
+# Methods refused while an account is locked until proven (SMS codes and passkeys stay usable).
+GUESSABLE_METHODS = ("pwd", "otp")
 IP_BLOCKED = "ip_blocked"
 # A source address is judged by its wrong credentials and its tries on locked accounts.
-COUNTED_FOR_ADDRESS = (*COUNTED_FAILURES, ACCOUNT_LOCKED)
+COUNTED_FOR_ADDRESS = (*COUNTED_FAILURES, ACCOUNT_LOCKED, LOCKED_UNTIL_PROVEN)
 
 
 def _account_filter(*, user: Any, identifier_index: str) -> Q:
@@ -48,33 +72,66 @@ def _account_filter(*, user: Any, identifier_index: str) -> Q:
     return Q(user__isnull=True, identifier_index=identifier_index)
 
 
-def account_locked_until(
-    *, user: Any, identifier_index: str, now: dt.datetime | None = None
-) -> dt.datetime | None:
-    """When the lock of this account (or unknown identifier) ends, or None when it is not locked.
+@dataclass(frozen=True)
+class AccountLock:
+    """``until``: end of the 15-minute lock (or None); ``exhausted``: 100 consecutive failures."""
 
-    The lock starts at the failure that made ``ACCOUNT_MAX_FAILURES`` within ``ACCOUNT_WINDOW``
-    and lasts ``ACCOUNT_LOCK`` from there.
+    until: dt.datetime | None
+    exhausted: bool
+
+
+def account_lock(*, user: Any, identifier_index: str, now: dt.datetime | None = None) -> AccountLock:
+    """The lock state of this account (or unknown identifier), from two indexed queries.
+
+    The 15-minute lock starts at the failure that made ``ACCOUNT_MAX_FAILURES`` within
+    ``ACCOUNT_WINDOW`` and lasts ``ACCOUNT_LOCK`` from there; ``exhausted`` is true once
+    ``MAX_CONSECUTIVE_FAILURES`` counted failures followed the last successful sign-in.
     """
     now = now or timezone.now()
     who = _account_filter(user=user, identifier_index=identifier_index)
-    horizon = now - ACCOUNT_WINDOW - ACCOUNT_LOCK
     last_success = (
-        LoginAttempt.objects.filter(who, succeeded=True, occurred_at__gt=horizon)
+        LoginAttempt.objects.filter(who, succeeded=True)
         .order_by("-occurred_at")
         .values_list("occurred_at", flat=True)
         .first()
     )
-    failures = LoginAttempt.objects.filter(
-        who, succeeded=False, reason__in=COUNTED_FAILURES, occurred_at__gt=last_success or horizon
+    failures = LoginAttempt.objects.filter(who, succeeded=False, reason__in=COUNTED_FAILURES)
+    if last_success is not None:
+        failures = failures.filter(occurred_at__gt=last_success)
+    times = list(
+        failures.order_by("-occurred_at").values_list("occurred_at", flat=True)[:MAX_CONSECUTIVE_FAILURES]
     )
-    times = list(failures.order_by("-occurred_at").values_list("occurred_at", flat=True)[:50])
+    exhausted = len(times) >= MAX_CONSECUTIVE_FAILURES
+    horizon = now - ACCOUNT_WINDOW - ACCOUNT_LOCK
+    recent = [t for t in times if t > horizon]
     # Newest first: the newest failure that closes a run of MAX failures within the window starts the lock.
-    for i in range(len(times) - ACCOUNT_MAX_FAILURES + 1):
-        if times[i] - times[i + ACCOUNT_MAX_FAILURES - 1] <= ACCOUNT_WINDOW:
-            until = times[i] + ACCOUNT_LOCK
-            return until if until > now else None
-    return None
+    for i in range(len(recent) - ACCOUNT_MAX_FAILURES + 1):
+        if recent[i] - recent[i + ACCOUNT_MAX_FAILURES - 1] <= ACCOUNT_WINDOW:
+            until = recent[i] + ACCOUNT_LOCK
+            return AccountLock(until=until if until > now else None, exhausted=exhausted)
+    return AccountLock(until=None, exhausted=exhausted)
+
+
+def account_locked_until(
+    *, user: Any, identifier_index: str, now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """When the 15-minute lock of this account (or unknown identifier) ends, or None."""
+    return account_lock(user=user, identifier_index=identifier_index, now=now).until
+
+
+def consecutive_failures(*, user: Any, identifier_index: str) -> int:
+    """Counted failures since the last successful sign-in (at most ``MAX_CONSECUTIVE_FAILURES + 1``)."""
+    who = _account_filter(user=user, identifier_index=identifier_index)
+    last_success = (
+        LoginAttempt.objects.filter(who, succeeded=True)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    failures = LoginAttempt.objects.filter(who, succeeded=False, reason__in=COUNTED_FAILURES)
+    if last_success is not None:
+        failures = failures.filter(occurred_at__gt=last_success)
+    return len(failures.values_list("pk", flat=True)[: MAX_CONSECUTIVE_FAILURES + 1])
 
 
 def ip_blocked(*, source_ip: str | None, now: dt.datetime | None = None) -> bool:
