@@ -20,7 +20,7 @@ from tests.identity.factories import (
 )
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zwfw.core.models import AuditEntry
-from zwfw.identity import accounts, otp
+from zwfw.identity import accounts, otp, throttle
 from zwfw.identity.indexes import document_index
 from zwfw.identity.models import (
     AssuranceEvent,
@@ -31,6 +31,7 @@ from zwfw.identity.models import (
     StaffRole,
 )
 from zwfw.notifications.errors import Throttled
+from zwfw.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -236,10 +237,16 @@ def test_register_code_is_rate_limited_per_mobile_and_per_address():
     with pytest.raises(Throttled):
         accounts.send_register_code(mobile="13800000015", source_ip="10.0.0.1")
     cache.clear()
-    # given an address that already asked for the hour's allowance
-    cache.set("identity:register-code:10.0.0.2", accounts.CODES_PER_ADDRESS_HOUR, 3600)
+    # given an address that already asked for the hour's allowance (to as many numbers)
+    for n in range(throttle.CODE_REQUESTS_PER_ADDRESS):
+        accounts.send_register_code(mobile=f"139000001{n:02d}", source_ip="10.0.0.2")
+    sent = Message.objects.count()
+    # when it asks for one more, then nothing is sent
     with pytest.raises(Throttled):
         accounts.send_register_code(mobile="13800000016", source_ip="10.0.0.2")
+    assert Message.objects.count() == sent
+    # and another address is not affected
+    accounts.send_register_code(mobile="13800000017", source_ip="10.0.0.3")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model, password_validation
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,7 +28,7 @@ from zwfw.core import audit
 from zwfw.core.codes import parse_credit_code
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zwfw.core.masking import mask_mobile
-from zwfw.identity import otp
+from zwfw.identity import otp, throttle
 from zwfw.identity.documents import age_on, validate_document
 from zwfw.identity.indexes import document_index, mobile_index
 from zwfw.identity.models import (
@@ -94,24 +93,20 @@ def new_username() -> str:
     return "p" + uuid.uuid4().hex
 
 
-# Registration codes per source address and hour, on top of the per-mobile limits of notifications:
-# one address must not make the node send SMS to many numbers (SMS pumping).
-CODES_PER_ADDRESS_HOUR = 20
-
-
 def send_register_code(*, mobile: str, source_ip: str | None = None) -> None:
-    """Send a registration code. Raises ``INVALID_MOBILE`` or ``MESSAGE_RATE_LIMITED`` (429)."""
+    """Send a registration code. Raises ``INVALID_MOBILE`` or ``MESSAGE_RATE_LIMITED`` (429).
+
+    Besides the per-mobile limits of notifications, one source address gets
+    ``throttle.CODE_REQUESTS_PER_ADDRESS`` registration codes an hour, counted in the database
+    (``throttle.allow_code_request``, the mechanism of the sign-in codes): one address must not make
+    the node send SMS to many numbers (SMS pumping).
+    """
     mobile = normalise_mobile(mobile)
-    if source_ip:
-        key = f"identity:register-code:{source_ip}"
-        cache.add(key, 0, 3600)
-        try:
-            sent = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, 3600)
-            sent = 1
-        if sent > CODES_PER_ADDRESS_HOUR:
-            raise Throttled("获取验证码过于频繁，请1小时后再试", retry_after_seconds=3600)
+    if not throttle.allow_code_request(source_ip=source_ip, purpose="register"):
+        raise Throttled(
+            "获取验证码过于频繁，请1小时后再试",
+            retry_after_seconds=int(throttle.CODE_REQUEST_WINDOW.total_seconds()),
+        )
     otp.issue_code(purpose="register", mobile=mobile)
 
 

@@ -49,6 +49,7 @@ RESIDENT_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 PENDING_KEY = "zwfw.second_factor"
 PENDING_SECONDS = 300
 GENERIC_MESSAGE = "账号或密码错误"
+CODE_REQUESTS_MESSAGE = "获取验证码过于频繁，请1小时后再试"
 MAX_PASSWORD_CHARS = 4096  # never hash more than this (a longer one is simply wrong)
 
 
@@ -73,6 +74,17 @@ class SignInThrottled(DomainError):
 
     def __init__(self) -> None:
         super().__init__("SIGN_IN_THROTTLED", "登录尝试过于频繁，请稍后再试")
+
+
+class CodeRequestsThrottled(Throttled):
+    """Too many SMS codes asked for from one source address (SMS pumping); the same words whether
+    the number is registered or not."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            CODE_REQUESTS_MESSAGE,
+            retry_after_seconds=int(throttle.CODE_REQUEST_WINDOW.total_seconds()),
+        )
 
 
 class SecondFactorMissing(PermissionDenied):
@@ -372,13 +384,26 @@ def password_sign_in(
 def request_login_code(*, mobile: str, source_ip: str | None = None) -> None:
     """Send a sign-in code if a person has this mobile; say nothing about whether one does.
 
-    Raises ``INVALID_MOBILE`` (400) or ``SIGN_IN_THROTTLED`` (429); a number that had too many codes
-    lately gets no new one, with the same answer as any other.
+    Raises ``INVALID_MOBILE`` (400), ``SIGN_IN_THROTTLED`` (429) or, once the source address asked
+    for ``throttle.CODE_REQUESTS_PER_ADDRESS`` codes within the hour (SMS pumping),
+    ``MESSAGE_RATE_LIMITED`` (429), decided before the number is looked up so it tells nothing about
+    it; a number that had too many codes lately gets no new one, with the same answer as any other.
     """
     mobile = normalise_mobile(mobile)
     index = identifier_index(mobile)
     if throttle.ip_blocked(source_ip=source_ip):
         raise SignInThrottled()
+    if not throttle.allow_code_request(source_ip=source_ip, purpose="login"):
+        audit.record(
+            actor="anonymous",
+            action="identity.sign_in_code",
+            object_type="login_identifier",
+            object_id=index,
+            source_ip=source_ip,
+            result="denied",
+            details={"reason": "address_rate_limited"},
+        )
+        raise CodeRequestsThrottled()
     user = find_account(mobile)
     if user is None:
         audit.record(

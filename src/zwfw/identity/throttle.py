@@ -28,7 +28,13 @@ of another authenticator:
   security administrator's ``zwfw.identity.authn.unlock_account`` (audited), which records a
   ``succeeded`` row of method ``unlock``.
 
-The same rule holds for identifiers that match no account, so the lock reveals nothing. The count
+The same rule holds for identifiers that match no account, so the lock reveals nothing.
+
+SMS pumping (OWASP "SMS pumping"/toll fraud): besides the per-mobile limits of notifications, a
+source address gets ``CODE_REQUESTS_PER_ADDRESS`` SMS codes per purpose within
+``CODE_REQUEST_WINDOW`` (``allow_code_request``), counted from ``LoginAttempt`` rows of method
+``sms_request`` so the limit holds across worker processes; refused requests are recorded but not
+counted. The count
 costs nothing extra: the query that lists recent failures for the 15-minute lock lists up to 100
 failures since the last success instead (index ``identity_attempt_user_idx``).
 """
@@ -50,6 +56,11 @@ ACCOUNT_LOCK = dt.timedelta(minutes=15)
 IP_MAX_FAILURES = 20
 IP_WINDOW = dt.timedelta(minutes=15)
 MAX_CONSECUTIVE_FAILURES = 100  # NIST SP 800-63B §5.2.2
+CODE_REQUESTS_PER_ADDRESS = 20
+CODE_REQUEST_WINDOW = dt.timedelta(hours=1)
+CODE_REQUEST = "sms_request"  # LoginAttempt.method of an SMS-code request (never a sign-in)
+CODE_REQUESTED = "code_requested"
+CODE_REQUEST_REFUSED = "code_refused"
 
 # Reasons of failed attempts that count towards a lock (a credential was tried and was wrong).
 BAD_PASSWORD = "bad_password"
@@ -143,3 +154,35 @@ def ip_blocked(*, source_ip: str | None, now: dt.datetime | None = None) -> bool
         source_ip=source_ip, succeeded=False, reason__in=COUNTED_FOR_ADDRESS, occurred_at__gt=now - IP_WINDOW
     )
     return failures.count() >= IP_MAX_FAILURES
+
+
+def allow_code_request(*, source_ip: str | None, purpose: str, now: dt.datetime | None = None) -> bool:
+    """Record one SMS-code request of ``purpose`` from this address; whether it is within the allowance.
+
+    The row is written first and the count taken after (rows up to this one), so two worker
+    processes answering at once cannot both send the 21st code. No address (a test client, a
+    command): no limit.
+    """
+    if not source_ip:
+        return True
+    now = now or timezone.now()
+    index = f"{CODE_REQUEST}:{purpose}"
+    row = LoginAttempt.objects.create(
+        identifier_index=index,
+        source_ip=source_ip,
+        method=CODE_REQUEST,
+        succeeded=False,
+        reason=CODE_REQUESTED,
+    )
+    sent = LoginAttempt.objects.filter(
+        source_ip=source_ip,
+        occurred_at__gt=now - CODE_REQUEST_WINDOW,
+        method=CODE_REQUEST,
+        identifier_index=index,
+        reason=CODE_REQUESTED,
+        pk__lte=row.pk,
+    ).count()
+    if sent <= CODE_REQUESTS_PER_ADDRESS:
+        return True
+    LoginAttempt.objects.filter(pk=row.pk).update(reason=CODE_REQUEST_REFUSED)
+    return False
