@@ -287,6 +287,38 @@ def test_only_window_clerks_record_in_person_checks(role):
     assert not AuditEntry.objects.filter(action="identity.in_person_check").exists()
 
 
+def _nothing_recorded(person):
+    person.refresh_from_db()
+    assert person.assurance_level == 3
+    assert not person.assurance_events.filter(level=4).exists()
+    assert not AuditEntry.objects.filter(action="identity.in_person_check").exists()
+
+
+def test_a_clerk_cannot_raise_their_own_account_by_their_staff_mobile():
+    # given a window clerk, and a citizen account registered with the clerk's staff mobile
+    user = clerk()
+    own = PersonFactory(mobile=user.staff.mobile)
+    # when the clerk records an in-person check for it
+    with pytest.raises(PermissionDenied) as exc:
+        accounts.record_in_person_check(clerk=user, person_public_id=str(own.public_id))
+    # then it is refused with a clear message, and nothing changed
+    assert exc.value.code == "SELF_CHECK_FORBIDDEN"
+    assert "本人" in exc.value.message
+    _nothing_recorded(own)
+
+
+def test_a_clerk_cannot_raise_the_person_of_their_own_user():
+    # given a window clerk whose user is also a person's user (and another staff mobile)
+    user = clerk()
+    own = PersonFactory(user=user)
+    # when the clerk records an in-person check for that person
+    with pytest.raises(PermissionDenied) as exc:
+        accounts.record_in_person_check(clerk=user, person_public_id=str(own.public_id))
+    # then it is refused, and nothing changed
+    assert exc.value.code == "SELF_CHECK_FORBIDDEN"
+    _nothing_recorded(own)
+
+
 def test_citizen_and_inactive_clerk_cannot_record():
     person, other = PersonFactory(), PersonFactory()
     with pytest.raises(PermissionDenied):

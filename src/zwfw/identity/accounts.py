@@ -272,8 +272,13 @@ def record_in_person_check(
     """实人核验 at a window: the clerk checked the real person and the document; level 4.
 
     Only an active window clerk may record it; a person already at 4 or above is left as is
-    (``ALREADY_VERIFIED``, 409).
+    (``ALREADY_VERIFIED``, 409). Separation of duties: a clerk never raises their own account
+    (``SELF_CHECK_FORBIDDEN``, 403), recognised by the clerk's user being the person's, or by the
+    clerk's staff mobile being the person's (blind index), since a clerk's citizen account is a
+    separate user.
     """
+    from zwfw.identity.staff import staff_of
+
     _require_window_clerk(clerk)
     note = (note or "").strip()[:200]
     with transaction.atomic():
@@ -281,6 +286,13 @@ def record_in_person_check(
         person = None if key is None else Person.objects.select_for_update().filter(public_id=key).first()
         if person is None:
             raise NotFound("PERSON_NOT_FOUND", "未找到该用户")
+        staff = staff_of(clerk)
+        if person.user_id == clerk.pk or (
+            staff is not None and staff.mobile_index and staff.mobile_index == person.mobile_index
+        ):
+            raise PermissionDenied(
+                "SELF_CHECK_FORBIDDEN", "不能为本人的账号记录现场核验，请由其他窗口受理人员办理"
+            )
         if person.assurance_level >= AssuranceLevel.REAL_PERSON:
             raise Conflict("ALREADY_VERIFIED", "该用户已达到四级或以上认证等级")
         before = person.assurance_level
