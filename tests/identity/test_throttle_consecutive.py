@@ -150,3 +150,21 @@ def test_an_administrator_cannot_unlock_their_own_account():
     assert denied.value.code == "CANNOT_UNLOCK_SELF"
     assert not LoginAttempt.objects.filter(method="unlock").exists()
     assert not AuditEntry.objects.filter(action=authn.ACCOUNT_UNLOCK).exists()
+
+
+def test_the_checks_before_a_password_cost_three_queries_whatever_the_history(django_assert_num_queries):
+    # given a person with a long history of failures and successes
+    person = PersonFactory()
+    _failures(150, user=person.user, days_ago=3)
+    with time_machine.travel(timezone.now() - dt.timedelta(days=2), tick=False):
+        LoginAttempt.objects.create(
+            identifier_index="i", user=person.user, method="pwd", succeeded=True, reason="", source_ip=None
+        )
+    _failures(40, user=person.user, days_ago=1)
+    # when the throttle is checked before a password (address block, last success, failures since)
+    # then it costs the three indexed queries it cost before the 100-failure rule
+    with django_assert_num_queries(3):
+        authn.refuse_if_throttled(
+            user=person.user, index=f"user:{person.user.pk}", method="pwd", source_ip="203.0.113.5"
+        )
+    assert throttle.consecutive_failures(user=person.user, identifier_index="") == 40
