@@ -1,0 +1,72 @@
+"""Property-based check of the identity API against its own OpenAPI document (schemathesis over WSGI):
+whatever an anonymous visitor, a signed-in citizen or a bearer-token app sends to /api/v1/identity/,
+the answer is never a 5xx, its status code is documented and its body matches the documented schema."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.conf import settings as django_settings
+from django.core import signals
+from django.db import close_old_connections
+from django.middleware.csrf import _get_new_csrf_string
+from hypothesis import HealthCheck, settings
+
+from tests.identity.factories import EnterpriseFactory, PersonFactory
+from tests.identity.oidc_helpers import make_client, session_cookie, tokens_for
+from zwfw.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
+    path_regex="^/api/v1/identity/"
+)
+
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.response_schema_conformance,
+]
+
+
+@pytest.fixture
+def wsgi_keeps_the_test_connection():
+    """Requests go straight to the WSGI app, so do what Django's test client does: keep the connection
+    (and its test transaction) open across requests instead of closing it at request end."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def callers(db, wsgi_keeps_the_test_connection):
+    """Given a citizen who represents an enterprise, signed in with a session and an app holding their
+    token: how an anonymous visitor, the signed-in browser and the app call (base URL, headers, cookies).
+    The WSGI app enforces CSRF (the test client does not), so browsers send the CSRF cookie and the
+    matching header. The token was issued to http://testserver (the test client's code flow), the
+    issuer its verification expects, so the app calls that host."""
+    person = PersonFactory(name="张某某")
+    EnterpriseFactory(legal_representative=person, name="张的公司")
+    _, session_id = session_cookie(person.user)
+    token = tokens_for(person.user, make_client(), scope="openid profile")["access_token"]
+    csrf = _get_new_csrf_string()
+    csrf_cookie = {django_settings.CSRF_COOKIE_NAME: csrf}
+    return {
+        "anonymous": (None, {"X-CSRFToken": csrf}, csrf_cookie),
+        "citizen": (
+            None,
+            {"X-CSRFToken": csrf},
+            {**csrf_cookie, django_settings.SESSION_COOKIE_NAME: session_id},
+        ),
+        "bearer": ("http://testserver", {"Authorization": f"Bearer {token}"}, None),
+    }
+
+
+@schema.parametrize()
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_identity_api_never_fails_and_matches_its_schema(case, callers):
+    # When any generated request is sent by each caller, then the answer is not a 5xx, its status is
+    # documented for the operation and its body matches the documented schema.
+    for base_url, headers, cookies in callers.values():
+        response = case.call(base_url=base_url, headers=headers, cookies=cookies)
+        case.validate_response(response, checks=CHECKS, headers=headers)
