@@ -59,6 +59,7 @@ def callers(db, wsgi_keeps_the_test_connection):
             {**csrf_cookie, django_settings.SESSION_COOKIE_NAME: session_id},
         ),
         "bearer": ("http://testserver", {"Authorization": f"Bearer {token}"}, None),
+        "mobile": person.mobile,
     }
 
 
@@ -67,6 +68,32 @@ def callers(db, wsgi_keeps_the_test_connection):
 def test_identity_api_never_fails_and_matches_its_schema(case, callers):
     # When any generated request is sent by each caller, then the answer is not a 5xx, its status is
     # documented for the operation and its body matches the documented schema.
-    for base_url, headers, cookies in callers.values():
+    for who in ("anonymous", "citizen", "bearer"):
+        base_url, headers, cookies = callers[who]
         response = case.call(base_url=base_url, headers=headers, cookies=cookies)
         case.validate_response(response, checks=CHECKS, headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("path", "caller", "mobile", "answers"),
+    [
+        # A number that had too many codes gets none, with the same answer as any other (no enumeration).
+        ("/api/v1/identity/login/code", "anonymous", None, {200}),
+        ("/api/v1/identity/register/code", "anonymous", "13912345678", {200, 429}),
+        ("/api/v1/identity/me/mobile/code", "citizen", "13912345679", {200, 429}),
+    ],
+)
+def test_sms_code_operations_answer_as_documented_until_rate_limited(callers, path, caller, mobile, answers):
+    # Given a valid mobile (random input never is one, so the fuzzing above never reaches the SMS limits).
+    base_url, headers, cookies = callers[caller]
+    body = {"mobile": mobile or callers["mobile"]}
+    statuses = set()
+    # When the same number asks for a code again and again,
+    for _ in range(6):
+        case = schema[path]["POST"].Case(body=body, media_type="application/json")
+        response = case.call(base_url=base_url, headers=headers, cookies=cookies)
+        # then every answer (sent or throttled) is documented and matches the schema,
+        case.validate_response(response, checks=CHECKS, headers=headers)
+        statuses.add(response.status_code)
+    # and the throttled ones are a documented 429, never a 5xx.
+    assert statuses == answers
