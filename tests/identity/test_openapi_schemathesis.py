@@ -50,6 +50,10 @@ def callers(db, wsgi_keeps_the_test_connection):
     EnterpriseFactory(legal_representative=person, name="张的公司")
     _, session_id = session_cookie(person.user)
     token = tokens_for(person.user, make_client(), scope="openid profile")["access_token"]
+    # Django's test client (used just above) connects close_old_connections again after each of its
+    # requests; on PostgreSQL the next WSGI request would then close the test transaction's connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     csrf = _get_new_csrf_string()
     csrf_cookie = {django_settings.CSRF_COOKIE_NAME: csrf}
     return {
