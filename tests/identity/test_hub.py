@@ -653,3 +653,19 @@ def test_a_disabled_local_account_is_not_signed_in_through_the_hub(client, fake_
     assert "HUB_ACCOUNT_DISABLED" in response.content.decode()
     assert _counts() == before
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_tokens_naming_unknown_keys_refetch_the_hubs_keys_at_most_once_in_a_while(client, fake_hub):
+    # given the node holds the hub's keys
+    metadata = hub.provider_metadata()
+    hub.provider.key_set(metadata)
+    fetched = fake_hub.requests.count("/oauth/jwks/")
+    # when ten forged tokens name key ids the hub never published
+    for n in range(10):
+        forged_key = RSAKey.generate_key(2048, parameters={"kid": f"forged-{n}", "alg": "RS256"})
+        token = jwt.encode({"alg": "RS256", "kid": f"forged-{n}"}, {"iss": ISSUER, "sub": "x"}, forged_key)
+        with pytest.raises(hub.HubLoginError):
+            hub.provider.decode_jwt(token, metadata)
+    # then the keys were fetched again once, not ten times
+    assert fake_hub.requests.count("/oauth/jwks/") == fetched + 1

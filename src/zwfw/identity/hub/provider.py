@@ -23,6 +23,7 @@ SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES2
 LEEWAY_SECONDS = 60
 HTTP_TIMEOUT_SECONDS = 10
 DISCOVERY_CACHE_SECONDS = 3600
+JWKS_REFETCH_MIN_SECONDS = 30
 JWKS_CACHE_SECONDS = 600
 
 # Requests go through this transport adapter when set (tests put an in-process provider here).
@@ -106,7 +107,12 @@ def provider_metadata(*, refresh: bool = False) -> dict:
 
 
 def key_set(metadata: dict, *, refresh: bool = False) -> KeySet:
+    """The hub's published keys, cached. ``refresh`` (a token named a key we do not know) fetches them
+    again at most once every JWKS_REFETCH_MIN_SECONDS: forged tokens with made-up key ids posted to
+    the back-channel endpoint must not turn this node into a tool for loading the hub."""
     key = f"zwfw.hub.jwks:{metadata['jwks_uri']}"
+    if refresh and not cache.add(f"{key}:refetched", True, JWKS_REFETCH_MIN_SECONDS):
+        refresh = False  # fetched again moments ago: the keys we hold are the hub's current ones
     jwks = None if refresh else cache.get(key)
     if jwks is None:
         jwks = _get_json(metadata["jwks_uri"], what="jwks")
