@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -175,16 +175,20 @@ def register(
         raw = (credential.get("response") or {}).get("transports") or []
         transports = [t for t in raw if isinstance(t, str) and t in AuthenticatorTransport._value2member_map_]
     with transaction.atomic():
-        if Passkey.objects.filter(credential_id=credential_id).exists():
-            raise PasskeyRejected("该通行密钥已经登记过")
-        passkey = Passkey.objects.create(
-            user=user,
-            name=name,
-            credential_id=credential_id,
-            public_key=verified.credential_public_key,
-            sign_count=verified.sign_count,
-            transports=transports,
-        )
+        # The unique constraint decides, not a check before the insert: two registrations of one
+        # credential at once would both pass a check and the second insert would be a 500.
+        try:
+            with transaction.atomic():
+                passkey = Passkey.objects.create(
+                    user=user,
+                    name=name,
+                    credential_id=credential_id,
+                    public_key=verified.credential_public_key,
+                    sign_count=verified.sign_count,
+                    transports=transports,
+                )
+        except IntegrityError:
+            raise PasskeyRejected("该通行密钥已经登记过") from None
         audit.record(
             actor=f"user:{user.pk}",
             action="identity.passkey_registered",
