@@ -31,6 +31,7 @@ $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	@touch $(RUNTIME_STAMP) $@
 
 demo: $(RUNTIME_STAMP) ## Create the venv, migrate, seed demo data and serve on http://127.0.0.1:8000
+	@scripts/system-deps.sh demo
 	$(BIN)/zwfw demo --host $(HOST) --port $(PORT)
 
 serve: $(RUNTIME_STAMP) ## Production server (gunicorn; set ZWFW_SECRET_KEY, DATABASE_URL, ...)

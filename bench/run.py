@@ -272,10 +272,12 @@ def main() -> int:
     )
     env.pop("ZWFW_DEMO", None)
     env.pop("ZWFW_DEBUG", None)
-    field_key = data_dir / "field_key"  # production settings need it; kept with the data it encrypts
-    if not os.environ.get("ZWFW_FIELD_KEY") and not field_key.exists():
-        field_key.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
-        field_key.chmod(0o600)
+    # Production settings need these keys; they are kept with the data they encrypt.
+    for variable, file_name in (("ZWFW_FIELD_KEY", "field_key"), ("ZWFW_SEAL_KEK", "seal_kek")):
+        key_file = data_dir / file_name
+        if not os.environ.get(variable) and not key_file.exists():
+            key_file.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+            key_file.chmod(0o600)
     marker = data_dir / f"generated-{args.items}"
     print(f"data dir: {data_dir}  database: {env.get('DATABASE_URL', 'SQLite (WAL)')}", flush=True)
     if not marker.exists():

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, when missing.
-# Usage: scripts/system-deps.sh test|bench|venv
+# Usage: scripts/system-deps.sh venv|demo|test|bench
 # As root the packages are installed with apt-get; otherwise the missing ones are named and we stop.
 set -euo pipefail
 
@@ -15,16 +15,24 @@ case "${1:-}" in
   venv)
     python3 -c 'import ensurepip, venv' 2>/dev/null || need python3-venv
     ;;
+  demo)
+    # seal images and signed documents are set in an installed CJK font
+    have_cjk_fonts || need fonts-noto-cjk
+    ;;
   test)
     have_postgres || need postgresql
     have_chromium || need chromium
     have_cjk_fonts || need fonts-noto-cjk
+    # pdfsig, pdftoppm and pdftotext check signed PDFs; certutil makes the NSS trust store pdfsig reads
+    command -v pdfsig >/dev/null || need poppler-utils
+    command -v certutil >/dev/null || need libnss3-tools
     ;;
   bench)
     command -v wrk >/dev/null || need wrk
+    have_cjk_fonts || need fonts-noto-cjk
     ;;
   *)
-    echo "usage: $0 venv|test|bench" >&2
+    echo "usage: $0 venv|demo|test|bench" >&2
     exit 2
     ;;
 esac

@@ -20,7 +20,11 @@ BIN = Path(sys.executable).parent
 
 def _env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ZWFW_", "DJANGO_"))}
-    env.update(ZWFW_DATA_DIR=str(tmp_path / "data"), ZWFW_FIELD_KEY=base64.b64encode(b"f" * 32).decode())
+    env.update(
+        ZWFW_DATA_DIR=str(tmp_path / "data"),
+        ZWFW_FIELD_KEY=base64.b64encode(b"f" * 32).decode(),
+        ZWFW_SEAL_KEK=base64.b64encode(b"k" * 32).decode(),
+    )
     if "DATABASE_URL" in os.environ:
         env["DATABASE_URL"] = os.environ["DATABASE_URL"]
     env.update(overrides)

@@ -8,6 +8,7 @@ from zwfw import __version__
 from zwfw.catalog.api import router as catalog_router
 from zwfw.core.api import install_error_handlers
 from zwfw.identity.api import routers as identity_routers
+from zwfw.seals.api import router as seals_router
 
 api = NinjaAPI(
     title="zwfw 政务服务平台接口",
@@ -24,3 +25,4 @@ install_error_handlers(api)
 api.add_router("/catalog/", catalog_router)
 for identity_router in identity_routers:
     api.add_router("/identity/", identity_router)
+api.add_router("/seals/", seals_router)

@@ -64,19 +64,20 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 
-def _field_keys() -> list[str]:
-    """Keys that encrypt personal data at rest (zwfw.core.crypto); the first one encrypts."""
+def _key_setting(env_name: str, file_name: str, what: str) -> list[str]:
+    """Base64 keys of 32 bytes from ``env_name`` or the 0600 file ``$DATA_DIR/file_name`` (created only in
+    demo mode); several comma-separated keys allow rotation, the first one is used for new data."""
     import base64
     import binascii
 
-    raw = os.environ.get("ZWFW_FIELD_KEY", "")
-    key_file = DATA_DIR / "field_key"
+    raw = os.environ.get(env_name, "")
+    key_file = DATA_DIR / file_name
     if not raw and key_file.exists():
         raw = key_file.read_text().strip()
     if not raw:
         if not DEMO:
             raise ImproperlyConfigured(
-                "ZWFW_FIELD_KEY is required (base64 of 32 random bytes: "
+                f"{env_name} is required ({what}; base64 of 32 random bytes: "
                 "python -c 'import os,base64;print(base64.b64encode(os.urandom(32)).decode())'); "
                 "only `zwfw demo` generates one."
             )
@@ -90,11 +91,20 @@ def _field_keys() -> list[str]:
             if len(base64.b64decode(key, validate=True)) != 32:
                 raise ValueError
         except (binascii.Error, ValueError):
-            raise ImproperlyConfigured("ZWFW_FIELD_KEY must be base64 of exactly 32 bytes") from None
+            raise ImproperlyConfigured(f"{env_name} must be base64 of exactly 32 bytes") from None
     return keys
 
 
+def _field_keys() -> list[str]:
+    """Keys that encrypt personal data at rest (zwfw.core.crypto); the first one encrypts."""
+    return _key_setting("ZWFW_FIELD_KEY", "field_key", "encrypts personal data at rest")
+
+
 FIELD_KEYS = _field_keys()
+# Key-encryption keys of the seal key store (zwfw.seals.keystore): wrap every seal and CA private key.
+SEAL_KEKS = _key_setting("ZWFW_SEAL_KEK", "seal_kek", "wraps the private keys of seals and CAs")
+# Dotted path of the key store (a PKCS#11 HSM store subclasses zwfw.seals.keystore.KeyStore).
+SEAL_KEYSTORE = os.environ.get("ZWFW_SEAL_KEYSTORE", "zwfw.seals.keystore.DatabaseKeyStore")
 
 NODE_ROLE = os.environ.get("ZWFW_NODE_ROLE", "regional")
 if NODE_ROLE not in NODE_ROLES:
@@ -131,6 +141,7 @@ INSTALLED_APPS = [
     "zwfw.notifications",
     "zwfw.catalog",
     "zwfw.identity",
+    "zwfw.seals",
     "zwfw.portal",
 ]
 
@@ -331,7 +342,7 @@ LOGGING = {
     "filters": {"pii": {"()": "zwfw.core.masking.PiiMaskingFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pii"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("ZWFW_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 ZWFW_CATALOG_PAGE_SIZE_MAX = 100

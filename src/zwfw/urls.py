@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("account/", include("zwfw.identity.urls")),
+    path("seals/", include("zwfw.seals.urls")),
     path("", include("zwfw.identity.oidc.urls")),
     path("", include("zwfw.portal.urls")),
 ]

@@ -223,6 +223,7 @@ def test_outside_the_demo_session_and_csrf_cookies_are_secure_httponly_samesite(
     env.update(
         ZWFW_DATA_DIR=str(tmp_path / "data"),
         ZWFW_FIELD_KEY=base64.b64encode(b"f" * 32).decode(),
+        ZWFW_SEAL_KEK=base64.b64encode(b"k" * 32).decode(),
         ZWFW_SECRET_KEY="k" * 40,
     )
     code = (
