@@ -101,6 +101,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from zwfw.demo.accounts import ensure_demo_accounts
     from zwfw.demo.identity import seed_identity_demo
+    from zwfw.demo.seals import seed_seals_demo
     from zwfw.demo.seed import seed_demo
 
     print("正在迁移数据库 ...", flush=True)
@@ -111,6 +112,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         {"role": a["role"], "login": a["username"], "password": a["password"], "mobile": a["mobile"]}
         for a in ensure_demo_accounts()
     ] + seed_identity_demo()
+    print("正在制作演示电子印章 ...", flush=True)
+    seed_seals_demo()
     call_command("collectstatic", interactive=False, verbosity=0)
 
     worker = subprocess.Popen([sys.executable, "-m", "zwfw.cli", "worker"], env=os.environ.copy())
@@ -145,6 +148,8 @@ def _print_banner(base: str, accounts: list[dict]) -> None:
         f"  运营管理 admin        {base}/admin/",
         "",
         f"  演示短信 demo SMS     {base}/demo/messages/   (验证码在这里查看 / one-time codes show here)",
+        f"  签章文件 signed PDF   {base}/seals/documents/   (示例决定书，加盖电子印章 / a sealed sample notice)",
+        f"  签章验证 verify       {base}/seals/verify/   (上传PDF核验签章 / upload a PDF to check its seal)",
         "",
         "演示账号 demo accounts (工作人员登录需短信验证码 / staff need the SMS code as second factor):",
     ]

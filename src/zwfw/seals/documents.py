@@ -37,11 +37,11 @@ def render_notice_pdf(*, title: str, paragraphs: list[str], issuer: str, issued_
     pdf.set_margins(28, 37, 26)  # GB/T 9704-2012 §5.2.1: 天头 37 mm, 订口 28 mm
     pdf.add_page()
     pdf.set_font("cjk", size=22)
-    pdf.multi_cell(0, 12, text=title, align="C")
+    pdf.multi_cell(0, 12, text=title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.set_font("cjk", size=16)  # 三号 for the body
     for paragraph in paragraphs:
-        pdf.multi_cell(0, 10, text="\u3000\u3000" + paragraph)
+        pdf.multi_cell(0, 10, text="\u3000\u3000" + paragraph, new_x="LMARGIN", new_y="NEXT")
     if pdf.get_y() > 297 - 90:
         pdf.add_page()
     pdf.set_y(297 - 80)

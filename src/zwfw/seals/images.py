@@ -25,7 +25,7 @@ import subprocess
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -207,8 +207,10 @@ def _check_spec(spec: SealImageSpec) -> None:
 # ---- geometry ------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)
 def layout_seal(spec: SealImageSpec) -> SealLayout:
-    """Where everything goes; the one source of geometry for both renderings."""
+    """Where everything goes; the one source of geometry for both renderings (remembered per spec:
+    a seal is laid out when requested, and again for its PNG and SVG)."""
     _check_spec(spec)
     if spec.kind in _ROUND:
         return _layout_round(spec, _ROUND[spec.kind])
@@ -503,7 +505,7 @@ def render_png(spec: SealImageSpec, *, dpi: int = 300, font_path: Path | None = 
     image = Image.new("RGBA", (width_px, height_px), (*_rgb(SEAL_RED), 0))
     image.putalpha(ink)
     out = io.BytesIO()
-    image.save(out, format="PNG", dpi=(dpi, dpi), optimize=True)
+    image.save(out, format="PNG", dpi=(dpi, dpi))
     return out.getvalue()
 
 

@@ -215,44 +215,68 @@ def _b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def verify_jws(token: str, data: bytes) -> Report:
-    """A detached ES256 JWS made by ``signing.sign_data`` (any JWS with an x5c from this node's CA)."""
-    report = Report(code="MALFORMED", message="签名格式不正确")
+@dataclass(frozen=True)
+class CryptoCheck:
+    """The cryptographic part of a data-signature check: signature, chain to this node's CA."""
+
+    ok: bool
+    code: str
+    message: str
+    leaf_der: bytes = b""
+    signed_at: dt.datetime | None = None
+
+
+_MALFORMED = CryptoCheck(False, "MALFORMED", "签名格式不正确")
+
+
+def check_jws(token: str, data: bytes) -> CryptoCheck:
+    """Signature and trust of a detached ES256 JWS (``signing.jws_sign``): no database query once
+    the node's anchors and this certificate have been seen by the process."""
     try:
         protected = token.split(".")[0]
         header = json.loads(_b64url_decode(protected))
         leaf_der = base64.b64decode(header["x5c"][0], validate=True)
         signed_at = dt.datetime.fromtimestamp(int(header["iat"]), tz=dt.UTC)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError, binascii.Error, OverflowError):
-        return report
+        return _MALFORMED
     if header.get("alg") != "ES256":
-        return report
+        return _MALFORMED
     leaf = _ecdsa_leaf(leaf_der)
     if leaf is None:
-        report.code, report.message = "CERTIFICATE_UNTRUSTED", "签名证书不是本节点印章CA签发的"
-        return report
-    key, certificate = leaf
+        return CryptoCheck(False, "CERTIFICATE_UNTRUSTED", "签名证书不是本节点印章CA签发的")
     try:
-        jws.deserialize_compact(token, key, algorithms=["ES256"], registry=JWS_REGISTRY, payload=data)
+        jws.deserialize_compact(token, leaf[0], algorithms=["ES256"], registry=JWS_REGISTRY, payload=data)
     except (JoseError, ValueError):
-        report.code, report.message = "DATA_TAMPERED", "签名与数据不符（数据或签名已被篡改）"
-        return report
-    report.intact = report.trusted = True
-    report.code, report.message = "INVALID", ""
+        return CryptoCheck(False, "DATA_TAMPERED", "签名与数据不符（数据或签名已被篡改）")
+    return CryptoCheck(True, "OK", "", leaf_der=leaf_der, signed_at=signed_at)
+
+
+def verify_jws(token: str, data: bytes) -> Report:
+    """A detached ES256 JWS made by ``signing.sign_data``: the check, then the registry's facts."""
+    check = check_jws(token, data)
+    if not check.ok:
+        return Report(code=check.code, message=check.message)
+    report = Report(intact=True, trusted=True)
+    certificate = crypto_x509.load_der_x509_certificate(check.leaf_der)
     report.chain = [certificate.subject.rfc4514_string()]
-    seal = _seal_by("ecdsa_serial", format(certificate.serial_number, "x"), leaf_der)
-    recorded = _recorded_time(seal, "sha256", hashlib.sha256(data).hexdigest(), signed_at)
-    return _judge(report, seal, signed_at, recorded)
+    seal = _seal_by("ecdsa_serial", format(certificate.serial_number, "x"), check.leaf_der)
+    recorded = _recorded_time(seal, "sha256", hashlib.sha256(data).hexdigest(), check.signed_at)
+    return _judge(report, seal, check.signed_at, recorded)
+
+
+def _sm2_certificate_check(der: bytes, at: dt.datetime) -> str | None:
+    return None if _sm2_leaf_trusted(der) else "NOT_ISSUED_BY_THIS_NODE"
+
+
+def check_ses(signature: bytes, data: bytes) -> ses.SignatureCheck:
+    """GB/T 38540 signature verification with this node's SM2 CA as the trust anchor."""
+    return ses.verify_signature(signature, data, check_certificate=_sm2_certificate_check)
 
 
 def verify_ses(signature: bytes, data: bytes) -> Report:
     """A GB/T 38540 SES_Signature: its own checks (data hash, signature, seal, validity, certList),
     then the signer's certificate against this node's SM2 seal CA and the registry."""
-
-    def check_certificate(der: bytes, at: dt.datetime) -> str | None:
-        return None if _sm2_leaf_trusted(der) else "NOT_ISSUED_BY_THIS_NODE"
-
-    check = ses.verify_signature(signature, data, check_certificate=check_certificate)
+    check = check_ses(signature, data)
     report = Report(code=check.reason or "INVALID", message=check.message)
     if not check.valid:
         report.intact = check.reason not in ("DATA_TAMPERED", "SIGNATURE_INVALID", "MALFORMED")
