@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "zwfw.catalog",
     "zwfw.identity",
     "zwfw.seals",
+    "zwfw.licenses",
     "zwfw.portal",
 ]
 

@@ -36,7 +36,7 @@ __all__ = [
     "validate_region_code",
 ]
 
-Fault = Literal["type", "length", "character", "region", "date", "check", "category"]
+Fault = Literal["type", "length", "character", "region", "date", "check", "category", "format"]
 
 
 class InvalidCode(ValidationFailed):
