@@ -124,3 +124,66 @@ def test_holder_kind_must_match_the_type(seal, people, department, types):
     )
     assert license.holder_enterprise == enterprise
     assert license.valid_until is None  # 营业执照: 长期
+
+
+# --- lifecycle -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def residence(seal, people, department, types):
+    holder = PersonFactory()
+    return services.issue_license(
+        issuer=issuer(people), license_type=types["居住证"], department=department, holder=holder,
+        surface={"issue_date": "2026-12-01", "address": "杭州市上城区"},
+    )
+
+
+def test_suspend_restore_revoke_with_reasons(residence, people):
+    me = issuer(people)
+    services.change_status(issuer=me, license=residence, action="suspend", reason="涉嫌违法，暂扣")
+    with pytest.raises(Conflict):
+        services.change_status(issuer=me, license=residence, action="suspend", reason="again")
+    services.change_status(issuer=me, license=residence, action="restore", reason="发还")
+    with pytest.raises(ValidationFailed):
+        services.change_status(issuer=me, license=residence, action="revoke", reason="")
+    services.change_status(issuer=me, license=residence, action="revoke", reason="以欺骗手段取得")
+    residence.refresh_from_db()
+    assert (residence.status, residence.status_reason) == ("revoked", "以欺骗手段取得")
+    assert list(residence.events.values_list("action", flat=True)) == ["issue", "suspend", "restore", "revoke"]
+    with pytest.raises(Conflict):
+        services.change_status(issuer=me, license=residence, action="restore", reason="x")
+    # every change reached the holder's inbox
+    assert Message.objects.filter(recipient_user=residence.holder_person.user).count() == 4
+
+
+def test_another_department_cannot_change_the_licence(residence, people):
+    with pytest.raises(PermissionDenied):
+        services.change_status(issuer=issuer(people, "other_approver"), license=residence, action="revoke", reason="x")
+    residence.refresh_from_db()
+    assert residence.status == "valid"
+
+
+def test_a_change_makes_version_two_and_supersedes_version_one(residence, people):
+    fresh = services.new_version(issuer=issuer(people), license=residence, surface={"address": "杭州市滨江区"}, reason="住址变更")
+    assert fresh.version == 2
+    assert parse_identifier(fresh.identifier).version == 2
+    assert fresh.identifier.split(".")[-3] == residence.identifier.split(".")[-3]  # same serial
+    residence.refresh_from_db()
+    assert residence.status == "superseded"
+    assert fresh.supersedes == residence
+    assert services.surface_of(fresh)["address"] == "杭州市滨江区"
+    with pytest.raises(ValidationFailed):
+        services.new_version(issuer=issuer(people), license=fresh, surface={"address": "杭州市滨江区"}, reason="无变化")
+    with pytest.raises(Conflict):
+        services.new_version(issuer=issuer(people), license=residence, surface={"address": "x"}, reason="旧版本")
+
+
+def test_expiry_then_renewal(residence, people):
+    import datetime as dt
+
+    assert services.expire_licenses(today=residence.valid_until + dt.timedelta(days=1)) == 1
+    residence.refresh_from_db()
+    assert residence.status == "expired"
+    renewed = services.new_version(issuer=issuer(people), license=residence, renew=True, reason="延续")
+    assert renewed.status == "valid"
+    assert renewed.valid_until > residence.valid_until
