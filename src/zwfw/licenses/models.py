@@ -135,3 +135,19 @@ class LicenseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.license_id} {self.action}"
+
+
+class DisplayKey(models.Model):
+    """The node's 亮证 signing key (ECDSA P-256 in the seal key store), published as a JWKS."""
+
+    kid = models.CharField("密钥标识", max_length=32, unique=True)
+    key = models.OneToOneField("seals.StoredKey", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField("停用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "亮证签名密钥"
+        verbose_name_plural = "亮证签名密钥"
+
+    def __str__(self) -> str:
+        return self.kid

@@ -1,0 +1,196 @@
+"""亮证: the holder shows a licence as a QR code carrying a short-lived signed token.
+
+The token is a compact JWS (ES256, RFC 7515) signed by the node's display key (held in the seal
+key store): ``{"lic": identifier, "f": [disclosed field keys], "iat", "exp", "jti"}``, living at most
+``MAX_SECONDS``. Its key is published as a JWKS (``/licenses/keys.json``), so a verifier can check a
+token offline; online, the verification page adds the licence's current status and the disclosed
+fields, masked where the type says so. Only the holder (or an agent within the grant) makes one.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.db import transaction
+from django.utils import timezone
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, KeySet
+from joserfc.registry import HeaderParameter
+
+from zwfw.core.audit import canonical_json
+from zwfw.core.errors import PermissionDenied, ValidationFailed
+from zwfw.core.masking import mask_address, mask_name, mask_resident_id
+from zwfw.licenses.models import DisplayKey, License, LicenseStatus
+from zwfw.licenses.services import surface_of
+from zwfw.seals.keystore import keystore
+from zwfw.seals.models import KeyAlgorithm
+from zwfw.seals.pki import raw_signature
+
+MAX_SECONDS = 180  # the issue's rule: at most 3 minutes, refreshed on screen
+TOKEN_TYPE = "zwfw-license-show+jwt"
+_REGISTRY = jws.JWSRegistry(algorithms=["ES256"])
+_REGISTRY.header_registry["typ"] = HeaderParameter("Type", "str", required=True)
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def reset_caches() -> None:
+    _keyset.cache_clear()
+
+
+@transaction.atomic
+def current_key() -> DisplayKey:
+    """The active display key, made on first use."""
+    key = DisplayKey.objects.select_related("key").filter(retired_at__isnull=True).order_by("-id").first()
+    if key is None:
+        stored = keystore().generate(KeyAlgorithm.ECDSA_P256)
+        key = DisplayKey.objects.create(kid=secrets.token_urlsafe(12), key=stored)
+        _keyset.cache_clear()
+    return key
+
+
+@lru_cache(maxsize=1)
+def _keyset() -> KeySet:
+    keys: list[Any] = []
+    for row in DisplayKey.objects.select_related("key"):
+        public = serialization.load_der_public_key(bytes(row.key.public_key))
+        assert isinstance(public, ec.EllipticCurvePublicKey)
+        keys.append(ECKey.import_key(public, {"kid": row.kid, "use": "sig", "alg": "ES256"}))
+    return KeySet(keys)
+
+
+def jwks() -> dict:
+    """The published keys (public parts only)."""
+    return {"keys": [key.as_dict(private=False) for key in _keyset().keys]}
+
+
+def disclosable_fields(license: License) -> list[dict]:
+    return [field for field in license.license_type.fields if field.get("disclosable")]
+
+
+def make_token(*, license: License, fields: list[str], now: dt.datetime | None = None, seconds: int = MAX_SECONDS) -> str:
+    """A display token for ``license`` disclosing ``fields`` (keys of disclosable surface fields)."""
+    license = License.objects.select_related("license_type").get(pk=license.pk)  # the status as it is now
+    if current_status(license) != LicenseStatus.VALID:
+        raise PermissionDenied("LICENSE_NOT_SHOWABLE", f"证照当前为“{LicenseStatus(license.status).label}”，不能亮证")
+    allowed = {field["key"] for field in disclosable_fields(license)}
+    chosen = sorted(set(fields))
+    refused = [key for key in chosen if key not in allowed]
+    if refused:
+        raise ValidationFailed("LICENSE_FIELD_NOT_DISCLOSABLE", f"照面项“{refused[0][:40]}”不能展示", details={"field": "fields"})
+    if not 1 <= seconds <= MAX_SECONDS:
+        raise ValidationFailed("LICENSE_TOKEN_LIFETIME", f"亮证码有效时间应为1到{MAX_SECONDS}秒")
+    now = now or timezone.now()
+    key = current_key()
+    header = {"alg": "ES256", "kid": key.kid, "typ": TOKEN_TYPE}
+    claims = {
+        "lic": license.identifier,
+        "f": chosen,
+        "iat": int(now.timestamp()),
+        "exp": int(now.timestamp()) + seconds,
+        "jti": secrets.token_urlsafe(9),
+    }
+    signing_input = f"{_b64url(canonical_json(header).encode())}.{_b64url(canonical_json(claims).encode())}"
+    signature = raw_signature(keystore().sign(key.key, signing_input.encode("ascii")))
+    return f"{signing_input}.{_b64url(signature)}"
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    identifier: str
+    fields: tuple[str, ...]
+    expires_at: dt.datetime
+
+
+class TokenRefused(ValidationFailed):
+    pass
+
+
+def read_token(token: str, *, now: dt.datetime | None = None) -> TokenClaims:
+    """Signature (a published display key), type, lifetime; raises ``TokenRefused`` with the reason."""
+    if not isinstance(token, str) or len(token) > 2048:
+        raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码无效")
+    try:
+        parsed = jws.deserialize_compact(token, _keyset(), algorithms=["ES256"], registry=_REGISTRY)
+        if parsed.protected.get("typ") != TOKEN_TYPE:
+            raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码无效")
+        claims = json.loads(parsed.payload)
+        identifier, fields = str(claims["lic"]), tuple(str(key) for key in claims["f"])
+        issued, expires = int(claims["iat"]), int(claims["exp"])
+    except (JoseError, ValueError, KeyError, TypeError) as exc:
+        raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码无效或已被篡改") from exc
+    moment = int((now or timezone.now()).timestamp())
+    if expires - issued > MAX_SECONDS or moment >= expires:
+        raise TokenRefused("LICENSE_TOKEN_EXPIRED", "亮证码已过期，请持证人刷新后重新出示")
+    if issued > moment + 30:
+        raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码的签发时间不正确")
+    return TokenClaims(identifier, fields, dt.datetime.fromtimestamp(expires, tz=dt.UTC))
+
+
+_MASKS = {"id": mask_resident_id, "name": mask_name, "address": mask_address}
+
+
+def _masked(field: dict, value: str) -> str:
+    rule = field.get("mask", "")
+    if rule == "date":
+        return value[:7]  # the month, not the day
+    if rule == "partial":
+        return value[:2] + "*" * max(0, len(value) - 6) + value[-4:] if len(value) > 6 else "*" * len(value)
+    mask = _MASKS.get(rule)
+    return mask(value) if mask else value
+
+
+@dataclass(frozen=True)
+class ShownLicense:
+    """What a verifier sees: authenticity, the current status, only the disclosed fields (masked)."""
+
+    identifier: str
+    type_name: str
+    issuer: str
+    status: str
+    status_label: str
+    valid_until: dt.date | None
+    fields: list[tuple[str, str]]
+
+
+def current_status(license: License, today: dt.date | None = None) -> str:
+    today = today or timezone.localdate()
+    if license.status == LicenseStatus.VALID and license.valid_until is not None and license.valid_until < today:
+        return LicenseStatus.EXPIRED
+    return license.status
+
+
+def show(claims: TokenClaims) -> ShownLicense:
+    license = (
+        License.objects.select_related("license_type", "issuer").filter(identifier=claims.identifier).first()
+    )
+    if license is None:
+        raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码指向的证照不存在")
+    status = current_status(license)
+    surface = surface_of(license)
+    by_key = {field["key"]: field for field in license.license_type.fields}
+    shown = [
+        (by_key[key]["label"], _masked(by_key[key], surface[key]))
+        for key in claims.fields
+        if key in by_key and by_key[key].get("disclosable") and key in surface
+    ]
+    return ShownLicense(
+        identifier=license.identifier,
+        type_name=license.license_type.name,
+        issuer=license.issuer.name,
+        status=status,
+        status_label=LicenseStatus(status).label,
+        valid_until=license.valid_until,
+        fields=shown,
+    )
