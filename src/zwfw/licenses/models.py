@@ -151,3 +151,45 @@ class DisplayKey(models.Model):
 
     def __str__(self) -> str:
         return self.kid
+
+
+class UseGrant(models.Model):
+    """用证授权: the holder lets a named department use a licence for a purpose until a time."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    license = models.ForeignKey(License, on_delete=models.PROTECT, related_name="use_grants")
+    department = models.ForeignKey("catalog.Department", on_delete=models.PROTECT, verbose_name="用证部门")
+    purpose = models.CharField("用途", max_length=200)
+    valid_until = models.DateTimeField("授权截止时间")
+    granted_by = models.ForeignKey("identity.Person", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "用证授权"
+        verbose_name_plural = "用证授权"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.license_id} -> {self.department_id}"
+
+
+class LicenseUse(models.Model):
+    """用证记录: who used which licence, when and why (the holder sees every one)."""
+
+    license = models.ForeignKey(License, on_delete=models.PROTECT, related_name="uses")
+    grant = models.ForeignKey(UseGrant, null=True, blank=True, on_delete=models.PROTECT, related_name="uses")
+    department = models.ForeignKey("catalog.Department", null=True, blank=True, on_delete=models.PROTECT)
+    used_by = models.CharField("使用者", max_length=100)
+    purpose = models.CharField("用途", max_length=200)
+    channel = models.CharField("方式", max_length=16, help_text="api 授权调取、show 亮证核验")
+    used_at = models.DateTimeField("使用时间")
+
+    class Meta:
+        verbose_name = "用证记录"
+        verbose_name_plural = "用证记录"
+        ordering = ["-used_at", "-id"]
+        indexes = [models.Index(fields=["license", "-used_at"], name="licenses_use_time")]
+
+    def __str__(self) -> str:
+        return f"{self.license_id} {self.used_at:%Y-%m-%d}"

@@ -22,11 +22,21 @@ from zwfw.core import audit
 from zwfw.core.audit import canonical_json, digest
 from zwfw.core.codes import is_valid_credit_code, is_valid_resident_id
 from zwfw.core.crypto import blind_index
-from zwfw.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zwfw.identity.models import Enterprise, Person, StaffRole
 from zwfw.identity.staff import has_role, staff_of
 from zwfw.licenses.identifiers import make_identifier
-from zwfw.licenses.models import HolderKind, License, LicenseEvent, LicenseStatus, LicenseType, TrustLevel
+from zwfw.licenses.models import (
+    HolderKind,
+    License,
+    LicenseEvent,
+    LicenseStatus,
+    LicenseType,
+    LicenseUse,
+    TrustLevel,
+    UseGrant,
+)
+from zwfw.licenses.selectors import live_use_grant
 from zwfw.notifications.models import Channel
 from zwfw.notifications.services import send_message
 from zwfw.seals import signing
@@ -422,3 +432,90 @@ def expire_licenses(*, today: dt.date | None = None) -> int:
                          before={"status": LicenseStatus.VALID}, after={"status": LicenseStatus.EXPIRED})
             count += 1
     return count
+
+
+# --- 用证授权 and 用证记录 ---------------------------------------------------------------------------
+
+MAX_GRANT_DAYS = 365
+
+
+@transaction.atomic
+def authorise_use(
+    *, person: Person, license: License, department: Department, purpose: str, valid_until: dt.datetime
+) -> UseGrant:
+    """The holder (or whoever may see the licence in the wallet: check with ``selectors.license_of``
+    first) lets ``department`` fetch ``license`` for ``purpose`` until ``valid_until``; audited."""
+    purpose = (purpose or "").strip()
+    if not purpose or len(purpose) > 200:
+        raise ValidationFailed("LICENSE_PURPOSE_REQUIRED", "请填写用途（不超过200字）", details={"field": "purpose"})
+    now = timezone.now()
+    if timezone.is_naive(valid_until) or not now < valid_until <= now + dt.timedelta(days=MAX_GRANT_DAYS):
+        raise ValidationFailed(
+            "LICENSE_GRANT_UNTIL_INVALID", f"授权截止时间应晚于现在，且不超过{MAX_GRANT_DAYS}天", details={"field": "valid_until"}
+        )
+    if current_status_of(license) != LicenseStatus.VALID:
+        raise Conflict("LICENSE_NOT_VALID", "只有有效的证照可以授权使用")
+    grant = UseGrant.objects.create(
+        license=license, department=department, purpose=purpose, valid_until=valid_until, granted_by=person
+    )
+    audit.record(
+        actor=f"user:{person.user_id}", action="licenses.use_grant", object_type="licenses.UseGrant",
+        object_id=str(grant.public_id), after={"department": department.credit_code, "purpose": purpose, "until": valid_until},
+        details={"identifier": license.identifier},
+    )
+    return grant
+
+
+@transaction.atomic
+def revoke_use_grant(*, person: Person, grant: UseGrant) -> UseGrant:
+    grant = UseGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.revoked_at is None:
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at"])
+        audit.record(
+            actor=f"user:{person.user_id}", action="licenses.use_grant.revoke", object_type="licenses.UseGrant",
+            object_id=str(grant.public_id),
+        )
+    return grant
+
+
+def current_status_of(license: License) -> str:
+    today = timezone.localdate()
+    if license.status == LicenseStatus.VALID and license.valid_until is not None and license.valid_until < today:
+        return LicenseStatus.EXPIRED
+    return license.status
+
+
+@dataclass(frozen=True)
+class FetchedLicense:
+    license: License
+    surface: dict[str, str]
+    status: str
+
+
+@transaction.atomic
+def fetch_for_use(*, actor: Any, identifier: str, purpose: str) -> FetchedLicense:
+    """A department's staff fetch a licence the holder authorised their department to use; recorded.
+
+    Without a live grant the answer is the same 404 as for a licence that does not exist.
+    """
+    staff = staff_of(actor)
+    if staff is None or staff.department_id is None:
+        raise PermissionDenied("LICENSE_USE_STAFF_ONLY", "只有部门工作人员可以调取证照")
+    purpose = (purpose or "").strip()
+    if not purpose or len(purpose) > 200:
+        raise ValidationFailed("LICENSE_PURPOSE_REQUIRED", "请填写用途（不超过200字）", details={"field": "purpose"})
+    license = License.objects.select_related("license_type", "issuer").filter(identifier=str(identifier)[:120]).first()
+    now = timezone.now()
+    grant = live_use_grant(license=license, department_id=staff.department_id, now=now) if license else None
+    if license is None or grant is None:
+        raise NotFound("LICENSE_NOT_FOUND", "证照不存在，或持证人未授权本部门使用")
+    LicenseUse.objects.create(
+        license=license, grant=grant, department_id=staff.department_id, used_by=f"staff:{staff.public_id}",
+        purpose=purpose, channel="api", used_at=now,
+    )
+    audit.record(
+        actor=f"staff:{staff.public_id}", action="licenses.use", object_type="licenses.License", object_id=license.pk,
+        details={"identifier": license.identifier, "purpose": purpose, "grant": str(grant.public_id)},
+    )
+    return FetchedLicense(license=license, surface=surface_of(license), status=current_status_of(license))

@@ -30,7 +30,7 @@ from zwfw.core.audit import canonical_json
 from zwfw.core.errors import PermissionDenied, ValidationFailed
 from zwfw.core.masking import mask_address, mask_name, mask_resident_id
 from zwfw.licenses.models import DisplayKey, License, LicenseStatus
-from zwfw.licenses.services import surface_of
+from zwfw.licenses.services import current_status_of, surface_of
 from zwfw.seals.keystore import keystore
 from zwfw.seals.models import KeyAlgorithm
 from zwfw.seals.pki import raw_signature
@@ -82,7 +82,7 @@ def disclosable_fields(license: License) -> list[dict]:
 def make_token(*, license: License, fields: list[str], now: dt.datetime | None = None, seconds: int = MAX_SECONDS) -> str:
     """A display token for ``license`` disclosing ``fields`` (keys of disclosable surface fields)."""
     license = License.objects.select_related("license_type").get(pk=license.pk)  # the status as it is now
-    if current_status(license) != LicenseStatus.VALID:
+    if current_status_of(license) != LicenseStatus.VALID:
         raise PermissionDenied("LICENSE_NOT_SHOWABLE", f"证照当前为“{LicenseStatus(license.status).label}”，不能亮证")
     allowed = {field["key"] for field in disclosable_fields(license)}
     chosen = sorted(set(fields))
@@ -164,20 +164,13 @@ class ShownLicense:
     fields: list[tuple[str, str]]
 
 
-def current_status(license: License, today: dt.date | None = None) -> str:
-    today = today or timezone.localdate()
-    if license.status == LicenseStatus.VALID and license.valid_until is not None and license.valid_until < today:
-        return LicenseStatus.EXPIRED
-    return license.status
-
-
 def show(claims: TokenClaims) -> ShownLicense:
     license = (
         License.objects.select_related("license_type", "issuer").filter(identifier=claims.identifier).first()
     )
     if license is None:
         raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码指向的证照不存在")
-    status = current_status(license)
+    status = current_status_of(license)
     surface = surface_of(license)
     by_key = {field["key"]: field for field in license.license_type.fields}
     shown = [
