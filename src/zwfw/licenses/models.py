@@ -193,3 +193,19 @@ class LicenseUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.license_id} {self.used_at:%Y-%m-%d}"
+
+
+class LicenseFile(models.Model):
+    """The licence rendered as PDF and signed in PAdES with the issuer's seal (made on first request)."""
+
+    license = models.OneToOneField(License, on_delete=models.PROTECT, related_name="file")
+    pdf = models.BinaryField("签章后的证照文件")
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "证照文件"
+        verbose_name_plural = "证照文件"
+
+    def __str__(self) -> str:
+        return str(self.license_id)

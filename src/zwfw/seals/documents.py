@@ -16,7 +16,7 @@ from zwfw.seals.images import find_cjk_font
 
 
 @cache
-def _face_index(font: Path) -> int:
+def face_index(font: Path) -> int:
     """Index of the Simplified Chinese face in a font collection (Noto CJK .ttc holds JP, KR, SC, ...)."""
     if font.suffix.lower() != ".ttc":
         return 0
@@ -27,13 +27,19 @@ def _face_index(font: Path) -> int:
     return 0
 
 
-def render_notice_pdf(*, title: str, paragraphs: list[str], issuer: str, issued_on: dt.date) -> bytes:
-    """An A4 notice: 标题, 正文, then 发文机关 and 成文日期 at the lower right of the last page."""
+def new_pdf(title: str, *, orientation: str = "portrait") -> FPDF:
+    """An A4 fpdf2 document with the installed CJK font registered as ``cjk`` (embedded as a subset)."""
     font = find_cjk_font()
-    pdf = FPDF(format="A4")
+    pdf = FPDF(orientation=orientation, format="A4")
     pdf.set_title(title)
     pdf.set_creator("zwfw")
-    pdf.add_font("cjk", "", str(font), collection_font_number=_face_index(font))
+    pdf.add_font("cjk", "", str(font), collection_font_number=face_index(font))
+    return pdf
+
+
+def render_notice_pdf(*, title: str, paragraphs: list[str], issuer: str, issued_on: dt.date) -> bytes:
+    """An A4 notice: 标题, 正文, then 发文机关 and 成文日期 at the lower right of the last page."""
+    pdf = new_pdf(title)
     pdf.set_margins(28, 37, 26)  # GB/T 9704-2012 §5.2.1: 天头 37 mm, 订口 28 mm
     pdf.add_page()
     pdf.set_font("cjk", size=22)
