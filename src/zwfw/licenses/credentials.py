@@ -1,0 +1,87 @@
+"""A licence as a W3C Verifiable Credential (VC Data Model 2.0), secured as a JWS with the issuer's seal
+(VC-JOSE-COSE: ``typ`` = ``vc+jwt``, ES256, the seal's certificate chain in ``x5c``), so standard
+credential wallets can hold it and anyone can check it against the node's exported root."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from django.utils import timezone
+
+from zwfw.core.audit import canonical_json
+from zwfw.licenses.models import License
+from zwfw.licenses.services import current_status_of, surface_of
+from zwfw.seals import pki, signing
+from zwfw.seals.keystore import keystore
+from zwfw.seals.models import KeyAlgorithm, Seal
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+MEDIA_TYPE = "application/vc+jwt"
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def credential(license: License, *, base_url: str = "") -> dict[str, Any]:
+    """The unsecured credential document."""
+    base = base_url.rstrip("/")
+    subject: dict[str, Any] = {"type": "LicenseHolder", "name": license.holder_name}
+    subject.update(surface_of(license))
+    document: dict[str, Any] = {
+        "@context": [VC_CONTEXT],
+        "id": f"urn:gbt36904:{license.identifier}",
+        "type": ["VerifiableCredential", "ElectronicLicenseCredential"],
+        "name": license.license_type.name,
+        "issuer": {"id": f"urn:uscc:{license.issuer.credit_code}", "name": license.issuer.name},
+        "validFrom": f"{license.valid_from.isoformat()}T00:00:00+08:00",
+        "credentialSubject": subject,
+        "credentialStatus": {
+            "id": f"{base}/licenses/verify/?identifier={license.identifier}",
+            "type": "ZwfwLicenseStatus",
+            "status": current_status_of(license),
+        },
+    }
+    if license.valid_until:
+        document["validUntil"] = f"{license.valid_until.isoformat()}T23:59:59+08:00"
+    return document
+
+
+def export_credential(license: License, *, base_url: str = "") -> str:
+    """The credential as a compact JWS signed by the issuer's seal (the key stays in the key store)."""
+    seal = Seal.objects.select_related("ecdsa_key").get(code=license.seal_code)
+    chain = signing.chain_der(seal, KeyAlgorithm.ECDSA_P256)
+    header = {
+        "alg": "ES256",
+        "typ": "vc+jwt",
+        "cty": "vc",
+        "kid": seal.code,
+        "x5c": [base64.b64encode(der).decode("ascii") for der in chain],
+        "iat": int(timezone.now().timestamp()),
+    }
+    payload = canonical_json(credential(license, base_url=base_url)).encode("utf-8")
+    signing_input = f"{_b64url(canonical_json(header).encode())}.{_b64url(payload)}"
+    signature = pki.raw_signature(keystore().sign(seal.ecdsa_key, signing_input.encode("ascii")))
+    return f"{signing_input}.{_b64url(signature)}"
+
+
+def read_credential(token: str) -> dict[str, Any]:
+    """The payload of a credential token, unverified (for display; verify with ``verify_credential``)."""
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def verify_credential(token: str) -> dict[str, Any] | None:
+    """The credential if its signature verifies with a seal certificate of this node's CA, else None."""
+    from zwfw.seals.verification import check_jws
+
+    try:
+        header, payload, signature = token.split(".")
+        data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    except (ValueError, AttributeError):
+        return None
+    if not check_jws(f"{header}..{signature}", data).ok:
+        return None
+    return json.loads(data)
