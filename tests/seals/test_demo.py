@@ -40,3 +40,22 @@ def test_seed_seals_demo_makes_seals_and_a_sealed_sample_once(settings, client):
     page = client.get(f"/seals/documents/{document.public_id}/")
     assert page.status_code == 200
     assert "签章有效" in page.content.decode()
+
+
+def test_seed_licenses_demo_gives_the_citizens_licences_of_several_types_once(settings):
+    from zwfw.demo.licenses import DEMO_LICENSES, seed_licenses_demo
+    from zwfw.identity.models import Person
+    from zwfw.licenses.models import License
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    seed_demo()
+    ensure_demo_accounts()
+    seed_identity_demo()
+    seed_seals_demo()
+    first = seed_licenses_demo()
+    second = seed_licenses_demo()
+    assert first["licenses"] == len(DEMO_LICENSES)
+    assert second == {"types": 0, "licenses": 0}
+    zhang = Person.objects.get(name="张晓明")
+    assert sorted(zhang.licenses.values_list("license_type__name", flat=True)) == ["学位证书", "居住证", "机动车驾驶证"]
+    assert License.objects.filter(holder_enterprise__isnull=False).count() == 2

@@ -77,6 +77,18 @@ def test_tampered_data_fails(seal, people, fmt):
     assert (report.valid, report.code) == (False, "DATA_TAMPERED")
 
 
+def test_a_jws_with_its_own_payload_does_not_vouch_for_other_data(seal, people):
+    # given a JWS over DATA with DATA attached again (header.payload.signature)
+    result = signing.sign_data(actor=by(people["approver"]), seal=seal, data=DATA, purpose="许可决定", fmt="jws")
+    header_b64, _, signature_b64 = result.signature.split(".")
+    attached = ".".join([header_b64, base64.urlsafe_b64encode(DATA).rstrip(b"=").decode(), signature_b64])
+    # when it is offered for other data, then it is refused; for DATA itself it stands
+    other = verification.verify_data(fmt="jws", signature=attached, data=b"another document")
+    assert (other.valid, other.code) == (False, "DATA_TAMPERED")
+    same = verification.verify_data(fmt="jws", signature=attached, data=DATA)
+    assert (same.valid, same.code) == (True, "VALID")
+
+
 @pytest.mark.parametrize("fmt", ["jws", "ses"])
 def test_garbage_signatures_are_malformed_not_errors(seal, fmt):
     for garbage in ("", "abc", "a.b.c", base64.b64encode(b"\x30\x03\x02\x01\x01").decode(), "x" * 500):
@@ -128,7 +140,7 @@ def test_a_department_cannot_use_another_departments_seal(seal, other_seal, peop
     ("data", "purpose", "fmt", "code"),
     [
         (b"", "x", "jws", "SEAL_DATA_EMPTY"),
-        (b"x" * (10 * 1024 * 1024 + 1), "x", "jws", "SEAL_DATA_TOO_LARGE"),
+        (b"x" * (signing.MAX_DATA_BYTES + 1), "x", "jws", "SEAL_DATA_TOO_LARGE"),
         (DATA, "", "jws", "SEAL_PURPOSE_REQUIRED"),
         (DATA, "x", "pkcs7", "SEAL_FORMAT_INVALID"),
     ],

@@ -53,5 +53,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and "parse" in str(exc.message).lower():
+            body = {"code": "INVALID_BODY", "message": "请求内容不是有效的 JSON", "details": None}
+            return api.create_response(request, body, status=400)
         body = {"code": f"HTTP_{exc.status_code}", "message": str(exc.message), "details": None}
         return api.create_response(request, body, status=exc.status_code)

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 API_PREFIX = "/api/"
 
 _MESSAGES = {
+    # Django's own 400 (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a malformed multipart request)
+    400: ("REQUEST_REJECTED", "请求无法处理：请求体超过10MB或格式不正确"),
     404: ("NOT_FOUND", "请求的接口不存在"),
     405: ("METHOD_NOT_ALLOWED", "该接口不支持此请求方法"),
 }

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, UploadedFile
+from ninja import File, Form, Router, Status, UploadedFile
 from ninja.params import Query
 
 from zwfw.catalog.models import Department
 from zwfw.core.api import ErrorOut
-from zwfw.core.errors import NotFound, ValidationFailed
+from zwfw.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zwfw.identity.api.auth import session_auth
 from zwfw.identity.sessions import client_ip
+from zwfw.identity.staff import is_platform_admin, staff_of
 from zwfw.seals import selectors, services, signing, verification
 from zwfw.seals.schemas import (
     PageIn,
@@ -55,6 +57,12 @@ def _read_upload(file: UploadedFile, limit: int) -> bytes:
     if file.size is not None and file.size > limit:
         raise ValidationFailed("PDF_TOO_LARGE", f"文件不能超过{limit // (1024 * 1024)}MB", details={"field": "file"})
     return file.read()
+
+
+def _staff_only(user: Any) -> None:
+    """The registry's lists are for staff: a signed-in citizen is refused, not shown an empty page."""
+    if staff_of(user) is None and not is_platform_admin(user):
+        raise PermissionDenied("SEALS_STAFF_ONLY", "印章管理仅限工作人员使用")
 
 
 def _department(code: str) -> Department:
@@ -121,7 +129,7 @@ def create_request(request: HttpRequest, payload: SealRequestIn):
         reason=payload.reason,
         source_ip=client_ip(request),
     )
-    return 201, SealRequestOut.of(created)
+    return Status(201, SealRequestOut.of(created))
 
 
 @router.get(
@@ -132,6 +140,7 @@ def create_request(request: HttpRequest, payload: SealRequestIn):
     description="本部门（平台管理员为全部）的制章申请，最近的在前，最多100条。",
 )
 def list_requests(request: HttpRequest, status: str = ""):
+    _staff_only(request.user)
     requests = selectors.requests_visible_to(request.user).select_related("seal")
     if status:
         requests = requests.filter(status=status[:16])
@@ -164,7 +173,7 @@ def review_request(request: HttpRequest, request_id: str, payload: ReviewIn):
 def make_seal(request: HttpRequest, request_id: str):
     found = selectors.request_for(request.user, request_id)
     seal = services.make_seal(actor=request.user, request=found, source_ip=client_ip(request))
-    return 201, SealOut.of(seal)
+    return Status(201, SealOut.of(seal))
 
 
 # --- seals -----------------------------------------------------------------------------------------
@@ -178,6 +187,7 @@ def make_seal(request: HttpRequest, request_id: str):
     description="本部门（平台管理员为全部）的电子印章，分页。",
 )
 def list_seals(request: HttpRequest, params: Query[PageIn]):
+    _staff_only(request.user)
     seals = selectors.seals_visible_to(request.user).prefetch_related("permissions")
     start = (params.page - 1) * params.page_size
     items = [SealOut.of(seal) for seal in seals[start : start + params.page_size]]

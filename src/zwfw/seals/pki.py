@@ -225,11 +225,12 @@ def _crl_version() -> int:
 def crl_der(algorithm: str) -> bytes:
     """The seal CA's current CRL (DER). Rebuilt when a seal's status changed, else once a day."""
     version = _crl_version()
-    cache_key = f"seals:crl:{algorithm}:{version}"
+    ca = authority(AuthorityKind.SEAL_CA, algorithm)
+    # keyed by the CA too: a CA made again (or another node sharing the cache) never gets this one's CRL
+    cache_key = f"seals:crl:{algorithm}:{ca.pk}:{ca.key.key_id}:{version}"
     cached = cache.get(cache_key)
     if cached is not None:
         return cached
-    ca = authority(AuthorityKind.SEAL_CA, algorithm)
     serial_field = "sm2_serial" if algorithm == KeyAlgorithm.SM2 else "ecdsa_serial"
     revoked = []
     for seal in Seal.objects.exclude(status=SealStatus.ACTIVE).prefetch_related("status_events"):

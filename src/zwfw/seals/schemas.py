@@ -62,7 +62,7 @@ class SealOut(SealPublicOut):
             purpose=seal.purpose,
             ecdsa_serial=seal.ecdsa_serial,
             sm2_serial=seal.sm2_serial,
-            use_roles=sorted(seal.permissions.values_list("role", flat=True)),
+            use_roles=sorted(permission.role for permission in seal.permissions.all()),  # uses a prefetch
         )
 
 
@@ -138,7 +138,7 @@ class RolesOut(Schema):
 
 class SignDataIn(Schema):
     format: str = Field(max_length=8, description="jws（ES256，JWS 分离式签名）或 ses（SM2，GB/T 38540 SES_Signature）")
-    data_base64: str = Field(max_length=14_000_000, description="待签数据的 base64 编码（不超过10MB）")
+    data_base64: str = Field(max_length=10_000_000, description="待签数据的 base64 编码（数据不超过7MB，请求体不超过10MB）")
     purpose: str = Field(max_length=400, description="用章事由")
 
 
@@ -152,7 +152,7 @@ class SignDataOut(Schema):
 class VerifyDataIn(Schema):
     format: str = Field(max_length=8, description="jws 或 ses")
     signature: str = Field(max_length=200_000, description="签名值（同签章接口的 signature）")
-    data_base64: str = Field(max_length=14_000_000, description="被签数据的 base64 编码")
+    data_base64: str = Field(max_length=10_000_000, description="被签数据的 base64 编码（数据不超过7MB）")
 
 
 class ReportOut(Schema):

@@ -16,6 +16,8 @@ from zwfw.core.errors import NotFound
 from zwfw.identity.staff import is_platform_admin, staff_of
 from zwfw.seals.models import Seal, SealRequest, SealUsage, SignedDocument
 
+SEAL_CODE_LENGTH = 13  # 印章编码: 6-digit region code + 7-digit sequence
+
 
 def seals_visible_to(actor: Any) -> QuerySet[Seal]:
     seals = Seal.objects.select_related("department").order_by("department__sort_order", "code")
@@ -27,19 +29,22 @@ def seals_visible_to(actor: Any) -> QuerySet[Seal]:
     return seals.filter(department_id=staff.department_id)
 
 
-def seal_for(actor: Any, code: str) -> Seal:
-    seal = seals_visible_to(actor).filter(code=str(code)[:13]).first()
+def _by_code(seals: QuerySet[Seal], code: str) -> Seal:
+    # A code longer than 13 characters names no seal; cutting it down would answer for another code.
+    code = str(code)
+    seal = seals.filter(code=code).first() if len(code) <= SEAL_CODE_LENGTH else None
     if seal is None:
         raise NotFound("SEAL_NOT_FOUND", "印章不存在")
     return seal
+
+
+def seal_for(actor: Any, code: str) -> Seal:
+    return _by_code(seals_visible_to(actor), code)
 
 
 def public_seal(code: str) -> Seal:
     """A seal's public facts, for anyone checking a document (the registry behind it stays scoped)."""
-    seal = Seal.objects.select_related("department").filter(code=str(code)[:13]).first()
-    if seal is None:
-        raise NotFound("SEAL_NOT_FOUND", "印章不存在")
-    return seal
+    return _by_code(Seal.objects.select_related("department"), code)
 
 
 def requests_visible_to(actor: Any) -> QuerySet[SealRequest]:

@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import io
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +37,7 @@ from zwfw.seals.keystore import keystore
 from zwfw.seals.models import KeyAlgorithm, Seal, SealUsage, SignatureFormat, StoredKey
 from zwfw.seals.services import actor_label, check_can_use, check_usable
 
-MAX_DATA_BYTES = 10 * 1024 * 1024
+MAX_DATA_BYTES = 7 * 1024 * 1024  # its base64 stays under the 10 MB request limit (settings)
 MAX_PDF_BYTES = 20 * 1024 * 1024
 MAX_BATCH = 50
 MM = 72 / 25.4  # PDF points per millimetre
@@ -63,6 +64,8 @@ def _authorise(actor: SigningActor, seal: Seal) -> None:
 
 def _purpose(purpose: str) -> str:
     text = (purpose or "").strip()
+    if any(unicodedata.category(ch).startswith("C") for ch in text):
+        raise ValidationFailed("SEAL_PURPOSE_INVALID", "用章事由不能包含控制字符", details={"field": "purpose"})
     if not text or len(text) > 200:
         raise ValidationFailed("SEAL_PURPOSE_REQUIRED", "请填写用章事由（不超过200字）", details={"field": "purpose"})
     return text
@@ -135,7 +138,7 @@ def _check_data(data: bytes) -> bytes:
     if not isinstance(data, bytes) or not data:
         raise ValidationFailed("SEAL_DATA_EMPTY", "待签数据不能为空", details={"field": "data"})
     if len(data) > MAX_DATA_BYTES:
-        raise ValidationFailed("SEAL_DATA_TOO_LARGE", "待签数据不能超过10MB", details={"field": "data"})
+        raise ValidationFailed("SEAL_DATA_TOO_LARGE", "待签数据不能超过7MB", details={"field": "data"})
     return data
 
 

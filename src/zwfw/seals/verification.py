@@ -21,11 +21,12 @@ from functools import lru_cache
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509 as crypto_x509
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from django.utils import timezone
 from joserfc import jws
 from joserfc.errors import JoseError
-from joserfc.jwk import ECKey
 from joserfc.registry import HeaderParameter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -45,6 +46,8 @@ JWS_REGISTRY = jws.JWSRegistry(
     algorithms=["ES256"],
 )
 JWS_REGISTRY.max_header_length = 8192  # the x5c chain (two certificates) is ~1.5 KB; joserfc's default is 512
+ES256 = ec.ECDSA(hashes.SHA256())  # RFC 7518 §3.4
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
 
 
 def reset_caches() -> None:
@@ -67,8 +70,10 @@ def _anchors(algorithm: str) -> tuple[bytes, bytes]:
 
 
 @lru_cache(maxsize=4096)
-def _ecdsa_leaf(der: bytes) -> tuple[ECKey, crypto_x509.Certificate] | None:
-    """The leaf's key if the certificate was issued by this node's ECDSA seal CA under its root."""
+def _ecdsa_leaf(x5c: str) -> tuple[bytes, ec.EllipticCurvePublicKey] | None:
+    """(DER, P-256 key) of the certificate in a JWS ``x5c`` entry (base64 DER, RFC 7515 §4.1.6) if
+    it was issued by this node's ECDSA seal CA under its root. Malformed base64 raises."""
+    der = base64.b64decode(x5c, validate=True)
     root_der, ca_der = _anchors(KeyAlgorithm.ECDSA_P256)
     try:
         leaf = crypto_x509.load_der_x509_certificate(der)
@@ -79,9 +84,9 @@ def _ecdsa_leaf(der: bytes) -> tuple[ECKey, crypto_x509.Certificate] | None:
     except (ValueError, TypeError, InvalidSignature):
         return None
     public = leaf.public_key()
-    if not isinstance(public, ec.EllipticCurvePublicKey):
+    if not isinstance(public, ec.EllipticCurvePublicKey) or not isinstance(public.curve, ec.SECP256R1):
         return None
-    return ECKey.import_key(public), leaf
+    return der, public
 
 
 @lru_cache(maxsize=4096)
@@ -121,6 +126,11 @@ class Report:
     @property
     def status_now_label(self) -> str:
         return SealStatus(self.status_now).label if self.status_now else "—"
+
+
+def _common_name(certificate: asn1_x509.Certificate) -> str:
+    """The certificate's 通用名 (CN) for people; its serial number when it has none."""
+    return str(certificate.subject.native.get("common_name") or format(certificate.serial_number, "x"))
 
 
 def _second(moment: dt.datetime) -> dt.datetime:
@@ -211,10 +221,6 @@ def _seal_by(serial_field: str, serial: str, der: bytes) -> Seal | None:
 # --- data signatures -------------------------------------------------------------------------------
 
 
-def _b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 @dataclass(frozen=True)
 class CryptoCheck:
     """The cryptographic part of a data-signature check: signature, chain to this node's CA."""
@@ -227,27 +233,57 @@ class CryptoCheck:
 
 
 _MALFORMED = CryptoCheck(False, "MALFORMED", "签名格式不正确")
+_TAMPERED = CryptoCheck(False, "DATA_TAMPERED", "签名与数据不符（数据或签名已被篡改）")
+
+
+def _b64url_decode(segment: bytes) -> bytes:
+    """Unpadded base64url (RFC 7515 §2) as strictly as joserfc reads it (no "+", "/" or "=", no
+    stray bits in the last character): binascii.Error otherwise."""
+    if b"+" in segment or b"/" in segment or b"=" in segment:
+        raise binascii.Error("not base64url")
+    pad = -len(segment) % 4
+    if pad == 3 or (pad and segment[-1] not in (b"AEIMQUYcgkosw048", b"AQgw")[pad - 1]):
+        raise binascii.Error("not canonical base64url")
+    return binascii.a2b_base64(segment.translate(_FROM_URLSAFE) + b"=" * pad, strict_mode=True)
 
 
 def check_jws(token: str, data: bytes) -> CryptoCheck:
-    """Signature and trust of a detached ES256 JWS (``signing.jws_sign``): no database query once
-    the node's anchors and this certificate have been seen by the process."""
+    """Signature and trust of an ES256 JWS over ``data`` (``signing.jws_sign``): no database query
+    once the node's anchors and this certificate have been seen by the process.
+
+    The header is decoded once and held to joserfc's rules (``JWS_REGISTRY``: sizes, ``crit``,
+    required and typed members, nothing unregistered); the signature is checked with
+    ``cryptography`` over the RFC 7515 signing input built from ``data`` (RFC 7797 when the header
+    says ``b64: false``). The payload is detached (RFC 7515 Appendix F); a token that carries one
+    must carry exactly ``data``.
+    """
     try:
-        protected = token.split(".")[0]
-        header = json.loads(_b64url_decode(protected))
-        leaf_der = base64.b64decode(header["x5c"][0], validate=True)
-        signed_at = dt.datetime.fromtimestamp(int(header["iat"]), tz=dt.UTC)
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError, binascii.Error, OverflowError):
+        protected, payload, signature = token.encode("ascii").split(b".")
+        JWS_REGISTRY.validate_header_size(protected)
+        JWS_REGISTRY.validate_signature_size(signature)
+        header = json.loads(_b64url_decode(protected).decode("utf-8"))  # RFC 7515 §5.2: UTF-8
+        if not isinstance(header, dict):
+            return _MALFORMED
+        JWS_REGISTRY.check_header(header)
+        leaf = _ecdsa_leaf(header["x5c"][0])
+        signed_at = dt.datetime.fromtimestamp(header["iat"], tz=dt.UTC)
+        raw_signature = _b64url_decode(signature)
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError, JoseError):
+        return _MALFORMED  # binascii.Error is a ValueError; JoseError covers joserfc's header rules
+    unencoded = header.get("b64", True) is not True  # RFC 7797 §3; §6: then "b64" must be critical
+    if header["alg"] != "ES256" or (unencoded and "b64" not in header.get("crit", ())):
         return _MALFORMED
-    if header.get("alg") != "ES256":
-        return _MALFORMED
-    leaf = _ecdsa_leaf(leaf_der)
     if leaf is None:
         return CryptoCheck(False, "CERTIFICATE_UNTRUSTED", "签名证书不是本节点印章CA签发的")
+    signed_payload = data if unencoded else base64.urlsafe_b64encode(data).rstrip(b"=")
+    if (payload and payload != signed_payload) or len(raw_signature) != 64:
+        return _TAMPERED
+    r, s = int.from_bytes(raw_signature[:32], "big"), int.from_bytes(raw_signature[32:], "big")
+    leaf_der, key = leaf
     try:
-        jws.deserialize_compact(token, leaf[0], algorithms=["ES256"], registry=JWS_REGISTRY, payload=data)
-    except (JoseError, ValueError):
-        return CryptoCheck(False, "DATA_TAMPERED", "签名与数据不符（数据或签名已被篡改）")
+        key.verify(encode_dss_signature(r, s), protected + b"." + signed_payload, ES256)
+    except InvalidSignature:
+        return _TAMPERED
     return CryptoCheck(True, "OK", "", leaf_der=leaf_der, signed_at=signed_at)
 
 
@@ -258,7 +294,7 @@ def verify_jws(token: str, data: bytes) -> Report:
         return Report(code=check.code, message=check.message)
     report = Report(intact=True, trusted=True)
     certificate = crypto_x509.load_der_x509_certificate(check.leaf_der)
-    report.chain = [certificate.subject.rfc4514_string()]
+    report.chain = [_common_name(asn1_x509.Certificate.load(check.leaf_der))]
     seal = _seal_by("ecdsa_serial", format(certificate.serial_number, "x"), check.leaf_der)
     recorded = _recorded_time(seal, "sha256", hashlib.sha256(data).hexdigest(), check.signed_at)
     return _judge(report, seal, check.signed_at, recorded)
@@ -285,7 +321,7 @@ def verify_ses(signature: bytes, data: bytes) -> Report:
     summary = ses.parse_signature(signature)
     leaf_der = summary["signer_certificate"]
     leaf = asn1_x509.Certificate.load(leaf_der)
-    report.chain = [leaf.subject.human_friendly]
+    report.chain = [_common_name(leaf)]
     seal = _seal_by("sm2_serial", format(leaf.serial_number, "x"), leaf_der)
     recorded = _recorded_time(seal, "sm3", gm.sm3(data).hex(), summary["time_info"])
     return _judge(report, seal, summary["time_info"], recorded)
@@ -357,10 +393,12 @@ def _verify_embedded(signature, context: ValidationContext, pdf: bytes) -> Repor
         report.code, report.message = "MALFORMED", "签章数据无法解析"
         return report
     report.intact = bool(status.intact and status.valid)
-    report.trusted = bool(status.trusted)
+    # pyhanko's ``trusted`` also requires an intact signature; the chain is judged on its own here
+    report.trusted = status.trust_problem_indic is None and status.validation_path is not None
     report.covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     if status.validation_path is not None:
-        report.chain = [cert.subject.human_friendly for cert in status.validation_path.iter_certs(include_root=True)]
+        path = list(status.validation_path.iter_certs(include_root=True))
+        report.chain = [_common_name(cert) for cert in reversed(path)]  # the signer's first, the root last
     if not report.intact:
         report.code, report.message = "DATA_TAMPERED", "文件在签章后被篡改，签章无效"
     elif not report.trusted:

@@ -36,6 +36,10 @@ def verify_page(request: HttpRequest) -> HttpResponse:
                 raise ValidationFailed("PDF_TOO_LARGE", "PDF文件不能超过20MB")
             context["report"] = verification.verify_pdf(upload.read())
             context["file_name"] = upload.name[:200]
+        except pki.PkiNotInitialised:
+            # the node's set-up, not the visitor's file: no operator's command on a public page
+            context["error"] = "本节点尚未开通电子签章验证，请稍后再试"
+            status = 503
         except DomainError as exc:
             context["error"] = exc.message
             status = 400 if exc.status < 500 else 503
