@@ -101,6 +101,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from zwfw.demo.accounts import ensure_demo_accounts
     from zwfw.demo.identity import seed_identity_demo
+    from zwfw.demo.licenses import seed_licenses_demo
     from zwfw.demo.seals import seed_seals_demo
     from zwfw.demo.seed import seed_demo
 
@@ -114,6 +115,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     ] + seed_identity_demo()
     print("正在制作演示电子印章 ...", flush=True)
     seed_seals_demo()
+    print("正在签发演示电子证照 ...", flush=True)
+    seed_licenses_demo()
     call_command("collectstatic", interactive=False, verbosity=0)
 
     worker = subprocess.Popen([sys.executable, "-m", "zwfw.cli", "worker"], env=os.environ.copy())
@@ -150,6 +153,10 @@ def _print_banner(base: str, accounts: list[dict]) -> None:
         f"  演示短信 demo SMS     {base}/demo/messages/   (验证码在这里查看 / one-time codes show here)",
         f"  签章文件 signed PDF   {base}/seals/documents/   (示例决定书，加盖电子印章 / a sealed sample notice)",
         f"  签章验证 verify       {base}/seals/verify/   (上传PDF核验签章 / upload a PDF to check its seal)",
+        f"  亮证 show a licence   以 13900000001 登录 → {base}/licenses/wallet/ → 选一张证照“亮证”，",
+        "                       在另一个浏览器（或手机）打开二维码中的链接，即可看到核验结果",
+        "                       (sign in as 13900000001, open the wallet, press 亮证 on a licence,",
+        "                        and open the QR code's link in another browser or on a phone)",
         "",
         "演示账号 demo accounts (工作人员登录需短信验证码 / staff need the SMS code as second factor):",
     ]

@@ -187,3 +187,18 @@ def test_expiry_then_renewal(residence, people):
     renewed = services.new_version(issuer=issuer(people), license=residence, renew=True, reason="延续")
     assert renewed.status == "valid"
     assert renewed.valid_until > residence.valid_until
+
+
+def test_the_commands_load_types_and_expire(residence):
+    import datetime as dt
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("license_types_load", stdout=out)
+    assert "新增证照类型 0 个" in out.getvalue()
+    with time_machine.travel(dt.datetime.combine(residence.valid_until, dt.time(12), tzinfo=dt.UTC) + dt.timedelta(days=2)):
+        call_command("licenses_expire", stdout=out)
+    assert "已将 1 份证照标记为已过期" in out.getvalue()
