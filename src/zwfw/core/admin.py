@@ -10,6 +10,19 @@ from django.http import HttpRequest
 from zwfw.core.models import AuditEntry, CalendarDay, CalendarYear, Region
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows every module shows but never lets the admin change: they change only through services."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent_code", "valid")

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from zwfw.core.admin import ReadOnlyAdmin
 from zwfw.core.errors import DomainError
 from zwfw.core.masking import mask_mobile, mask_resident_id
 from zwfw.identity.models import (
@@ -27,17 +28,6 @@ from zwfw.identity.models import (
     StaffRoleGrant,
 )
 from zwfw.identity.oidc import admin as _oidc_admin  # noqa: F401  (OpenID Connect clients)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -3,23 +3,10 @@ services (API and commands), which check the rules and write the audit log; keys
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from zwfw.core.admin import ReadOnlyAdmin
 from zwfw.seals.models import CertificateAuthority, Seal, SealRequest, SealUsage, SignedDocument
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CertificateAuthority)
