@@ -7,9 +7,15 @@
    refresh chains one per connection, driven by Lua scripts that carry each answer's token into the
    next request, so the load generator spends little of the shared CPUs); requests/s, p50 and p99
    printed and written to bench/results/latest.json.
+5. Seals (bench/seals_bench.py, in process and single-threaded, once the server has stopped):
+   ES256 and SM2 signatures and verifications per second beside the raw libraries' own rates
+   measured in the same run (target: verification at >= 70% of raw), PDF signings and
+   verifications per second; printed as a second table, "seals" in the JSON.
 
 Options: --items N (default 100000), --duration S (default 15), --connections C (default 16),
---workers W (gunicorn workers, default one per CPU), --worker-class, --threads, --only SCENARIO, --keep DIR (reuse a generated data dir between runs).
+--workers W (gunicorn workers, default one per CPU), --worker-class, --threads, --only SCENARIO, --keep DIR (reuse a generated data dir between runs),
+--seal-seconds S (per side of each seal row, default 3). `--only seals` needs neither wrk, the
+generated items nor the server: it migrates the data dir and runs step 5 alone.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote_plus
+
+import seals_bench  # bench/ is on sys.path when this file runs as a script; its imports need no Django
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -62,6 +70,8 @@ IDENTITY_SCENARIOS = [
         lambda rps, p50, p99: rps >= 1000 and p99 <= 60,
     ),
 ]
+# Seals (issue: seal benchmarks): bench/seals_bench.py, in process, after the server has stopped.
+SEALS = "seals"
 # Connections (one per wrk thread where a connection carries a chain of dependent requests).
 IDENTITY_CONNECTIONS = {"signin": 4, "refresh": 16}
 READ_LUA = """
@@ -240,6 +250,23 @@ def run_identity_scenarios(base: str, setup: dict, args, tmp: str, results: dict
         results["scenarios"].append(figures)
 
 
+def run_seals(env: dict, args) -> dict:
+    """The seal rows (bench/seals_bench.py in its own process, with the production settings of the server)."""
+    print(f"seals: signing and verifying, {args.seal_seconds:g} s per side of each row ...", flush=True)
+    out = run(
+        [str(BIN / "python"), "bench/seals_bench.py", "--json", "--seconds", str(args.seal_seconds)],
+        env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
+def write_results(results: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -252,10 +279,14 @@ def main() -> int:
     parser.add_argument("--worker-class", default=os.environ.get("ZWFW_WORKER_CLASS", "sync"))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("ZWFW_WEB_THREADS", "1")))
     parser.add_argument(
-        "--only", choices=[key for _, key, _, _ in SCENARIOS + IDENTITY_SCENARIOS], help="run one scenario"
+        "--only",
+        choices=[key for _, key, _, _ in SCENARIOS + IDENTITY_SCENARIOS] + [SEALS],
+        help="run one scenario (seals: all the seal rows)",
     )
+    parser.add_argument("--seal-seconds", type=float, default=3.0, help="seconds per side of each seal row")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
+    seals_only = args.only == SEALS
+    if not seals_only and not shutil.which("wrk"):
         raise SystemExit("wrk is missing: scripts/system-deps.sh bench installs it")
 
     data_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="zwfw-bench-"))
@@ -280,6 +311,22 @@ def main() -> int:
             key_file.chmod(0o600)
     marker = data_dir / f"generated-{args.items}"
     print(f"data dir: {data_dir}  database: {env.get('DATABASE_URL', 'SQLite (WAL)')}", flush=True)
+    database = "postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    if seals_only:  # no items, no server: a migrated data dir is all the seal rows need
+        try:
+            run([str(BIN / "zwfw"), "manage", "migrate", "--verbosity", "0"], env)
+            seals = run_seals(env, args)
+        finally:
+            if not args.keep:
+                shutil.rmtree(data_dir, ignore_errors=True)
+        print()
+        seals_bench.print_table(seals["operations"])
+        write_results({"cpus": os.cpu_count(), "database": database, "seals": seals})
+        print(
+            f"\n(in process, single-threaded, {args.seal_seconds:g} s per side of each row, "
+            f"{os.cpu_count()} CPUs; bench/results/latest.json)"
+        )
+        return 0
     if not marker.exists():
         run([str(BIN / "zwfw"), "manage", "migrate", "--verbosity", "0"], env)
         run([str(BIN / "zwfw"), "seed"], env, stdout=subprocess.DEVNULL)
@@ -326,7 +373,7 @@ def main() -> int:
         "worker_class": args.worker_class,
         "threads": args.threads,
         "cpus": os.cpu_count(),
-        "database": "postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite",
+        "database": database,
         "scenarios": [],
     }
     server = None
@@ -361,6 +408,10 @@ def main() -> int:
                 stop_server(server)
                 server, base = start_server()
                 run_identity_scenarios(base, identity_setup, args, tmp, results)
+        stop_server(server)  # the seal rows are single-threaded CPU work: nothing else may compete
+        server = None
+        if not args.only:
+            results["seals"] = run_seals(env, args)
     finally:
         if server is not None:
             stop_server(server)
@@ -375,11 +426,15 @@ def main() -> int:
             f"{s['name']:<26} {s['requests_per_s']:>9.0f} {s['p50_ms']:>8.1f} {s['p99_ms']:>8.1f} "
             f"{s['errors']:>7}  {s['target']} — {verdict}"
         )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    if "seals" in results:
+        print()
+        seals_bench.print_table(results["seals"]["operations"])
+    write_results(results)
     print(
         f"\n({args.items:,} items, {args.connections} connections, {args.duration} s each, "
-        f"{args.workers} gunicorn {args.worker_class} workers x {args.threads} threads, {os.cpu_count()} CPUs; bench/results/latest.json)"
+        f"{args.workers} gunicorn {args.worker_class} workers x {args.threads} threads, {os.cpu_count()} CPUs"
+        + (f"; seals in process, {args.seal_seconds:g} s per side of each row" if "seals" in results else "")
+        + "; bench/results/latest.json)"
     )
     return 0
 

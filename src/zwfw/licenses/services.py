@@ -79,6 +79,7 @@ def _authorise(issuer: Issuer, department: Department) -> None:
 def _issuing_seal(department: Department) -> Seal:
     seal = (
         Seal.objects.filter(department=department, status=SealStatus.ACTIVE, kind__in=[SealKind.SPECIAL, SealKind.OFFICIAL])
+        .only("pk", "code", "department_id", "status", "kind")
         .order_by("-kind", "code")  # a 业务专用章 before the 公章
         .first()
     )

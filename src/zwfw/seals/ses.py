@@ -26,6 +26,7 @@ import datetime as dt
 import hmac
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypedDict
 
 from asn1crypto import core
@@ -281,7 +282,6 @@ def _cert_digest(cert_der: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class _SealFacts:
-    asn1: SESeal
     es_id: str
     name: str
     seal_type: int
@@ -322,7 +322,6 @@ def _read_seal(seal: SESeal) -> _SealFacts:
         else:
             raise _Reject("MALFORMED", f"certListType {cert_list_type}")
         facts = _SealFacts(
-            asn1=seal,
             es_id=info["esID"].native,
             name=prop["name"].native,
             seal_type=prop["type"].native,
@@ -343,7 +342,9 @@ def _read_seal(seal: SESeal) -> _SealFacts:
     return facts
 
 
+@lru_cache(maxsize=1024)
 def _public_key_of(cert_der: bytes) -> bytes:
+    """The SM2 key of a certificate (parsed once per process per exact DER; a refusal is not remembered)."""
     try:
         certificate = gmcert.load_sm2_certificate(cert_der)
     except ValueError as exc:
@@ -362,15 +363,56 @@ def _signature_valid(public_key: bytes, signed: bytes, value: core.OctetBitStrin
     return gm.sm2_verify(public_key, signed, signature)
 
 
-def _check_seal(facts: _SealFacts, at: dt.datetime, check_certificate: CertificateCheck | None) -> None:
-    """GB/T 38540-2020 seal verification, less the validity window: maker's signature, maker's cert."""
-    maker_key = _public_key_of(facts.maker_certificate)
-    if not _signature_valid(maker_key, facts.asn1["eSealInfo"].dump(), facts.asn1["signedValue"]):
-        raise _Reject("SEAL_SIGNATURE_INVALID")
+def _maker_refusal(seal: SESeal, facts: _SealFacts) -> tuple[str, str] | None:
+    """(reason, details) when the maker's signature over DER(SES_SealInfo) fails, else None."""
+    try:
+        maker_key = _public_key_of(facts.maker_certificate)
+    except _Reject as reject:
+        return reject.reason, reject.details
+    if not _signature_valid(maker_key, seal["eSealInfo"].dump(), seal["signedValue"]):
+        return "SEAL_SIGNATURE_INVALID", ""
+    return None
+
+
+class _SealDer(bytes):
+    """A seal's DER as a cache key: hashed by its tail (the maker's signature value, distinct for
+    every seal) rather than all ~50 KB of it on every lookup; compared in full, as bytes are."""
+
+    def __hash__(self) -> int:
+        return hash(bytes(self[-96:]))
+
+
+@lru_cache(maxsize=256)
+def _checked_seal(seal_der: _SealDer) -> tuple[_SealFacts, tuple[str, str] | None]:
+    """The facts of a seal and the verdict on its maker's signature (``_maker_refusal``).
+
+    Both follow from the exact DER alone, so a process works them out once per seal, not once per
+    signature (the maker's SM2 verification costs as much as the signer's). What depends on time or
+    on the caller's PKI, the maker's certificate, is checked on every use. A structural refusal
+    (MALFORMED, UNSUPPORTED_ALGORITHM) raises and is not remembered. ~50 KB an entry (the key).
+    """
+    seal = _load(SESeal, seal_der)
+    facts = _read_seal(seal)
+    return facts, _maker_refusal(seal, facts)
+
+
+def _check_maker_certificate(
+    facts: _SealFacts, at: dt.datetime, check_certificate: CertificateCheck | None
+) -> None:
     if check_certificate is not None:
         refusal = check_certificate(facts.maker_certificate, at)
         if refusal is not None:
             raise _Reject("CERTIFICATE_UNTRUSTED", f"maker: {refusal}")
+
+
+def _check_seal(
+    seal: SESeal, facts: _SealFacts, at: dt.datetime, check_certificate: CertificateCheck | None
+) -> None:
+    """GB/T 38540-2020 seal verification, less the validity window: maker's signature, maker's cert."""
+    refusal = _maker_refusal(seal, facts)
+    if refusal is not None:
+        raise _Reject(*refusal)
+    _check_maker_certificate(facts, at, check_certificate)
 
 
 def _sign(
@@ -500,8 +542,9 @@ def sign_data(
     _ia5(property_info, "property_info")
     moment = _utc(time_info, "time_info")
     try:
-        facts = _read_seal(_load(SESeal, seal))
-        _check_seal(facts, moment, None)
+        sealed = _load(SESeal, seal)
+        facts = _read_seal(sealed)
+        _check_seal(sealed, facts, moment, None)
         signer_public_key = _public_key_of(signer_certificate)
     except _Reject as reject:
         raise SealError(reject.reason, reject.details) from None
@@ -513,7 +556,7 @@ def sign_data(
     to_sign = TBS_Sign(
         {
             "version": SES_VERSION,
-            "eseal": facts.asn1,
+            "eseal": sealed,
             "timeInfo": moment,
             "dataHash": gm.sm3(data),
             "propertyInfo": property_info,
@@ -546,8 +589,9 @@ def verify_seal(
     """
     moment = _utc(at, "at")
     try:
-        facts = _read_seal(_load(SESeal, seal_der))
-        _check_seal(facts, moment, check_certificate)
+        seal = _load(SESeal, seal_der)
+        facts = _read_seal(seal)
+        _check_seal(seal, facts, moment, check_certificate)
         if not facts.covers(moment):
             raise _Reject("SEAL_OUTSIDE_VALIDITY", f"{_iso(facts.valid_start)}..{_iso(facts.valid_end)}")
     except _Reject as reject:
@@ -555,17 +599,23 @@ def verify_seal(
     return SealCheck(True, "OK", REASONS["OK"])
 
 
-def _read_signature(signature_der: bytes) -> tuple[SES_Signature, _SealFacts]:
+def _read_signature(signature_der: bytes) -> tuple[SES_Signature, _SealDer]:
+    """The signature with every field parsed but the embedded seal, and the seal's DER to read."""
     signed = _load(SES_Signature, signature_der)
     try:
         to_sign = signed["toSign"]
         if to_sign["version"].native != SES_VERSION:
             raise _Reject("MALFORMED", f"TBS_Sign version {to_sign['version'].native}")
         _read_time(to_sign["timeInfo"])
-        signed.native  # noqa: B018 — parse every field now, not lazily later
+        # Parse every field now, not lazily later; the seal is parsed on its own from its DER.
+        for name in ("dataHash", "propertyInfo", "extDatas"):
+            to_sign[name].native  # noqa: B018
+        for name in ("cert", "signatureAlgID", "signature", "timeStamp"):
+            signed[name].native  # noqa: B018
+        seal_der = _SealDer(to_sign["eseal"].dump())
     except _PARSE_ERRORS as exc:
         raise _Reject("MALFORMED", str(exc)) from exc
-    return signed, _read_seal(to_sign["eseal"])
+    return signed, seal_der
 
 
 def verify_signature(
@@ -593,7 +643,8 @@ def verify_signature(
     """
     current = _utc(dt.datetime.now(dt.UTC) if now is None else now, "now")
     try:
-        signed, facts = _read_signature(signature_der)
+        signed, seal_der = _read_signature(signature_der)
+        facts, maker_refusal = _checked_seal(seal_der)
         to_sign = signed["toSign"]
         if not hmac.compare_digest(bytes(to_sign["dataHash"].native), gm.sm3(data)):
             raise _Reject("DATA_TAMPERED")
@@ -603,7 +654,9 @@ def verify_signature(
         signer_key = _public_key_of(signer_certificate)
         if not _signature_valid(signer_key, to_sign.dump(), signed["signature"]):
             raise _Reject("SIGNATURE_INVALID")
-        _check_seal(facts, current, check_certificate)
+        if maker_refusal is not None:
+            raise _Reject(*maker_refusal)
+        _check_maker_certificate(facts, current, check_certificate)
         if not facts.lists(signer_certificate):
             raise _Reject("SIGNER_NOT_IN_SEAL")
         signed_at = _read_time(to_sign["timeInfo"])
@@ -626,7 +679,8 @@ def parse_signature(signature_der: bytes) -> SignatureSummary:
     Raises ``SealError("MALFORMED")`` if it is not a version-4 SES_Signature.
     """
     try:
-        signed, facts = _read_signature(signature_der)
+        signed, seal_der = _read_signature(signature_der)
+        facts = _read_seal(_load(SESeal, seal_der))
     except _Reject as reject:
         raise SealError(reject.reason, reject.details) from None
     to_sign = signed["toSign"]

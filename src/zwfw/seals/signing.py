@@ -145,7 +145,12 @@ def _check_data(data: bytes) -> bytes:
 @transaction.atomic
 def sign_data(*, actor: SigningActor, seal: Seal, data: bytes, purpose: str, fmt: str) -> DataSignature:
     """Detached signature over ``data``: ``jws`` (ECDSA P-256) or ``ses`` (SM2, GB/T 38540)."""
-    seal = Seal.objects.select_for_update().select_related("ecdsa_key", "sm2_key").get(pk=seal.pk)
+    seal = (
+        Seal.objects.select_for_update()
+        .select_related("ecdsa_key", "sm2_key")
+        .defer("image_png", "image_svg")  # the image is not needed to sign data
+        .get(pk=seal.pk)
+    )
     _authorise(actor, seal)
     data = _check_data(data)
     purpose = _purpose(purpose)
