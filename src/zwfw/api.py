@@ -8,6 +8,7 @@ from zwfw import __version__
 from zwfw.catalog.api import router as catalog_router
 from zwfw.core.api import install_error_handlers
 from zwfw.identity.api import routers as identity_routers
+from zwfw.licenses.api import router as licenses_router
 from zwfw.seals.api import router as seals_router
 
 api = NinjaAPI(
@@ -26,3 +27,4 @@ api.add_router("/catalog/", catalog_router)
 for identity_router in identity_routers:
     api.add_router("/identity/", identity_router)
 api.add_router("/seals/", seals_router)
+api.add_router("/licenses/", licenses_router)

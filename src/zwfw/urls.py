@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("zwfw.identity.urls")),
     path("seals/", include("zwfw.seals.urls")),
+    path("licenses/", include("zwfw.licenses.urls")),
     path("", include("zwfw.identity.oidc.urls")),
     path("", include("zwfw.portal.urls")),
 ]

@@ -91,3 +91,21 @@ def test_a_token_made_before_revocation_shows_the_new_status(degree, people):
     services.change_status(issuer=services.Issuer(user=people["approver"].user), license=degree, action="revoke", reason="学位撤销")
     shown = showing.show(showing.read_token(token))
     assert (shown.status, shown.status_label) == ("revoked", "吊销")
+
+
+def test_the_first_scan_of_a_token_goes_into_the_holders_use_record_once(degree):
+    from zwfw.licenses import selectors
+
+    token = showing.make_token(license=degree, fields=["degree"])
+    for _ in range(3):
+        showing.show(showing.read_token(token))
+    uses = list(selectors.uses_of(degree))
+    assert [(use.channel, use.purpose) for use in uses] == [("show", "亮证核验")]
+    # a fresh token is a new showing
+    showing.show(showing.read_token(showing.make_token(license=degree, fields=["degree"])))
+    assert selectors.uses_of(degree).count() == 2
+
+
+def test_fields_come_in_the_types_order(degree):
+    token = showing.make_token(license=degree, fields=["institution", "holder_name", "degree"])
+    assert [label for label, _ in showing.show(showing.read_token(token)).fields] == ["姓名", "学位", "授予单位"]

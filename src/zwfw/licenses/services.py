@@ -333,6 +333,11 @@ def _locked(license: License) -> License:
     return License.objects.select_for_update().select_related("license_type", "issuer").get(pk=license.pk)
 
 
+def allowed_actions(status: str) -> list[tuple[str, str]]:
+    """(action, 中文) of the status changes a licence in ``status`` allows, for the workbench's buttons."""
+    return [(action, _ACTION_NAMES[action]) for action, (starts, _) in _TRANSITIONS.items() if status in starts]
+
+
 @transaction.atomic
 def change_status(*, issuer: Issuer, license: License, action: str, reason: str) -> License:
     """暂扣 / 发还 / 注销 / 吊销 (with a reason), by the issuing department; verifiers see it at once."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from joserfc import jws
@@ -29,7 +30,7 @@ from joserfc.registry import HeaderParameter
 from zwfw.core.audit import canonical_json
 from zwfw.core.errors import PermissionDenied, ValidationFailed
 from zwfw.core.masking import mask_address, mask_name, mask_resident_id
-from zwfw.licenses.models import DisplayKey, License, LicenseStatus
+from zwfw.licenses.models import DisplayKey, License, LicenseStatus, LicenseUse
 from zwfw.licenses.services import current_status_of, surface_of
 from zwfw.seals.keystore import keystore
 from zwfw.seals.models import KeyAlgorithm
@@ -111,6 +112,7 @@ class TokenClaims:
     identifier: str
     fields: tuple[str, ...]
     expires_at: dt.datetime
+    token_id: str = ""
 
 
 class TokenRefused(ValidationFailed):
@@ -128,6 +130,7 @@ def read_token(token: str, *, now: dt.datetime | None = None) -> TokenClaims:
         claims = json.loads(parsed.payload)
         identifier, fields = str(claims["lic"]), tuple(str(key) for key in claims["f"])
         issued, expires = int(claims["iat"]), int(claims["exp"])
+        token_id = str(claims.get("jti", ""))[:32]
     except (JoseError, ValueError, KeyError, TypeError) as exc:
         raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码无效或已被篡改") from exc
     moment = int((now or timezone.now()).timestamp())
@@ -135,7 +138,7 @@ def read_token(token: str, *, now: dt.datetime | None = None) -> TokenClaims:
         raise TokenRefused("LICENSE_TOKEN_EXPIRED", "亮证码已过期，请持证人刷新后重新出示")
     if issued > moment + 30:
         raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码的签发时间不正确")
-    return TokenClaims(identifier, fields, dt.datetime.fromtimestamp(expires, tz=dt.UTC))
+    return TokenClaims(identifier, fields, dt.datetime.fromtimestamp(expires, tz=dt.UTC), token_id)
 
 
 _MASKS = {"id": mask_resident_id, "name": mask_name, "address": mask_address}
@@ -162,9 +165,13 @@ class ShownLicense:
     status_label: str
     valid_until: dt.date | None
     fields: list[tuple[str, str]]
+    valid_from: dt.date | None = None
+    status_reason: str = ""
 
 
-def show(claims: TokenClaims) -> ShownLicense:
+def show(claims: TokenClaims, *, source: str = "") -> ShownLicense:
+    """What the verifier sees. The first scan of a token is a use of the licence: it goes into the
+    holder's 用证记录 (channel ``show``); scanning the same token again records nothing more."""
     license = (
         License.objects.select_related("license_type", "issuer").filter(identifier=claims.identifier).first()
     )
@@ -172,12 +179,17 @@ def show(claims: TokenClaims) -> ShownLicense:
         raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码指向的证照不存在")
     status = current_status_of(license)
     surface = surface_of(license)
-    by_key = {field["key"]: field for field in license.license_type.fields}
-    shown = [
-        (by_key[key]["label"], _masked(by_key[key], surface[key]))
-        for key in claims.fields
-        if key in by_key and by_key[key].get("disclosable") and key in surface
+    chosen = set(claims.fields)
+    shown = [  # in the type's order, as on the licence itself
+        (field["label"], _masked(field, surface[field["key"]]))
+        for field in license.license_type.fields
+        if field["key"] in chosen and field.get("disclosable") and field["key"] in surface
     ]
+    if claims.token_id and cache.add(f"zwfw:licenses:shown:{claims.token_id}", 1, timeout=MAX_SECONDS + 60):
+        LicenseUse.objects.create(
+            license=license, used_by=f"亮证核验{(' ' + source) if source else ''}"[:100], purpose="亮证核验",
+            channel="show", used_at=timezone.now(),
+        )
     return ShownLicense(
         identifier=license.identifier,
         type_name=license.license_type.name,
@@ -186,4 +198,6 @@ def show(claims: TokenClaims) -> ShownLicense:
         status_label=LicenseStatus(status).label,
         valid_until=license.valid_until,
         fields=shown,
+        valid_from=license.valid_from,
+        status_reason=license.status_reason if status != LicenseStatus.VALID else "",
     )

@@ -1,0 +1,270 @@
+"""JSON API of 统一电子证照 (under /api/v1/licenses/).
+
+- public: licence types, the 亮证 keys (JWKS, for offline checks), verification by identifier and
+  holder code (validity only) and by 亮证码; both checks are rate-limited per source address;
+- the holder (browser session, CSRF on changes), for whom they act for now: the wallet, 亮证码,
+  用证授权 and 用证记录; another person's licence is the same 404 as none;
+- staff: issuing (idempotent), status changes and new versions by the issuing department, and
+  fetching a licence the holder authorised the caller's department to use (404 without a grant).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.params import Query
+
+from zwfw.core.api import ErrorOut
+from zwfw.identity.api.auth import session_auth
+from zwfw.licenses import selectors, services, web
+from zwfw.licenses.schemas import (
+    FetchedLicenseOut,
+    IssuedLicenseOut,
+    IssuedLicensePageOut,
+    IssuedPageIn,
+    LicenseDetailOut,
+    LicenseFetchIn,
+    LicenseIssueIn,
+    LicenseStatusIn,
+    LicenseSummaryOut,
+    LicenseTypeOut,
+    LicenseUseOut,
+    LicenseVerifyIn,
+    LicenseVerifyOut,
+    LicenseVersionIn,
+    ShowKeysOut,
+    ShownLicenseOut,
+    ShowTokenOut,
+    ShowTokenQuery,
+    ShowTokenVerifyIn,
+    UseGrantIn,
+    UseGrantOut,
+)
+from zwfw.licenses.showing import jwks
+
+router = Router(tags=["统一电子证照"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+# --- public --------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/types",
+    response={200: list[LicenseTypeOut], **ERRORS},
+    summary="证照类型目录",
+    description="本节点启用的证照类型及其照面信息项（公开）。",
+)
+def list_types(request: HttpRequest):
+    return [LicenseTypeOut.of(item) for item in web.issuable_types()]
+
+
+@router.get(
+    "/keys.json",
+    response={200: ShowKeysOut, **ERRORS},
+    summary="亮证签名公钥",
+    description="本节点亮证码的签名公钥（JWKS，ES256）。验证方可据此离线验证亮证码的签名和有效期。",
+)
+def keys(request: HttpRequest):
+    return jwks()
+
+
+@router.post(
+    "/verify",
+    response={200: LicenseVerifyOut, **ERRORS},
+    summary="按证照标识和持证者证件号码核验",
+    description="匿名核验只返回证照是否有效（状态）、证照名称和颁发机构，不返回照面信息。"
+    "标识不存在与证件号码不符返回同样的 404。每个来源地址每分钟最多60次。",
+)
+def verify(request: HttpRequest, payload: LicenseVerifyIn):
+    web.throttle(request, scope="verify", per_minute=web.PUBLIC_CHECKS_PER_MINUTE)
+    return LicenseVerifyOut.of(web.check_by_holder_code(identifier=payload.identifier, holder_code=payload.holder_code))
+
+
+@router.post(
+    "/verify/token",
+    response={200: ShownLicenseOut, **ERRORS},
+    summary="核验亮证码",
+    description="核验持证人出示的亮证码：签名、有效期（最长3分钟），返回证照当前状态和持证人选择展示的照面项（按规定脱敏）。"
+    "每个来源地址每分钟最多300次。",
+)
+def verify_token(request: HttpRequest, payload: ShowTokenVerifyIn):
+    web.throttle(request, scope="show", per_minute=web.TOKEN_CHECKS_PER_MINUTE)
+    return ShownLicenseOut.of(web.read_shown(payload.token))
+
+
+# --- the holder's wallet ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/wallet",
+    auth=session_auth,
+    response={200: list[LicenseSummaryOut], **ERRORS},
+    summary="我的证照",
+    description="当前办事身份（本人、法人或被监护人）的电子证照，含已变更的历史版本。",
+)
+def my_licenses(request: HttpRequest):
+    return [LicenseSummaryOut.of(item) for item in web.wallet(web.wallet_owner(request))]
+
+
+@router.get(
+    "/wallet/{identifier}",
+    auth=session_auth,
+    response={200: LicenseDetailOut, **ERRORS},
+    summary="证照详情",
+    description="照面信息（持证人本人查看，不脱敏）和证照变更记录。",
+)
+def my_license(request: HttpRequest, identifier: str):
+    return LicenseDetailOut.of(web.wallet_license(web.wallet_owner(request), identifier))
+
+
+@router.get(
+    "/wallet/{identifier}/token",
+    auth=session_auth,
+    response={200: ShowTokenOut, **ERRORS},
+    summary="获取亮证码",
+    description="为有效的证照生成亮证码（最长3分钟有效）及其验证页地址和二维码；fields 为要展示的照面项。"
+    "到期前再次调用即可刷新。",
+)
+def show_token(request: HttpRequest, identifier: str, params: Query[ShowTokenQuery]):
+    web.throttle(request, scope="show-make", per_minute=web.TOKENS_MADE_PER_MINUTE)
+    license = web.wallet_license(web.wallet_owner(request), identifier)
+    return ShowTokenOut.of(web.show_code(request, license, params.fields))
+
+
+@router.get(
+    "/wallet/{identifier}/grants",
+    auth=session_auth,
+    response={200: list[UseGrantOut], **ERRORS},
+    summary="用证授权列表",
+    description="该证照的全部用证授权（含已撤销、已过期），最近的在前。",
+)
+def list_use_grants(request: HttpRequest, identifier: str):
+    license = web.wallet_license(web.wallet_owner(request), identifier)
+    return [UseGrantOut.of(grant) for grant in selectors.grants_of(license)]
+
+
+@router.post(
+    "/wallet/{identifier}/grants",
+    auth=session_auth,
+    response={201: UseGrantOut, **ERRORS},
+    summary="用证授权",
+    description="持证人授权指定部门为指定用途、在截止时间前通过接口调取该证照；每次调取记入用证记录。",
+)
+def create_use_grant(request: HttpRequest, identifier: str, payload: UseGrantIn):
+    owner = web.wallet_owner(request)
+    license = web.wallet_license(owner, identifier)
+    grant = services.authorise_use(
+        person=owner.person, license=license, department=web.active_department(payload.department_code),
+        purpose=payload.purpose, valid_until=payload.valid_until,
+    )
+    return Status(201, UseGrantOut.of(grant))
+
+
+@router.delete(
+    "/wallet/{identifier}/grants/{grant_id}",
+    auth=session_auth,
+    response={200: UseGrantOut, **ERRORS},
+    summary="撤销用证授权",
+    description="立即生效：该部门之后不能再调取该证照。",
+)
+def revoke_use_grant(request: HttpRequest, identifier: str, grant_id: str):
+    owner = web.wallet_owner(request)
+    grant = web.grant_of(web.wallet_license(owner, identifier), grant_id)
+    return UseGrantOut.of(services.revoke_use_grant(person=owner.person, grant=grant))
+
+
+@router.get(
+    "/wallet/{identifier}/uses",
+    auth=session_auth,
+    response={200: list[LicenseUseOut], **ERRORS},
+    summary="用证记录",
+    description="谁在什么时间、为什么使用了该证照，最近的在前。",
+)
+def list_uses(request: HttpRequest, identifier: str):
+    license = web.wallet_license(web.wallet_owner(request), identifier)
+    return [LicenseUseOut.of(use) for use in selectors.uses_of(license)]
+
+
+# --- issuing and using (staff) ---------------------------------------------------------------------
+
+
+@router.post(
+    "/issue",
+    auth=session_auth,
+    response={200: IssuedLicenseOut, 201: IssuedLicenseOut, **ERRORS},
+    summary="签发电子证照",
+    description="颁发部门的审批人员或部门管理员签发证照：照面信息按证照类型核对，持证者须已实名注册，"
+    "以本部门电子印章签名。幂等：同一幂等键再次提交相同内容返回同一份证照（200），内容不同返回 409。",
+)
+def issue(request: HttpRequest, payload: LicenseIssueIn):
+    department = web.issuing_department(request.user)
+    license_type = web.license_type_by_code(payload.type_code)
+    holder = web.find_holder(
+        document_type=payload.holder_document_type, document_number=payload.holder_document_number,
+        credit_code=payload.holder_credit_code,
+    )
+    replay = web.issued_with_key(request.user, payload.idempotency_key)
+    license = services.issue_license(
+        issuer=services.Issuer(user=request.user), license_type=license_type, department=department, holder=holder,
+        surface=payload.surface, valid_from=payload.valid_from, idempotency_key=payload.idempotency_key,
+        trust_level=payload.trust_level,
+    )
+    return Status(200 if replay else 201, IssuedLicenseOut.of(license))
+
+
+@router.get(
+    "/issued",
+    auth=session_auth,
+    response={200: IssuedLicensePageOut, **ERRORS},
+    summary="本部门签发的证照",
+    description="本部门签发的全部证照（含历史版本），最近签发的在前，分页；持证者名称脱敏。",
+)
+def issued(request: HttpRequest, params: Query[IssuedPageIn]):
+    licenses = selectors.licenses_issued_by(request.user).select_related("supersedes").order_by("-issued_at", "-id")
+    start = (params.page - 1) * params.page_size
+    items = [IssuedLicenseOut.of(item) for item in licenses[start : start + params.page_size]]
+    return IssuedLicensePageOut(items=items, total=licenses.count(), page=params.page, page_size=params.page_size)
+
+
+@router.post(
+    "/{identifier}/status",
+    auth=session_auth,
+    response={200: IssuedLicenseOut, **ERRORS},
+    summary="暂扣、发还、注销或吊销证照",
+    description="颁发部门变更证照状态（须填写原因），立即生效：验证方随即看到新的状态，持证人收到站内消息。",
+)
+def change_status(request: HttpRequest, identifier: str, payload: LicenseStatusIn):
+    license = web.issued_license(request.user, identifier)
+    changed = services.change_status(
+        issuer=services.Issuer(user=request.user), license=license, action=payload.action, reason=payload.reason
+    )
+    return IssuedLicenseOut.of(changed)
+
+
+@router.post(
+    "/{identifier}/versions",
+    auth=session_auth,
+    response={201: IssuedLicenseOut, **ERRORS},
+    summary="变更或延续证照",
+    description="变更（照面信息变化）或延续（renew=true，新的有效期）：生成版本号加一的新证照，原版本状态为“已变更”。",
+)
+def new_version(request: HttpRequest, identifier: str, payload: LicenseVersionIn):
+    license = web.issued_license(request.user, identifier)
+    fresh = services.new_version(
+        issuer=services.Issuer(user=request.user), license=license, surface=payload.surface, renew=payload.renew,
+        reason=payload.reason,
+    )
+    return Status(201, IssuedLicenseOut.of(fresh))
+
+
+@router.post(
+    "/fetch",
+    auth=session_auth,
+    response={200: FetchedLicenseOut, **ERRORS},
+    summary="部门调取证照",
+    description="持证人已授权本部门使用的证照：返回照面信息和颁发机构签名，本次使用记入持证人的用证记录。"
+    "没有有效授权时与证照不存在同样返回 404。",
+)
+def fetch(request: HttpRequest, payload: LicenseFetchIn):
+    return FetchedLicenseOut.of(services.fetch_for_use(actor=request.user, identifier=payload.identifier, purpose=payload.purpose))
