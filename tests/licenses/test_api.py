@@ -39,11 +39,14 @@ PUBLIC = {
     ("get", "/keys.json"),
     ("post", "/verify"),
     ("post", "/verify/token"),
+    ("post", "/verify/pdf"),
 }
 HOLDER = {
     ("get", "/wallet"),
     ("get", "/wallet/{identifier}"),
     ("get", "/wallet/{identifier}/token"),
+    ("get", "/wallet/{identifier}/file"),
+    ("get", "/wallet/{identifier}/credential"),
     ("get", "/wallet/{identifier}/grants"),
     ("post", "/wallet/{identifier}/grants"),
     ("delete", "/wallet/{identifier}/grants/{grant_id}"),

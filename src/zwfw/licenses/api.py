@@ -10,13 +10,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Router, Status, UploadedFile
 from ninja.params import Query
 
 from zwfw.core.api import ErrorOut
+from zwfw.core.errors import ValidationFailed
 from zwfw.identity.api.auth import session_auth
-from zwfw.licenses import selectors, services, web
+from zwfw.licenses import credentials, rendering, selectors, services, web
 from zwfw.licenses.schemas import (
     FetchedLicenseOut,
     IssuedLicenseOut,
@@ -32,6 +33,7 @@ from zwfw.licenses.schemas import (
     LicenseVerifyIn,
     LicenseVerifyOut,
     LicenseVersionIn,
+    PdfCheckOut,
     ShowKeysOut,
     ShownLicenseOut,
     ShowTokenOut,
@@ -41,6 +43,7 @@ from zwfw.licenses.schemas import (
     UseGrantOut,
 )
 from zwfw.licenses.showing import jwks
+from zwfw.seals.verification import MAX_PDF_BYTES
 
 router = Router(tags=["统一电子证照"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
@@ -96,6 +99,19 @@ def verify_token(request: HttpRequest, payload: ShowTokenVerifyIn):
 # --- the holder's wallet ---------------------------------------------------------------------------
 
 
+@router.post(
+    "/verify/pdf",
+    response={200: PdfCheckOut, **ERRORS},
+    summary="上传证照文件核验",
+    description="上传本平台签发的证照文件（PDF，不超过20MB）：核验印章签名，并返回该证照当前的状态（不含照面信息）。限流。",
+)
+def verify_pdf(request: HttpRequest, file: File[UploadedFile]):
+    web.throttle(request, scope="verify", per_minute=web.PUBLIC_CHECKS_PER_MINUTE)
+    if file.size is not None and file.size > MAX_PDF_BYTES:
+        raise ValidationFailed("PDF_TOO_LARGE", "PDF文件不能超过20MB", details={"field": "file"})
+    return PdfCheckOut.of(web.check_by_pdf(file.read()))
+
+
 @router.get(
     "/wallet",
     auth=session_auth,
@@ -116,6 +132,36 @@ def my_licenses(request: HttpRequest):
 )
 def my_license(request: HttpRequest, identifier: str):
     return LicenseDetailOut.of(web.wallet_license(web.wallet_owner(request), identifier))
+
+
+@router.get(
+    "/wallet/{identifier}/file",
+    auth=session_auth,
+    response={200: None, **ERRORS},
+    summary="下载证照文件",
+    description="签章的电子证照文件（PDF，PAdES，颁发机构电子印章），首次下载时生成。",
+    openapi_extra={"responses": {200: {"description": "证照文件", "content": {"application/pdf": {}}}}},
+)
+def license_file(request: HttpRequest, identifier: str):
+    license = web.wallet_license(web.wallet_owner(request), identifier)
+    made = rendering.license_file(license, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(bytes(made.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="license-{license.serial}-{license.version:03d}.pdf"'
+    return response
+
+
+@router.get(
+    "/wallet/{identifier}/credential",
+    auth=session_auth,
+    response={200: None, **ERRORS},
+    summary="导出可验证凭证",
+    description="证照的 W3C 可验证凭证（VC 2.0，vc+jwt，颁发机构电子印章 ES256 签名，x5c 含证书链）。",
+    openapi_extra={"responses": {200: {"description": "vc+jwt", "content": {"application/vc+jwt": {}}}}},
+)
+def license_credential(request: HttpRequest, identifier: str):
+    license = web.wallet_license(web.wallet_owner(request), identifier)
+    token = credentials.export_credential(license, base_url=request.build_absolute_uri("/"))
+    return HttpResponse(token, content_type=credentials.MEDIA_TYPE)
 
 
 @router.get(

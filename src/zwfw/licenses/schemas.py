@@ -363,3 +363,17 @@ class FetchedLicenseOut(Schema):
             signed_data_base64=base64.b64encode(services.signed_payload(license, fetched.surface)).decode("ascii"),
             signature=license.signature,
         )
+
+
+class PdfCheckOut(Schema):
+    signature_valid: bool = Field(description="印章签名有效且覆盖整个文件")
+    message: str = Field(description="中文结论")
+    licence: LicenseVerifyOut | None = Field(description="本节点签发的证照文件：证照的当前状态（不含照面信息）")
+
+    @staticmethod
+    def of(check) -> PdfCheckOut:
+        return PdfCheckOut(
+            signature_valid=check.signature_valid,
+            message=check.message,
+            licence=LicenseVerifyOut.of(check.licence) if check.licence else None,
+        )

@@ -29,8 +29,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from zwfw.core.errors import DomainError, ValidationFailed
 from zwfw.core.masking import mask_name
 from zwfw.identity.models import DocumentType
-from zwfw.licenses import selectors, services, showing, web
+from zwfw.licenses import credentials, rendering, selectors, services, showing, web
 from zwfw.licenses.models import HolderKind, License, LicenseStatus
+from zwfw.seals.verification import MAX_PDF_BYTES
 
 app_name = "licenses"
 
@@ -134,6 +135,36 @@ def detail(request: HttpRequest, identifier: str) -> HttpResponse:
     return render(request, "licenses/detail.html", context, status=status)
 
 
+@require_safe
+@_signed_in
+def download(request: HttpRequest, identifier: str) -> HttpResponse:
+    """The signed licence file (PDF), made on first download."""
+    try:
+        license = web.wallet_license(web.wallet_owner(request), identifier)
+        made = rendering.license_file(license, base_url=request.build_absolute_uri("/"))
+    except DomainError as exc:
+        return _error(request, exc)
+    response = HttpResponse(bytes(made.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="license-{license.serial}-{license.version:03d}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@_signed_in
+def credential(request: HttpRequest, identifier: str) -> HttpResponse:
+    """The licence as a W3C Verifiable Credential (vc+jwt) for a standard credential wallet."""
+    try:
+        license = web.wallet_license(web.wallet_owner(request), identifier)
+        token = credentials.export_credential(license, base_url=request.build_absolute_uri("/"))
+    except DomainError as exc:
+        return _error(request, exc)
+    response = HttpResponse(token, content_type=credentials.MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="license-{license.serial}-{license.version:03d}.jwt"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_POST
 @_signed_in
 def revoke_grant(request: HttpRequest, identifier: str, grant_id: str) -> HttpResponse:
@@ -201,15 +232,24 @@ def verify_token(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """核验: identifier plus the holder's ID number or credit code; validity only."""
-    form = {"identifier": request.POST.get("identifier", "").strip()[:120]}
+    """核验: identifier plus the holder's ID number or credit code, or an uploaded licence file;
+    validity only. The QR code on a licence file opens this page with the identifier filled in."""
+    form = {"identifier": (request.POST.get("identifier") or request.GET.get("identifier", "")).strip()[:120]}
     context: dict[str, Any] = {"form": form}
     status = 200
     if request.method == "POST":
         try:
             web.throttle(request, scope="verify", per_minute=web.PUBLIC_CHECKS_PER_MINUTE)
-            check = web.check_by_holder_code(identifier=form["identifier"], holder_code=request.POST.get("holder_code", ""))
-            context["check"] = check
+            upload = request.FILES.get("file")
+            if upload is not None:
+                if (upload.size or 0) > MAX_PDF_BYTES:
+                    raise ValidationFailed("PDF_TOO_LARGE", "PDF文件不能超过20MB", details={"field": "file"})
+                context["pdf_check"] = web.check_by_pdf(upload.read())
+            else:
+                check = web.check_by_holder_code(
+                    identifier=form["identifier"], holder_code=request.POST.get("holder_code", "")
+                )
+                context["check"] = check
         except DomainError as exc:
             context["error"] = exc
             status = exc.status
@@ -312,6 +352,8 @@ urlpatterns = [
     path("wallet/", wallet, name="wallet"),
     path("wallet/<str:identifier>/", detail, name="detail"),
     path("wallet/<str:identifier>/show/", show, name="show"),
+    path("wallet/<str:identifier>/file.pdf", download, name="download"),
+    path("wallet/<str:identifier>/credential.jwt", credential, name="credential"),
     path("wallet/<str:identifier>/grants/<str:grant_id>/revoke/", revoke_grant, name="revoke_grant"),
     path("v/<str:token>/", verify_token, name="verify_token"),
     path("verify/", verify, name="verify"),

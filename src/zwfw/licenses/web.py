@@ -223,6 +223,39 @@ def check_by_holder_code(*, identifier: str, holder_code: str) -> PublicCheck:
     )
 
 
+@dataclass(frozen=True)
+class PdfCheck:
+    """An uploaded licence file: its seal signature and, when it is a file this node issued, the
+    licence's current validity (nothing of the surface)."""
+
+    signature_valid: bool
+    message: str
+    licence: PublicCheck | None
+
+
+def check_by_pdf(pdf: bytes) -> PdfCheck:
+    from zwfw.licenses import rendering
+    from zwfw.seals import verification
+
+    report = verification.verify_pdf(pdf)
+    license = rendering.license_for_pdf(pdf) if report.valid else None
+    if license is None:
+        message = report.message if not report.valid else "签章有效，但该文件不是本节点签发的电子证照文件"
+        return PdfCheck(signature_valid=report.valid, message=message, licence=None)
+    status = services.current_status_of(license)
+    return PdfCheck(
+        signature_valid=True,
+        message=report.message,
+        licence=PublicCheck(
+            identifier=license.identifier,
+            status=status,
+            status_label=STATUS_WORDS[LicenseStatus(status)],
+            type_name=license.license_type.name,
+            issuer=license.issuer.name,
+        ),
+    )
+
+
 # --- issuing (staff) -------------------------------------------------------------------------------
 
 
