@@ -53,9 +53,9 @@ test: $(DEV_STAMP) ## Lint and type-check, then the whole suite on SQLite and on
 	$(MYPY_ENV) $(BIN)/mypy
 	$(BIN)/lint-imports
 	@echo "== test suite on SQLite =="
-	ZWFW_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+	ZWFW_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2
 	@echo "== test suite on PostgreSQL =="
-	ZWFW_REQUIRE_BROWSER=1 $(BIN)/python scripts/pgtmp.py -- $(BIN)/python -m pytest
+	ZWFW_REQUIRE_BROWSER=1 $(BIN)/python scripts/pgtmp.py -- $(BIN)/python -m pytest -n 2
 
 bench: $(DEV_STAMP) ## Benchmarks: search, guide pages (100,000 generated items), sign-ins, refresh grants, bearer-token reads, seals (ES256/SM2 sign and verify beside the raw libraries, PDF signing)
 	@scripts/system-deps.sh bench

@@ -1,4 +1,5 @@
-"""The demo's seals: one 行政审批专用章 per department, a 单位公章 for 杭州市民政局, a sealed sample notice."""
+"""The demo's seals (one 行政审批专用章 per department, a 单位公章 for 杭州市民政局, a sealed sample notice)
+and the demo licences issued with them."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ import pytest
 from zwfw.catalog.models import Department
 from zwfw.demo.accounts import ensure_demo_accounts
 from zwfw.demo.identity import seed_identity_demo
+from zwfw.demo.licenses import DEMO_LICENSES, seed_licenses_demo
 from zwfw.demo.seals import SAMPLE_TITLE, seed_seals_demo
 from zwfw.demo.seed import seed_demo
+from zwfw.identity.models import Person
+from zwfw.licenses.models import License
 from zwfw.seals import verification
 from zwfw.seals.models import Seal, SealUsage, SignedDocument
 
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_seals_demo_makes_seals_and_a_sealed_sample_once(settings, client):
+def test_seed_seals_and_licences_demo_once(settings, client):
     # given the demo catalogue, accounts and staff (a fast hasher: passwords are not under test here)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     seed_demo()
@@ -41,17 +45,7 @@ def test_seed_seals_demo_makes_seals_and_a_sealed_sample_once(settings, client):
     assert page.status_code == 200
     assert "签章有效" in page.content.decode()
 
-
-def test_seed_licenses_demo_gives_the_citizens_licences_of_several_types_once(settings):
-    from zwfw.demo.licenses import DEMO_LICENSES, seed_licenses_demo
-    from zwfw.identity.models import Person
-    from zwfw.licenses.models import License
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    seed_demo()
-    ensure_demo_accounts()
-    seed_identity_demo()
-    seed_seals_demo()
+    # and then (one seeding for both: it is the slow part) the demo licences are issued with those seals
     first = seed_licenses_demo()
     second = seed_licenses_demo()
     assert first["licenses"] == len(DEMO_LICENSES)
@@ -59,3 +53,4 @@ def test_seed_licenses_demo_gives_the_citizens_licences_of_several_types_once(se
     zhang = Person.objects.get(name="张晓明")
     assert sorted(zhang.licenses.values_list("license_type__name", flat=True)) == ["学位证书", "居住证", "机动车驾驶证"]
     assert License.objects.filter(holder_enterprise__isnull=False).count() == 2
+
