@@ -111,3 +111,11 @@ def test_a_grant_needs_a_purpose_a_future_end_and_a_valid_licence(issued, people
             person=alice, license=licence, department=other_department, purpose="入学",
             valid_until=timezone.now() + dt.timedelta(days=1),
         )
+
+
+def test_a_nul_in_an_identifier_names_nothing_on_every_database(issued, people):
+    alice, _, _ = issued
+    with pytest.raises(NotFound):
+        selectors.license_of(person=alice, principal=me(alice), identifier="1.2.156\x00")
+    with pytest.raises(NotFound):
+        services.fetch_for_use(actor=people["approver"].user, identifier="\x00", purpose="x")

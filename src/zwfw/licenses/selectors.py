@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from zwfw.core.errors import NotFound
+from zwfw.core.lookups import lookup_key
 from zwfw.identity.agents import Principal, principals_of
 from zwfw.identity.models import AgentGrant, Enterprise, Person
 from zwfw.identity.selectors import live_grant_filter
@@ -42,7 +43,7 @@ def licenses_of(*, person: Person, principal: Principal) -> QuerySet[License]:
 
 
 def license_of(*, person: Person, principal: Principal, identifier: str) -> License:
-    found = licenses_of(person=person, principal=principal).filter(identifier=str(identifier)[:120]).first()
+    found = licenses_of(person=person, principal=principal).filter(identifier=lookup_key(identifier, max_length=120)).first()
     if found is None:
         raise NotFound("LICENSE_NOT_FOUND", "证照不存在")
     return found

@@ -23,6 +23,7 @@ from zwfw.core.audit import canonical_json, digest
 from zwfw.core.codes import is_valid_credit_code, is_valid_resident_id
 from zwfw.core.crypto import blind_index
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zwfw.core.lookups import lookup_key
 from zwfw.identity.models import Enterprise, Person, StaffRole
 from zwfw.identity.staff import has_role, staff_of
 from zwfw.licenses.identifiers import make_identifier
@@ -511,7 +512,7 @@ def fetch_for_use(*, actor: Any, identifier: str, purpose: str) -> FetchedLicens
     purpose = (purpose or "").strip()
     if not purpose or len(purpose) > 200:
         raise ValidationFailed("LICENSE_PURPOSE_REQUIRED", "请填写用途（不超过200字）", details={"field": "purpose"})
-    license = License.objects.select_related("license_type", "issuer").filter(identifier=str(identifier)[:120]).first()
+    license = License.objects.select_related("license_type", "issuer").filter(identifier=lookup_key(identifier, max_length=120)).first()
     now = timezone.now()
     grant = live_use_grant(license=license, department_id=staff.department_id, now=now) if license else None
     if license is None or grant is None:

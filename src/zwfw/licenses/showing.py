@@ -169,12 +169,25 @@ class ShownLicense:
     status_reason: str = ""
 
 
+# What ``show`` reads of a licence. Every scan compiles and runs this query: the columns it needs
+# only (measured: half the time of the whole rows with the default ordering). A column read below
+# and missing here would cost a query of its own per scan.
+_SHOWN_COLUMNS = (
+    "identifier", "status", "status_reason", "valid_from", "valid_until", "surface",
+    "license_type__name", "license_type__fields", "issuer__name",
+)
+
+
 def show(claims: TokenClaims, *, source: str = "") -> ShownLicense:
     """What the verifier sees. The first scan of a token is a use of the licence: it goes into the
     holder's 用证记录 (channel ``show``); scanning the same token again records nothing more."""
-    license = (
-        License.objects.select_related("license_type", "issuer").filter(identifier=claims.identifier).first()
+    found = (
+        License.objects.select_related("license_type", "issuer")
+        .only(*_SHOWN_COLUMNS)
+        .filter(identifier=claims.identifier)
+        .order_by()[:1]  # the identifier is unique: no ORDER BY (the model's default ordering)
     )
+    license = found[0] if found else None
     if license is None:
         raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码指向的证照不存在")
     status = current_status_of(license)

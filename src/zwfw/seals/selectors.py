@@ -31,8 +31,8 @@ def seals_visible_to(actor: Any) -> QuerySet[Seal]:
 
 def _by_code(seals: QuerySet[Seal], code: str) -> Seal:
     # A code longer than 13 characters names no seal; cutting it down would answer for another code.
-    code = str(code)
-    seal = seals.filter(code=code).first() if len(code) <= SEAL_CODE_LENGTH else None
+    code = str(code) if isinstance(code, str) else ""
+    seal = seals.filter(code=code).first() if 0 < len(code) <= SEAL_CODE_LENGTH and "\x00" not in code else None
     if seal is None:
         raise NotFound("SEAL_NOT_FOUND", "印章不存在")
     return seal
