@@ -72,6 +72,111 @@ IDENTITY_SCENARIOS = [
 ]
 # Seals (issue: seal benchmarks): bench/seals_bench.py, in process, after the server has stopped.
 SEALS = "seals"
+# Licences (issue: licence benchmarks): wrk against a server of its own per row, the data made by
+# bench/licenses_bench.py; the PDF row in process, once the server has stopped.
+LICENSES = "licenses"
+QR_TARGET = (">= 1500 requests/s, p99 <= 50 ms", lambda rps, p50, p99: rps >= 1500 and p99 <= 50)
+LICENSE_SCENARIOS = [
+    ("QR verification page", "verify_page", *QR_TARGET),
+    ("QR verification (API)", "verify_api", *QR_TARGET),
+    # checked on new licences per second (replays excluded), and on the database after the run
+    (
+        "licence issuance (API)",
+        "issue",
+        ">= 400 new licences/s, no duplicate",
+        lambda new_per_s: new_per_s >= 400,
+    ),
+]
+SHOW_TOKENS = {"warm-up": 500, "measure": 3000}  # distinct tokens: each one's first scan is a 用证记录 row
+REPLAYED = 0.10  # share of issuance requests that replay an earlier idempotency key (same body)
+# The bench's single loopback address would meet the default 300 token checks a minute at once.
+TOKEN_CHECKS_PER_MINUTE = "100000000"
+VERIFY_API_LUA = """
+local tokens = {}
+for line in io.lines(%s) do tokens[#tokens + 1] = line end
+local counter = 0
+function setup(thread) thread:set("offset", math.random(1, #tokens)) end
+function init(args) counter = offset end
+function request()
+  counter = counter + 1
+  return wrk.format("POST", "/api/v1/licenses/verify/token", {["Content-Type"] = "application/json"},
+    '{"token": "' .. tokens[(counter %% #tokens) + 1] .. '"}')
+end
+"""
+# One connection per thread, so each response answers the thread's last request. Request n of a
+# thread issues a licence to its own holder under key PREFIX<thread>-<n>; a share of requests
+# replays an earlier key of the thread with the same body and must get 200 with the same identifier.
+# done() writes what was sent and answered for licenses_bench.py check.
+ISSUE_LUA = """
+local holders = {}
+for line in io.lines(%(holders)s) do holders[#holders + 1] = line end
+local headers = {
+  ["Content-Type"] = "application/json", ["Cookie"] = %(cookie)s, ["X-CSRFToken"] = %(csrf)s,
+}
+local threads = {}
+function setup(thread)
+  threads[#threads + 1] = thread
+  thread:set("index", #threads)
+end
+function init(args)
+  math.randomseed(index * 7919 + os.time())
+  fresh, replays, replay_same, replay_new, replay_other = 0, 0, 0, 0, 0
+  identifiers = {}
+  unconfirmed = ""
+  pending = 0
+  pending_replay = 0
+end
+local function unconfirm(n) unconfirmed = unconfirmed .. "," .. n end
+local function body(n)
+  local holder = holders[((%(offset)d + (n - 1) * %(threads)d + index - 1) %% #holders) + 1]
+  return '{"type_code": "%(type_code)s", "holder_document_type": "resident_id", '
+    .. '"holder_document_number": "' .. holder .. '", "surface": {"issue_date": "%(today)s"}, '
+    .. '"idempotency_key": "%(prefix)s' .. index .. '-' .. n .. '"}'
+end
+function request()
+  if pending > 0 and pending_replay == 0 then unconfirm(pending) end  -- no answer (socket error)
+  local n
+  if fresh > 0 and math.random() < %(replayed)s then
+    n, pending_replay = math.random(1, fresh), 1
+    replays = replays + 1
+  else
+    fresh = fresh + 1
+    n, pending_replay = fresh, 0
+  end
+  pending = n
+  return wrk.format("POST", "/api/v1/licenses/issue", headers, body(n))
+end
+function response(status, headers, body)
+  local n = pending
+  pending = 0
+  local identifier = body:match('"identifier"%%s*:%%s*"([^"]+)"')
+  if pending_replay == 0 then
+    if status == 201 and identifier then identifiers[n] = identifier else unconfirm(n) end
+  elseif identifiers[n] ~= nil then
+    if status == 201 then replay_new = replay_new + 1
+    elseif status == 200 and identifier == identifiers[n] then replay_same = replay_same + 1
+    elseif status == 200 then replay_other = replay_other + 1 end
+  end
+end
+function done(summary, latency, requests)
+  local rows = {}
+  for i, thread in ipairs(threads) do
+    local unconfirmed = thread:get("unconfirmed")
+    if thread:get("pending") > 0 and thread:get("pending_replay") == 0 then
+      unconfirmed = unconfirmed .. "," .. thread:get("pending")  -- in flight when wrk stopped
+    end
+    rows[#rows + 1] = string.format(
+      '{"thread": %%d, "fresh": %%d, "replays": %%d, "replay_same": %%d, "replay_new": %%d, '
+        .. '"replay_other": %%d, "unconfirmed": [%%s]}',
+      i, thread:get("fresh"), thread:get("replays"), thread:get("replay_same"), thread:get("replay_new"),
+      thread:get("replay_other"), unconfirmed:sub(2))
+  end
+  local file = io.open(%(stats)s, "w")
+  file:write('{"prefix": "%(prefix)s", "warmup_prefix": "%(warmup_prefix)s", "started_at": %(started_at)s, '
+    .. '"threads": [' .. table.concat(rows, ", ") .. ']}')
+  file:close()
+end
+"""
 # Connections (one per wrk thread where a connection carries a chain of dependent requests).
 IDENTITY_CONNECTIONS = {"signin": 4, "refresh": 16}
 READ_LUA = """
@@ -250,6 +355,138 @@ def run_identity_scenarios(base: str, setup: dict, args, tmp: str, results: dict
         results["scenarios"].append(figures)
 
 
+def run_license_scenarios(servers, env: dict, setup: dict, args, tmp: str, results: dict) -> dict:
+    """The QR verification rows (page and API) and the issuance row, each on a server of its own
+    (``servers``: start and stop); the issuance check against the database. The check, for the JSON."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import licenses_load
+
+    if args.duration + 3 > 170:  # tokens live at most 180 s (zwfw.licenses.showing.MAX_SECONDS)
+        raise SystemExit("--duration: at most 167 s for the licence scenarios (亮证 tokens live 180 s)")
+    start_server, stop_server = servers
+
+    def wrk(script_text: str, name: str, threads: int, connections: int, duration: int, base: str) -> dict:
+        script = Path(tmp) / f"{name}.lua"
+        script.write_text(script_text, encoding="utf-8")
+        out = subprocess.run(
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{connections}",
+                "--latency",
+                "-s",
+                str(script),
+                f"-d{duration}s",
+                base,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return parse_wrk(out.stdout)
+
+    def fresh_tokens(key: str) -> dict[str, Path]:
+        files = {run: Path(tmp) / f"{key}-{run}-tokens.txt" for run in SHOW_TOKENS}
+        run(
+            [str(BIN / "python"), "bench/licenses_bench.py", "tokens"]
+            + [f"{files[run]}:{count}" for run, count in SHOW_TOKENS.items()],
+            env,
+        )
+        return files
+
+    issuance: dict = {}
+    for name, key, target, check in LICENSE_SCENARIOS:
+        server, base = start_server({"ZWFW_LICENSE_TOKEN_CHECKS_PER_MINUTE": TOKEN_CHECKS_PER_MINUTE})
+        try:
+            if key in ("verify_page", "verify_api"):
+                print(
+                    f"{name}: {SHOW_TOKENS['measure']:,} fresh 亮证 tokens of {len(setup['shown'])} licences ..."
+                )
+                tokens = fresh_tokens(key)  # made now: they live 180 s
+                for run_name, duration in (("warm-up", 3), ("measure", args.duration)):
+                    if key == "verify_page":
+                        paths = Path(tmp) / f"{key}-{run_name}-paths.txt"
+                        lines = tokens[run_name].read_text(encoding="ascii").split()
+                        paths.write_text(
+                            "".join(f"/licenses/v/{token}/\n" for token in lines), encoding="ascii"
+                        )
+                        text = LUA % paths
+                    else:
+                        text = VERIFY_API_LUA % lua_string(str(tokens[run_name]))
+                    figures = wrk(text, key, 2, args.connections, duration, base)
+                figures["distinct_tokens"] = SHOW_TOKENS["measure"]
+                met = check(figures["requests_per_s"], figures["p50_ms"], figures["p99_ms"])
+            else:
+                session = licenses_load.staff_session(base, setup)
+                conns = args.connections
+                stats = Path(tmp) / "issue-stats.json"
+                prefix = {
+                    "warm-up": f"bench-w{secrets.token_hex(3)}-",
+                    "measure": f"bench-{secrets.token_hex(3)}-",
+                }
+                for run_name, duration in (("warm-up", 3), ("measure", args.duration)):
+                    text = ISSUE_LUA % {
+                        "holders": lua_string(setup["holders_file"]),
+                        "cookie": lua_string(session["cookie"]),
+                        "csrf": lua_string(session["csrf"]),
+                        "offset": secrets.randbelow(setup["holders"]),
+                        "threads": conns,
+                        "type_code": setup["type_code"],
+                        "today": time.strftime("%Y-%m-%d"),
+                        "prefix": prefix[run_name],
+                        "warmup_prefix": prefix["warm-up"],
+                        "replayed": REPLAYED,
+                        "stats": lua_string(str(stats)),
+                        "started_at": f"{time.time():.3f}",
+                    }
+                    figures = wrk(text, key, conns, conns, duration, base)
+                time.sleep(1)  # the request in flight when wrk stopped may still be committing
+                issuance = json.loads(
+                    run(
+                        [str(BIN / "python"), "bench/licenses_bench.py", "check", str(stats)],
+                        env,
+                        stdout=subprocess.PIPE,
+                        text=True,
+                    ).stdout
+                )
+                new_per_s = (issuance["keys_sent"] - issuance["unconfirmed_keys"]) / args.duration
+                figures.update(
+                    new_licences_per_s=round(new_per_s, 1),
+                    replayed_share=REPLAYED,
+                    duplicates=issuance["duplicates"],
+                )
+                met = check(new_per_s) and issuance["duplicates"] == 0
+                print(
+                    f"issuance: {issuance['licences']:,} licences for {issuance['keys_sent']:,} keys sent "
+                    f"({new_per_s:.0f} new/s), {issuance['replays']:,} replays "
+                    f"({issuance['replays_answered_same']:,} answered 200 with the same licence), "
+                    f"{issuance['unconfirmed_keys']} keys unconfirmed (error or in flight at the stop), "
+                    f"of them {issuance['unconfirmed_stored']} stored; duplicates: {issuance['duplicates']}",
+                    flush=True,
+                )
+                if issuance["duplicates"]:
+                    print(
+                        f"DUPLICATE LICENCES: {json.dumps(issuance['problems'])}", file=sys.stderr, flush=True
+                    )
+        finally:
+            stop_server(server)
+        figures.update(name=name, target=target, meets_target=bool(met) and figures["errors"] == 0)
+        results["scenarios"].append(figures)
+    return issuance
+
+
+def run_license_pdf(env: dict, args) -> dict:
+    """Licence files (render, PAdES-sign, store) per second: bench/licenses_bench.py pdf, in process."""
+    print(f"licence files: rendering and signing for {args.pdf_seconds:g} s ...", flush=True)
+    out = run(
+        [str(BIN / "python"), "bench/licenses_bench.py", "pdf", "--seconds", str(args.pdf_seconds)],
+        env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
 def run_seals(env: dict, args) -> dict:
     """The seal rows (bench/seals_bench.py in its own process, with the production settings of the server)."""
     print(f"seals: signing and verifying, {args.seal_seconds:g} s per side of each row ...", flush=True)
@@ -260,6 +497,19 @@ def run_seals(env: dict, args) -> dict:
         text=True,
     )
     return json.loads(out.stdout)
+
+
+def durability(database: str) -> dict:
+    """What a committed issuance survives, said plainly beside the figure."""
+    if database == "postgresql":
+        note = "PostgreSQL (DATABASE_URL): each issuance commits with the server's synchronous_commit (on by default)"
+    else:
+        note = (
+            "SQLite in WAL mode with synchronous=NORMAL (zwfw.settings): a committed issuance survives a crash "
+            "of the server process, a power loss may lose the last commits before a checkpoint; "
+            "set DATABASE_URL=postgresql://... to measure on PostgreSQL"
+        )
+    return {"database": database, "note": note}
 
 
 def write_results(results: dict) -> None:
@@ -280,12 +530,14 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=int(os.environ.get("ZWFW_WEB_THREADS", "1")))
     parser.add_argument(
         "--only",
-        choices=[key for _, key, _, _ in SCENARIOS + IDENTITY_SCENARIOS] + [SEALS],
-        help="run one scenario (seals: all the seal rows)",
+        choices=[key for _, key, _, _ in SCENARIOS + IDENTITY_SCENARIOS] + [SEALS, LICENSES],
+        help="run one scenario (seals: all the seal rows; licenses: all the licence rows)",
     )
     parser.add_argument("--seal-seconds", type=float, default=3.0, help="seconds per side of each seal row")
+    parser.add_argument("--pdf-seconds", type=float, default=10.0, help="seconds of the licence PDF row")
     args = parser.parse_args()
     seals_only = args.only == SEALS
+    licenses_only = args.only == LICENSES
     if not seals_only and not shutil.which("wrk"):
         raise SystemExit("wrk is missing: scripts/system-deps.sh bench installs it")
 
@@ -327,7 +579,9 @@ def main() -> int:
             f"{os.cpu_count()} CPUs; bench/results/latest.json)"
         )
         return 0
-    if not marker.exists():
+    if licenses_only:  # neither the generated items nor the identity accounts
+        run([str(BIN / "zwfw"), "manage", "migrate", "--verbosity", "0"], env)
+    elif not marker.exists():
         run([str(BIN / "zwfw"), "manage", "migrate", "--verbosity", "0"], env)
         run([str(BIN / "zwfw"), "seed"], env, stdout=subprocess.DEVNULL)
         print(f"generating {args.items:,} implementation items ...", flush=True)
@@ -335,12 +589,21 @@ def main() -> int:
         run([str(BIN / "python"), "bench/generate.py", str(args.items)], env)
         print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
         marker.touch()
-    paths = json.loads(
-        run([str(BIN / "python"), "bench/generate.py", "--sample", "3000"], env, capture_output=True).stdout
-    )
-    identity_setup = json.loads(
-        run([str(BIN / "python"), "bench/identity_setup.py"], env, capture_output=True).stdout
-    )
+    if not licenses_only:
+        paths = json.loads(
+            run(
+                [str(BIN / "python"), "bench/generate.py", "--sample", "3000"], env, capture_output=True
+            ).stdout
+        )
+        identity_setup = json.loads(
+            run([str(BIN / "python"), "bench/identity_setup.py"], env, capture_output=True).stdout
+        )
+    with_licenses = not args.only or licenses_only
+    if with_licenses:
+        print("licences: types, department, seal, approver, holders ...", flush=True)
+        license_setup = json.loads(
+            run([str(BIN / "python"), "bench/licenses_bench.py", "setup"], env, stdout=subprocess.PIPE).stdout
+        )
 
     serve_env = dict(
         env,
@@ -349,11 +612,11 @@ def main() -> int:
         ZWFW_WEB_THREADS=str(args.threads),
     )
 
-    def start_server() -> tuple[subprocess.Popen, str]:
+    def start_server(extra_env: dict | None = None) -> tuple[subprocess.Popen, str]:
         port = free_port()
         process = subprocess.Popen(
             [str(BIN / "zwfw"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=serve_env,
+            env=dict(serve_env, **(extra_env or {})),
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
         )
@@ -378,9 +641,10 @@ def main() -> int:
     }
     server = None
     try:
-        server, base = start_server()
         with tempfile.TemporaryDirectory() as tmp:
-            for name, key, target, check in SCENARIOS:
+            if not licenses_only:
+                server, base = start_server()
+            for name, key, target, check in SCENARIOS if not licenses_only else []:
                 if args.only and key != args.only:
                     continue
                 path_file = Path(tmp) / f"{key}.txt"
@@ -408,10 +672,21 @@ def main() -> int:
                 stop_server(server)
                 server, base = start_server()
                 run_identity_scenarios(base, identity_setup, args, tmp, results)
-        stop_server(server)  # the seal rows are single-threaded CPU work: nothing else may compete
-        server = None
+            if server is not None:
+                stop_server(server)  # the rows below start their own; the in-process rows need the CPUs
+                server = None
+            if with_licenses:
+                issuance = run_license_scenarios(
+                    (start_server, stop_server), env, license_setup, args, tmp, results
+                )
         if not args.only:
             results["seals"] = run_seals(env, args)
+        if with_licenses:
+            results["licenses"] = {
+                "issuance_check": issuance,
+                "durability": durability(database),
+                "pdf": run_license_pdf(env, args),
+            }
     finally:
         if server is not None:
             stop_server(server)
@@ -422,18 +697,29 @@ def main() -> int:
     print(f"{'scenario':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  target")
     for s in results["scenarios"]:
         verdict = "met" if s["meets_target"] else "MISSED"
+        if "new_licences_per_s" in s:
+            verdict += f" ({s['new_licences_per_s']:.0f} new/s, duplicates: {s['duplicates']})"
         print(
             f"{s['name']:<26} {s['requests_per_s']:>9.0f} {s['p50_ms']:>8.1f} {s['p99_ms']:>8.1f} "
             f"{s['errors']:>7}  {s['target']} — {verdict}"
         )
+    if "licenses" in results:
+        pdf = results["licenses"]["pdf"]
+        print(
+            f"{'licence PDF, in process':<26} {pdf['files_per_s']:>9.1f} {pdf['p50_ms']:>8.1f} {pdf['p99_ms']:>8.1f} "
+            f"{0:>7}  reported: render + PAdES seal + store, one process ({pdf['files']} files)"
+        )
+        print(f"\ndurability: {results['licenses']['durability']['note']}")
     if "seals" in results:
         print()
         seals_bench.print_table(results["seals"]["operations"])
     write_results(results)
     print(
-        f"\n({args.items:,} items, {args.connections} connections, {args.duration} s each, "
+        f"\n({f'{args.items:,} items' if not licenses_only else 'no generated items'}, "
+        f"{args.connections} connections, {args.duration} s each, "
         f"{args.workers} gunicorn {args.worker_class} workers x {args.threads} threads, {os.cpu_count()} CPUs"
         + (f"; seals in process, {args.seal_seconds:g} s per side of each row" if "seals" in results else "")
+        + (f"; licence PDF row in process, {args.pdf_seconds:g} s" if "licenses" in results else "")
         + "; bench/results/latest.json)"
     )
     return 0
