@@ -117,6 +117,26 @@ class License(models.Model):
         return f"{self.license_type.name} {self.identifier}"
 
 
+class SerialCounter(models.Model):
+    """The last 流水号 a department gave licences of a type in a year. Issuance locks the row until it
+    commits, so two issuances at the same moment never take the same serial."""
+
+    license_type = models.ForeignKey(LicenseType, on_delete=models.PROTECT)
+    issuer = models.ForeignKey("catalog.Department", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "证照流水号"
+        verbose_name_plural = "证照流水号"
+        constraints = [
+            models.UniqueConstraint(fields=["license_type", "issuer", "year"], name="licenses_one_serial_counter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.license_type_id}/{self.issuer_id}/{self.year}: {self.last}"
+
+
 class LicenseEvent(models.Model):
     """Every change of a licence, as the holder's and the verifier's history."""
 
@@ -184,12 +204,18 @@ class LicenseUse(models.Model):
     purpose = models.CharField("用途", max_length=200)
     channel = models.CharField("方式", max_length=16, help_text="api 授权调取、show 亮证核验")
     used_at = models.DateTimeField("使用时间")
+    token_id = models.CharField("亮证码编号", max_length=32, blank=True, help_text="亮证核验：被扫描的亮证码（每个只记一次）")
 
     class Meta:
         verbose_name = "用证记录"
         verbose_name_plural = "用证记录"
         ordering = ["-used_at", "-id"]
         indexes = [models.Index(fields=["license", "-used_at"], name="licenses_use_time")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["license", "token_id"], condition=~models.Q(token_id=""), name="licenses_one_record_per_token"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.license_id} {self.used_at:%Y-%m-%d}"

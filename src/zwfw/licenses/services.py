@@ -34,6 +34,7 @@ from zwfw.licenses.models import (
     LicenseStatus,
     LicenseType,
     LicenseUse,
+    SerialCounter,
     TrustLevel,
     UseGrant,
 )
@@ -179,16 +180,29 @@ def surface_of(license: License) -> dict[str, str]:
     return json.loads(license.surface)
 
 
+SERIAL_DIGITS = 7  # 流水号 = year + 7 digits (GB/T 36904 leaves its form to the issuer)
+
+
 def _next_serial(license_type: LicenseType, department: Department, year: int) -> str:
-    prefix = str(year)
-    last = (
-        License.objects.filter(license_type=license_type, issuer=department, serial__startswith=prefix, version=1)
-        .order_by("-serial")
-        .values_list("serial", flat=True)
-        .first()
-    )
-    sequence = int(last[4:]) + 1 if last and last[4:].isdigit() else 1
-    return f"{prefix}{sequence:07d}"
+    """The next 流水号 of the type, department and year, from its counter row, locked until this
+    transaction ends (a max()+1 over the licences gave two concurrent issuances the same serial)."""
+    key = {"license_type": license_type, "issuer": department, "year": year}
+    if not SerialCounter.objects.filter(**key).exists():
+        # the first issuance of the year, or the first since counters came: go on from the licences
+        last = (
+            License.objects.filter(license_type=license_type, issuer=department, serial__startswith=str(year), version=1)
+            .order_by("-serial")
+            .values_list("serial", flat=True)
+            .first()
+        )
+        start = int(last[4:]) if last and last[4:].isdigit() else 0
+        SerialCounter.objects.bulk_create([SerialCounter(**key, last=start)], ignore_conflicts=True)
+    counter = SerialCounter.objects.select_for_update().get(**key)
+    if counter.last >= 10**SERIAL_DIGITS - 1:
+        raise Conflict("LICENSE_SERIAL_EXHAUSTED", f"该部门本年度“{license_type.name}”的流水号已用完")
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{year}{counter.last:0{SERIAL_DIGITS}d}"
 
 
 def _valid_until(license_type: LicenseType, valid_from: dt.date) -> dt.date | None:
@@ -235,10 +249,15 @@ def issue_license(
         )
     except IntegrityError:
         if key:  # a concurrent request with the same key won the race
-            existing = License.objects.filter(issuer=department, idempotency_key=key).first()
+            existing = _issued_with(department, key)
             if existing is not None:
                 return _replayed(existing, license_type, holder, surface)
         raise Conflict("LICENSE_CONCURRENT_ISSUE", "证照正在被同时签发，请重试") from None
+
+
+def _issued_with(department: Department, key: str) -> License | None:
+    # the empty key is excluded so that the partial unique index (non-empty keys) serves the look-up
+    return License.objects.exclude(idempotency_key="").filter(issuer=department, idempotency_key=key).first()
 
 
 def _replayed(existing: License, license_type: LicenseType, holder: Person | Enterprise, surface: dict[str, Any]) -> License:
@@ -255,7 +274,7 @@ def _issue(
 ) -> License:
     _authorise(issuer, department)
     if key:
-        existing = License.objects.filter(issuer=department, idempotency_key=key).first()
+        existing = _issued_with(department, key)
         if existing is not None:
             return _replayed(existing, license_type, holder, surface)
     if not license_type.is_active:

@@ -29,9 +29,10 @@ from joserfc.registry import HeaderParameter
 
 from zwfw.core.audit import canonical_json
 from zwfw.core.errors import PermissionDenied, ValidationFailed
+from zwfw.core.lookups import PreparedRead
 from zwfw.core.masking import mask_address, mask_name, mask_resident_id
 from zwfw.licenses.models import DisplayKey, License, LicenseStatus, LicenseUse
-from zwfw.licenses.services import current_status_of, surface_of
+from zwfw.licenses.services import current_status_of
 from zwfw.seals.keystore import keystore
 from zwfw.seals.models import KeyAlgorithm
 from zwfw.seals.pki import raw_signature
@@ -169,48 +170,55 @@ class ShownLicense:
     status_reason: str = ""
 
 
-# What ``show`` reads of a licence. Every scan compiles and runs this query: the columns it needs
-# only (measured: half the time of the whole rows with the default ordering). A column read below
-# and missing here would cost a query of its own per scan.
-_SHOWN_COLUMNS = (
-    "identifier", "status", "status_reason", "valid_from", "valid_until", "surface",
-    "license_type__name", "license_type__fields", "issuer__name",
+# What ``show`` reads of a licence, run on every scan: the columns it needs only, compiled once
+# (compiling the query cost more than running it; measured: ~40% of the scan).
+_SHOWN = PreparedRead(
+    lambda identifier: License.objects.filter(identifier=identifier)
+    .order_by()  # the identifier is unique: no ORDER BY (the model's default ordering)
+    .values_list(
+        "pk", "identifier", "status", "status_reason", "valid_from", "valid_until", "surface",
+        "license_type__name", "license_type__fields", "issuer__name",
+    )[:1]
 )
 
 
 def show(claims: TokenClaims, *, source: str = "") -> ShownLicense:
     """What the verifier sees. The first scan of a token is a use of the licence: it goes into the
-    holder's 用证记录 (channel ``show``); scanning the same token again records nothing more."""
-    found = (
-        License.objects.select_related("license_type", "issuer")
-        .only(*_SHOWN_COLUMNS)
-        .filter(identifier=claims.identifier)
-        .order_by()[:1]  # the identifier is unique: no ORDER BY (the model's default ordering)
-    )
-    license = found[0] if found else None
-    if license is None:
+    holder's 用证记录 (channel ``show``) once, whichever web worker answers; later scans of the same
+    token record nothing more."""
+    found = _SHOWN.rows(claims.identifier)
+    if not found:
         raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码指向的证照不存在")
+    pk, identifier, status, status_reason, valid_from, valid_until, surface, type_name, type_fields, issuer = found[0]
+    license = License(pk=pk, identifier=identifier, status=status, valid_from=valid_from, valid_until=valid_until)
     status = current_status_of(license)
-    surface = surface_of(license)
+    surface = json.loads(surface)
     chosen = set(claims.fields)
     shown = [  # in the type's order, as on the licence itself
         (field["label"], _masked(field, surface[field["key"]]))
-        for field in license.license_type.fields
+        for field in type_fields
         if field["key"] in chosen and field.get("disclosable") and field["key"] in surface
     ]
+    # The cache spares this worker the insert for a token it has seen; the unique (licence, token)
+    # constraint makes the record one across workers and nodes' web servers.
     if claims.token_id and cache.add(f"zwfw:licenses:shown:{claims.token_id}", 1, timeout=MAX_SECONDS + 60):
-        LicenseUse.objects.create(
-            license=license, used_by=f"亮证核验{(' ' + source) if source else ''}"[:100], purpose="亮证核验",
-            channel="show", used_at=timezone.now(),
+        LicenseUse.objects.bulk_create(
+            [
+                LicenseUse(
+                    license_id=pk, used_by=f"亮证核验{(' ' + source) if source else ''}"[:100], purpose="亮证核验",
+                    channel="show", used_at=timezone.now(), token_id=claims.token_id,
+                )
+            ],
+            ignore_conflicts=True,
         )
     return ShownLicense(
-        identifier=license.identifier,
-        type_name=license.license_type.name,
-        issuer=license.issuer.name,
+        identifier=identifier,
+        type_name=type_name,
+        issuer=issuer,
         status=status,
         status_label=LicenseStatus(status).label,
-        valid_until=license.valid_until,
+        valid_until=valid_until,
         fields=shown,
-        valid_from=license.valid_from,
-        status_reason=license.status_reason if status != LicenseStatus.VALID else "",
+        valid_from=valid_from,
+        status_reason=status_reason if status != LicenseStatus.VALID else "",
     )

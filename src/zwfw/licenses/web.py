@@ -323,7 +323,9 @@ def find_holder(*, document_type: str = "", document_number: str = "", credit_co
 def issued_with_key(user: Any, key: str) -> bool:
     """Whether this department already issued a licence with the idempotency key (a replay: 200, not 201)."""
     key = (key or "").strip()
-    return bool(key) and selectors.licenses_issued_by(user).filter(idempotency_key=key).exists()
+    return bool(key) and (
+        selectors.licenses_issued_by(user).exclude(idempotency_key="").filter(idempotency_key=key).exists()
+    )
 
 
 def issued_license(user: Any, identifier: str) -> License:
