@@ -121,6 +121,7 @@ def test_the_prepared_scan_read_gives_the_rows_the_queryset_gives(seal, people, 
     license = issue(people, department, residence_type)
     prepared = showing._SHOWN.rows(license.identifier)
     assert prepared == list(showing._SHOWN._build(license.identifier))
-    assert prepared[0][4] == license.valid_from and isinstance(prepared[0][8], list)
+    assert prepared[0][4] == license.valid_from
+    assert isinstance(prepared[0][8], list)
     assert showing._SHOWN.rows("no such licence") == []
     assert showing._SHOWN.rows(showing._SHOWN.SAMPLE) == []

@@ -28,6 +28,7 @@ __all__ = [
     "credit_code_check_char",
     "is_valid_credit_code",
     "is_valid_resident_id",
+    "iso7064_mod37_36_check_char",
     "org_code_check_char",
     "parse_credit_code",
     "parse_resident_id",
@@ -303,6 +304,29 @@ def is_valid_credit_code(value: object) -> bool:
     except InvalidCode:
         return False
     return True
+
+
+# ---------------------------------------------------------------------------------------------
+# ISO/IEC 7064 MOD 37,36 — generic check character (GB/T 36904 licence identifiers, case numbers)
+# ---------------------------------------------------------------------------------------------
+
+MOD37_36_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def iso7064_mod37_36_check_char(body: str) -> str:
+    """The ISO/IEC 7064 MOD 37,36 check character (hybrid system, §7; alphabet 0-9A-Z, M = 36) of
+    ``body``. Raises ValueError for a character outside 0-9A-Z or an empty body."""
+    if not body:
+        raise ValueError("body must not be empty")
+    modulus = 36
+    product = modulus
+    for ch in body:
+        value = MOD37_36_ALPHABET.find(ch)
+        if value < 0:
+            raise ValueError(f"{ch!r} is not in 0-9A-Z")
+        total = (product + value) % modulus or modulus
+        product = (total * 2) % (modulus + 1)
+    return MOD37_36_ALPHABET[(modulus + 1 - product) % modulus]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,25 +19,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zwfw.core.codes import Fault, InvalidCode, is_valid_credit_code
+from zwfw.core.codes import (
+    MOD37_36_ALPHABET,
+    Fault,
+    InvalidCode,
+    is_valid_credit_code,
+    iso7064_mod37_36_check_char,
+)
 
 ROOT = "1.2.156.3005.2"
-_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_M = 36  # ISO/IEC 7064 MOD 37,36: modulus M = 36, M + 1 = 37
 MAX_SERIAL_LENGTH = 40
 _CODE = "INVALID_LICENSE_IDENTIFIER"
 
 
-def check_character(body: str) -> str:
-    """The MOD 37,36 check character (ISO/IEC 7064 §7, hybrid system) of ``body`` (0-9A-Z)."""
-    product = _M
-    for ch in body:
-        value = _ALPHABET.find(ch)
-        if value < 0:
-            raise ValueError(f"{ch!r} is not in 0-9A-Z")
-        total = (product + value) % _M or _M
-        product = (total * 2) % (_M + 1)
-    return _ALPHABET[(_M + 1 - product) % _M]
+# ISO/IEC 7064 MOD 37,36 (hybrid system), shared with the case numbers
+check_character = iso7064_mod37_36_check_char
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ def _fault(message: str, fault: Fault) -> InvalidCode:
 
 def _check_upper_alnum(text: str, what: str) -> None:
     for ch in text:
-        if ch not in _ALPHABET:
+        if ch not in MOD37_36_ALPHABET:
             shown = f"'{ch}'" if ch.isprintable() and not ch.isspace() else f"U+{ord(ch):04X}"
             raise _fault(f"{what}中的字符{shown}不允许（只能是数字和大写字母）", "character")
 
