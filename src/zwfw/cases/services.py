@@ -1,0 +1,749 @@
+"""办件 services: every write of a case, one transaction each, audited in the same transaction.
+
+Applicants (a person for themselves, or for an enterprise they represent or hold a live agent grant
+for) save drafts, submit, correct and withdraw. Window clerks of the item's department pre-review:
+accept, refuse with a reason, or ask for every correction at once (一次性告知). Step assignees (the
+step's department and role) act on steps in order; the decision step's assignee decides once.
+A failed call raises a ``DomainError`` and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from zwfw.cases import clock, forms, states
+from zwfw.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseStep,
+    Channel,
+    ClockEntry,
+    ClockKind,
+    CorrectionNotice,
+    Decision,
+    ItemForm,
+    ItemStep,
+    MaterialKind,
+    Outcome,
+    Procedure,
+    StepKind,
+    StepStatus,
+)
+from zwfw.cases.numbers import allocate_case_number
+from zwfw.cases.states import CaseStatus
+from zwfw.catalog.models import HandlingType, ImplementationItem, ItemStatus, MaterialSource
+from zwfw.core import audit
+from zwfw.core.audit import digest
+from zwfw.core.calendar import as_local_date, current_calendar
+from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zwfw.identity.models import AgentGrant, Enterprise, Person, StaffRole
+from zwfw.identity.selectors import live_grant_filter, person_of
+from zwfw.identity.staff import has_role, staff_of
+from zwfw.licenses.models import License, LicenseStatus
+from zwfw.notifications.models import Channel as MessageChannel
+from zwfw.notifications.services import send_message
+
+MAX_REASON = 500
+MAX_KEY = 80
+SELF_SERVICE_CHANNELS = (Channel.WEB, Channel.MOBILE, Channel.TERMINAL)
+ENTERING_ROLES: dict[str, str] = {Channel.WINDOW: StaffRole.WINDOW_CLERK, Channel.HOTLINE: StaffRole.HOTLINE_AGENT}
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _label(user: Any) -> str:
+    staff = staff_of(user)
+    if staff is not None:
+        return f"staff:{staff.public_id}"
+    person = person_of(user)
+    return f"person:{person.public_id}" if person is not None else "anonymous"
+
+
+def _text(value: object, *, field: str, what: str, required: bool = True, limit: int = MAX_REASON) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise ValidationFailed("CASE_REASON_REQUIRED", f"请填写{what}", details={"field": field})
+    if len(text) > limit or "\x00" in text:
+        raise ValidationFailed("CASE_TEXT_INVALID", f"{what}过长或含有非法字符", details={"field": field})
+    return text
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update(of=("self",)).select_related("item", "department", "applicant", "enterprise").get(
+        pk=case.pk
+    )
+
+
+def _event(case: Case, *, action: str, before: str, actor: str, note: str = "", now: dt.datetime) -> None:
+    CaseEvent.objects.create(
+        case=case, action=action, status_before=before, status_after=case.status, actor=actor, note=note[:1000], at=now
+    )
+    audit.record(
+        actor=actor,
+        action=f"cases.{action}",
+        object_type="cases.Case",
+        object_id=case.pk,
+        before={"status": before},
+        after={"status": case.status, "form": digest(case.form_data)},
+        details={"number": case.number or "", "note": note[:200]},
+    )
+
+
+def _notify(case: Case, text: str) -> None:
+    """站内信 to the applicant (the person who applied; for an enterprise also its legal representative)."""
+    users = [case.applicant.user]
+    if case.enterprise is not None and case.enterprise.legal_representative_id != case.applicant_id:
+        users.append(case.enterprise.legal_representative.user)
+    for user in users:
+        if user is not None:
+            send_message(channel=MessageChannel.INBOX, purpose="case", to_user=user, subject="办件通知", body=text)
+
+
+def _name(case: Case) -> str:
+    return f"您申请的“{case.item.name}”（办件编号{case.number}）"
+
+
+def _require_person(actor: Any) -> Person:
+    person = person_of(actor)
+    if person is None:
+        raise PermissionDenied("CASE_APPLICANT_ONLY", "只有申请人本人可以进行此操作")
+    return person
+
+
+def _grant_for(person: Person, enterprise: Enterprise, item: ImplementationItem) -> AgentGrant | None:
+    """The live grant letting ``person`` act for ``enterprise`` on ``item`` (None: not allowed)."""
+    for grant in AgentGrant.objects.filter(live_grant_filter(), enterprise=enterprise, agent=person):
+        if grant.all_items or item.code in (grant.item_codes or []):
+            return grant
+    return None
+
+
+def _acting_for(person: Person, enterprise: Enterprise | None, item: ImplementationItem) -> AgentGrant | None:
+    """Check that ``person`` may apply for ``enterprise``: its legal representative or an agent."""
+    if enterprise is None or enterprise.legal_representative_id == person.pk:
+        return None
+    grant = _grant_for(person, enterprise, item)
+    if grant is None:
+        raise PermissionDenied("CASE_NOT_AUTHORISED_FOR_ENTERPRISE", "您未获该法人授权办理此事项")
+    return grant
+
+
+def _check_applicant(actor: Any, case: Case) -> Person:
+    """The actor is the case's applicant and (for an enterprise case) still allowed to act for it."""
+    person = _require_person(actor)
+    if case.applicant_id != person.pk:
+        raise NotFound("CASE_NOT_FOUND", "未找到该办件")
+    if (
+        case.enterprise is not None
+        and case.enterprise.legal_representative_id != person.pk
+        and _grant_for(person, case.enterprise, case.item) is None
+    ):
+        raise NotFound("CASE_NOT_FOUND", "未找到该办件")
+    return person
+
+
+def _check_department_staff(actor: Any, case: Case, *roles: str) -> None:
+    """Staff of the case's department with one of ``roles``; anyone else is refused."""
+    staff = staff_of(actor)
+    if staff is None or staff.department_id != case.department_id:
+        raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门工作人员可以办理该办件")
+    if not any(has_role(actor, role) for role in roles):
+        raise PermissionDenied("CASE_ROLE_REQUIRED", "您没有办理此环节的权限")
+
+
+def _item_form(item: ImplementationItem) -> ItemForm | None:
+    return ItemForm.objects.filter(item=item).first()
+
+
+def _checked_form(item: ImplementationItem, data: Any, person: Person, enterprise: Enterprise | None) -> dict[str, Any]:
+    """Form data with 免填 fields taken from the verified identity, validated against the item's form."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("CASE_FORM_INVALID", "表单数据应为对象", details=[{"field": "", "reason": "表单数据应为对象"}])
+    form = _item_form(item)
+    if form is None:
+        return dict(data)
+    values = {**data, **forms.prefill_values(form.layout, person=person, enterprise=enterprise)}
+    problems = forms.validate_form(form.schema, values)
+    if problems:
+        raise ValidationFailed("CASE_FORM_INVALID", f"表单填写有误：{problems[0]['reason']}", details=problems)
+    return values
+
+
+def _check_item(item: ImplementationItem, channel: str) -> None:
+    if item.status != ItemStatus.PUBLISHED:
+        raise Conflict("CASE_ITEM_NOT_PUBLISHED", "该事项未发布或已停用，不能申请")
+    if channel not in Channel.values:
+        raise ValidationFailed("CASE_CHANNEL_INVALID", "不支持的受理渠道", details={"field": "channel"})
+
+
+def define_form(*, item: ImplementationItem, schema: Any, layout: Any = None) -> ItemForm:
+    """Attach the application form to a draft item version (checked: only enforceable forms)."""
+    forms.check_schema(schema, layout)
+    if item.status != ItemStatus.DRAFT:
+        raise Conflict("CASE_FORM_ITEM_PUBLISHED", "已发布的事项版本不能修改表单，请新建版本")
+    form, _ = ItemForm.objects.update_or_create(item=item, defaults={"schema": schema, "layout": layout or {}})
+    return form
+
+
+def prefilled_form(*, actor: Any, item: ImplementationItem, enterprise: Enterprise | None = None) -> dict[str, str]:
+    """免填: the values a new application of ``actor`` starts with."""
+    person = _require_person(actor)
+    _acting_for(person, enterprise, item)
+    form = _item_form(item)
+    return {} if form is None else forms.prefill_values(form.layout, person=person, enterprise=enterprise)
+
+
+# --- drafts and submission ------------------------------------------------------------------------
+
+
+def save_draft(
+    *,
+    actor: Any,
+    item: ImplementationItem,
+    form_data: Any,
+    enterprise: Enterprise | None = None,
+    channel: str = Channel.WEB,
+    draft: Case | None = None,
+) -> Case:
+    """Keep a draft (not validated beyond being an object); a new one, or an update of ``draft``."""
+    if not isinstance(form_data, dict):
+        raise ValidationFailed("CASE_FORM_INVALID", "表单数据应为对象", details=[{"field": "", "reason": "表单数据应为对象"}])
+    if len(audit.canonical_json(form_data)) > 100_000:
+        raise ValidationFailed("CASE_FORM_TOO_LARGE", "表单数据过大")
+    with transaction.atomic():
+        person = _require_person(actor)
+        if draft is not None:
+            case = _locked(draft)
+            _check_applicant(actor, case)
+            if case.status != CaseStatus.DRAFT:
+                raise Conflict("CASE_NOT_DRAFT", "只有草稿可以修改")
+            case.form_data = form_data
+            case.save(update_fields=["form_data", "updated_at"])
+            return case
+        _check_item(item, channel)
+        if channel not in SELF_SERVICE_CHANNELS:
+            raise ValidationFailed("CASE_CHANNEL_INVALID", "窗口和热线申请由工作人员代为录入")
+        grant = _acting_for(person, enterprise, item)
+        case = Case.objects.create(
+            item=item, department=item.department, region_code=item.region_code, applicant=person,
+            enterprise=enterprise, agent_grant=grant, channel=channel, form_data=form_data,
+        )
+        _event(case, action="save_draft", before="", actor=_label(actor), now=timezone.now())
+        return case
+
+
+def enter_for_applicant(
+    *,
+    actor: Any,
+    applicant: Person,
+    item: ImplementationItem,
+    form_data: Any,
+    channel: str = Channel.WINDOW,
+    enterprise: Enterprise | None = None,
+) -> Case:
+    """窗口/热线代录: a clerk enters the application; it is submitted once the applicant confirms it
+    (``submit`` with ``draft=``)."""
+    role = ENTERING_ROLES.get(channel)
+    if role is None:
+        raise ValidationFailed("CASE_CHANNEL_INVALID", "代为录入只适用于窗口和热线渠道")
+    if not isinstance(form_data, dict):
+        raise ValidationFailed("CASE_FORM_INVALID", "表单数据应为对象")
+    with transaction.atomic():
+        _check_item(item, channel)
+        staff = staff_of(actor)
+        if staff is None or not has_role(actor, role):
+            raise PermissionDenied("CASE_ROLE_REQUIRED", "只有窗口受理人员或热线话务员可以代为录入")
+        if channel == Channel.WINDOW and staff.department_id != item.department_id:
+            raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门工作人员可以办理该办件")
+        grant = _acting_for(applicant, enterprise, item)
+        case = Case.objects.create(
+            item=item, department=item.department, region_code=item.region_code, applicant=applicant,
+            enterprise=enterprise, agent_grant=grant, channel=channel, form_data=form_data, entered_by=actor,
+        )
+        _event(case, action="enter_for_applicant", before="", actor=_label(actor), now=timezone.now())
+        return case
+
+
+def _request_digest(item: ImplementationItem, enterprise: Enterprise | None, channel: str, form: dict[str, Any],
+                    draft: Case | None) -> str:
+    return digest({
+        "item": item.pk, "enterprise": enterprise.pk if enterprise else None, "channel": channel, "form": form,
+        "draft": draft.pk if draft else None,
+    })
+
+
+def _replay(person: Person, key: str, request_digest: str) -> Case | None:
+    # the empty key excluded, so that the partial unique index (non-empty keys) serves the look-up
+    existing = Case.objects.exclude(idempotency_key="").filter(applicant=person, idempotency_key=key).first()
+    if existing is None:
+        return None
+    if existing.request_digest != request_digest:
+        raise Conflict("CASE_IDEMPOTENCY_CONFLICT", "该幂等键已用于另一份申请", details={"case": str(existing.public_id)})
+    return existing
+
+
+def _link_licences(case: Case) -> None:
+    """免提交: materials the item takes from an e-licence are linked to the holder's valid licence."""
+    for material in case.item.materials.filter(source=MaterialSource.E_LICENSE).exclude(license_type_code=""):
+        licences = License.objects.filter(
+            license_type__code=material.license_type_code, status=LicenseStatus.VALID, superseded_by__isnull=True,
+        )
+        licences = (licences.filter(holder_enterprise=case.enterprise) if case.enterprise
+                    else licences.filter(holder_person=case.applicant))
+        licence = licences.order_by("-issued_at").first()
+        if licence is not None:
+            CaseMaterial.objects.create(
+                case=case, material=material, name=material.name, kind=MaterialKind.LICENSE, license=licence
+            )
+
+
+def submit(
+    *,
+    actor: Any,
+    item: ImplementationItem,
+    form_data: Any,
+    idempotency_key: str,
+    enterprise: Enterprise | None = None,
+    channel: str = Channel.WEB,
+    draft: Case | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """提交: validate the form, take a case number, start the 5-working-day pre-review period.
+
+    A replay (same key, same request) returns the same case; the same key with another request is a
+    Conflict. ``draft`` submits a kept draft, or confirms one a clerk entered (window, hotline)."""
+    key = idempotency_key.strip() if isinstance(idempotency_key, str) else ""
+    if not key or len(key) > MAX_KEY or "\x00" in key:
+        raise ValidationFailed("CASE_IDEMPOTENCY_KEY_INVALID", "提交必须带有1到80个字符的幂等键",
+                               details={"field": "idempotency_key"})
+    person = _require_person(actor)
+    if draft is not None:
+        item, enterprise, channel = draft.item, draft.enterprise, draft.channel
+    form = _checked_form(item, form_data, person, enterprise)
+    request_digest = _request_digest(item, enterprise, channel, form, draft)
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            replayed = _replay(person, key, request_digest)
+            if replayed is not None:
+                return replayed
+            _check_item(item, channel)
+            if draft is not None:
+                case = _locked(draft)
+                _check_applicant(actor, case)
+                if case.status != CaseStatus.DRAFT:
+                    raise Conflict("CASE_NOT_DRAFT", "该申请已提交")
+            else:
+                if channel not in SELF_SERVICE_CHANNELS:
+                    raise ValidationFailed("CASE_CHANNEL_INVALID", "窗口和热线申请由工作人员代为录入")
+                grant = _acting_for(person, enterprise, item)
+                case = Case(item=item, department=item.department, region_code=item.region_code, applicant=person,
+                            enterprise=enterprise, agent_grant=grant, channel=channel)
+            states.check(case.status, CaseStatus.SUBMITTED, action="submit")
+            before = case.status
+            today = as_local_date(now)
+            case.number = allocate_case_number(region_code=item.region_code, day=today).value
+            case.status = CaseStatus.SUBMITTED
+            case.form_data = form
+            case.idempotency_key = key
+            case.request_digest = request_digest
+            case.submitted_at = now
+            case.received_on = today
+            case.legal_limit_days = item.legal_limit_days
+            case.promised_limit_days = item.promised_limit_days
+            case.save()
+            _link_licences(case)
+            note = "申请人确认代录申请" if case.entered_by_id else ""
+            _event(case, action="submit", before=before, actor=_label(actor), note=note, now=now)
+            _notify(case, f"{_name(case)}已提交，受理部门将在5个工作日内预审。")
+            return case
+    except IntegrityError:
+        # a concurrent submission with the same key committed first
+        replayed = _replay(person, key, request_digest)
+        if replayed is None:
+            raise
+        return replayed
+
+
+# --- pre-review at the comprehensive window (一窗) ---------------------------------------------------
+
+_CLERK_ROLES = (StaffRole.WINDOW_CLERK,)
+
+
+def request_corrections(*, actor: Any, case: Case, items: Any, now: dt.datetime | None = None) -> CorrectionNotice:
+    """一次性告知 (《行政许可法》第32条): every missing or defective material, in one notice."""
+    if not isinstance(items, list) or not items:
+        raise ValidationFailed("CASE_CORRECTIONS_EMPTY", "补正告知应一次列明全部需补正的材料", details={"field": "items"})
+    listed: list[dict[str, str]] = []
+    for i, entry in enumerate(items):
+        if not isinstance(entry, dict):
+            raise ValidationFailed("CASE_CORRECTION_INVALID", f"第{i + 1}项补正事项格式有误")
+        listed.append({
+            "material": _text(entry.get("material"), field=f"items[{i}].material", what=f"第{i + 1}项的材料名称", limit=200),
+            "reason": _text(entry.get("reason"), field=f"items[{i}].reason", what=f"第{i + 1}项的补正原因"),
+        })
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        _check_department_staff(actor, case, *_CLERK_ROLES)
+        states.check(case.status, CaseStatus.CORRECTIONS_REQUESTED, action="request_corrections")
+        before = case.status
+        case.status = CaseStatus.CORRECTIONS_REQUESTED
+        case.save(update_fields=["status", "updated_at"])
+        notice = CorrectionNotice.objects.create(case=case, items=listed, issued_by=actor, issued_at=now)
+        _event(case, action="request_corrections", before=before, actor=_label(actor),
+               note="；".join(f"{e['material']}：{e['reason']}" for e in listed), now=now)
+        _notify(case, f"{_name(case)}需补正{len(listed)}项材料：" + "；".join(e["material"] for e in listed)[:300])
+        return notice
+
+
+def correct(*, actor: Any, case: Case, form_data: Any = None, now: dt.datetime | None = None) -> Case:
+    """补正: the applicant corrects on line; the 5-working-day pre-review period starts again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        person = _check_applicant(actor, case)
+        states.check(case.status, CaseStatus.SUBMITTED, action="correct")
+        if form_data is not None:
+            case.form_data = _checked_form(case.item, form_data, person, case.enterprise)
+        before = case.status
+        case.status = CaseStatus.SUBMITTED
+        case.received_on = as_local_date(now)
+        case.save()
+        CorrectionNotice.objects.filter(case=case, corrected_at__isnull=True).update(corrected_at=now)
+        _event(case, action="correct", before=before, actor=_label(actor), now=now)
+        return case
+
+
+def _start_clock(case: Case, *, accepted_on: dt.date, actor: str, now: dt.datetime) -> None:
+    ClockEntry.objects.create(case=case, seq=1, kind=ClockKind.START, on=accepted_on, at=now, actor=actor)
+    _refresh_due_dates(case, today=as_local_date(now))
+
+
+def _create_steps(case: Case) -> None:
+    """The item's steps; 即办件 keep only the decision; with no template, one decision step by the
+    item's department approvers. The first stage becomes active."""
+    templates = list(ItemStep.objects.filter(item=case.item).order_by("stage", "id"))
+    if not any(t.kind == StepKind.DECISION for t in templates):
+        last = max((t.stage for t in templates), default=0)
+        templates.append(ItemStep(stage=last + 1, kind=StepKind.DECISION, department=case.department,
+                                  role=StaffRole.APPROVER))
+    immediate = case.item.handling_type == HandlingType.IMMEDIATE
+    steps = [
+        CaseStep(case=case, stage=t.stage, kind=t.kind, department=t.department, role=t.role,
+                 status=StepStatus.SKIPPED if immediate and t.kind != StepKind.DECISION else StepStatus.WAITING)
+        for t in templates
+    ]
+    CaseStep.objects.bulk_create(steps)
+    _activate_next_stage(case)
+
+
+def _activate_next_stage(case: Case) -> None:
+    waiting = CaseStep.objects.filter(case=case, status=StepStatus.WAITING)
+    if CaseStep.objects.filter(case=case, status=StepStatus.ACTIVE).exists():
+        return
+    first = waiting.order_by("stage").values_list("stage", flat=True).first()
+    if first is not None:
+        waiting.filter(stage=first).update(status=StepStatus.ACTIVE)
+
+
+def _accept(case: Case, *, actor: str, accepted_on: dt.date, now: dt.datetime, deemed: bool) -> None:
+    before = case.status
+    case.status = CaseStatus.ACCEPTED
+    case.accepted_at = now
+    case.accepted_on = accepted_on
+    case.deemed_accepted = deemed
+    case.save()
+    _create_steps(case)
+    _start_clock(case, accepted_on=accepted_on, actor=actor, now=now)
+    _event(case, action="deem_accepted" if deemed else "accept", before=before, actor=actor,
+           note="逾期未告知，视为受理" if deemed else "", now=now)
+    _notify(case, f"{_name(case)}已受理，承诺于{case.promised_due_on:%Y年%m月%d日}前办结。")
+
+
+def accept(*, actor: Any, case: Case, now: dt.datetime | None = None) -> Case:
+    """受理."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        _check_department_staff(actor, case, *_CLERK_ROLES)
+        states.check(case.status, CaseStatus.ACCEPTED, action="accept")
+        _accept(case, actor=_label(actor), accepted_on=as_local_date(now), now=now, deemed=False)
+        return case
+
+
+def refuse(*, actor: Any, case: Case, reason: Any, now: dt.datetime | None = None) -> Case:
+    """不予受理, with the reason."""
+    text = _text(reason, field="reason", what="不予受理的理由")
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        _check_department_staff(actor, case, *_CLERK_ROLES)
+        states.check(case.status, CaseStatus.REFUSED, action="refuse")
+        before = case.status
+        case.status = CaseStatus.REFUSED
+        case.refusal_reason = text
+        case.save()
+        _event(case, action="refuse", before=before, actor=_label(actor), note=text, now=now)
+        _notify(case, f"{_name(case)}不予受理，理由：{text}")
+        return case
+
+
+def deem_accepted_overdue(*, now: dt.datetime | None = None) -> list[Case]:
+    """《行政许可法》第32条: a submitted case without any notice by the end of the 5th working day after
+    receipt counts as accepted on the day the materials were received. Idempotent; one transaction per case."""
+    now = now or timezone.now()
+    today = as_local_date(now)
+    calendar = current_calendar()
+    done: list[Case] = []
+    candidates = Case.objects.filter(status=CaseStatus.SUBMITTED, received_on__lt=today).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            case = Case.objects.select_for_update(of=("self",)).select_related("item", "department", "applicant", "enterprise").get(pk=pk)
+            if case.status != CaseStatus.SUBMITTED or case.received_on is None:
+                continue
+            if not clock.is_deemed_accepted(case.received_on, today=today, calendar=calendar):
+                continue
+            _accept(case, actor="system:deemed-acceptance", accepted_on=case.received_on, now=now, deemed=True)
+            done.append(case)
+    return done
+
+
+# --- the clock ------------------------------------------------------------------------------------
+
+
+def _ledger(case: Case) -> list[clock.LedgerEntry]:
+    return [
+        clock.LedgerEntry(kind=e.kind, on=e.on, days=e.days)  # type: ignore[arg-type]
+        for e in ClockEntry.objects.filter(case=case).order_by("seq")
+    ]
+
+
+def _refresh_due_dates(case: Case, *, today: dt.date) -> None:
+    entries = _ledger(case)
+    calendar = current_calendar()
+    legal = clock.compute(entries, limit_days=case.legal_limit_days, today=today, calendar=calendar)
+    promised = clock.compute(entries, limit_days=case.promised_limit_days, today=today, calendar=calendar)
+    case.legal_due_on = legal.due_on
+    case.promised_due_on = promised.due_on
+    case.clock_stopped = not legal.running
+    case.extended_days = legal.extension_days
+    case.save(update_fields=["legal_due_on", "promised_due_on", "clock_stopped", "extended_days", "updated_at"])
+
+
+def _ledger_entry(case: Case, *, kind: str, now: dt.datetime, actor: str, procedure: str = "", days: int = 0,
+                  reason: str = "") -> ClockEntry:
+    seq = (ClockEntry.objects.filter(case=case).aggregate(m=Max("seq"))["m"] or 0) + 1
+    entry = ClockEntry.objects.create(case=case, seq=seq, kind=kind, on=as_local_date(now), at=now,
+                                      procedure=procedure, days=days, reason=reason, actor=actor)
+    _refresh_due_dates(case, today=as_local_date(now))
+    return entry
+
+
+_CLOCK_ROLES = (StaffRole.APPROVER, StaffRole.DEPARTMENT_ADMIN)
+
+
+def stop_clock(*, actor: Any, case: Case, procedure: str, reason: Any, now: dt.datetime | None = None) -> ClockEntry:
+    """暂停计时 for a special procedure (听证, 检验, 检测, 鉴定, 专家评审) or a correction wait."""
+    if procedure not in Procedure.values:
+        raise ValidationFailed("CASE_PROCEDURE_INVALID", "不计时的特别程序只能是听证、检验、检测、鉴定、专家评审或补正",
+                               details={"field": "procedure"})
+    text = _text(reason, field="reason", what="暂停计时的原因")
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        _check_department_staff(actor, case, *_CLOCK_ROLES)
+        if case.status not in states.CLOCK_STATES:
+            raise Conflict("CASE_CLOCK_NOT_RUNNING", "只有已受理、尚未决定的案件可以暂停计时")
+        if case.clock_stopped:
+            raise Conflict("CASE_CLOCK_ALREADY_STOPPED", "计时已暂停")
+        entry = _ledger_entry(case, kind=ClockKind.STOP, now=now, actor=_label(actor), procedure=procedure, reason=text)
+        _event(case, action="stop_clock", before=case.status, actor=_label(actor),
+               note=f"{Procedure(procedure).label}：{text}", now=now)
+        _notify(case, f"{_name(case)}进入{Procedure(procedure).label}程序，所需时间不计入办理时限。")
+        return entry
+
+
+def resume_clock(*, actor: Any, case: Case, now: dt.datetime | None = None) -> ClockEntry:
+    """恢复计时."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        _check_department_staff(actor, case, *_CLOCK_ROLES)
+        if not case.clock_stopped or case.status not in states.CLOCK_STATES:
+            raise Conflict("CASE_CLOCK_NOT_STOPPED", "计时未暂停，不能恢复")
+        entry = _ledger_entry(case, kind=ClockKind.RESUME, now=now, actor=_label(actor))
+        _event(case, action="resume_clock", before=case.status, actor=_label(actor),
+               note=f"承诺办结期限{case.promised_due_on}", now=now)
+        return entry
+
+
+def extend_limit(*, actor: Any, case: Case, days: Any, reason: Any, now: dt.datetime | None = None) -> ClockEntry:
+    """延长办理时限 (《行政许可法》第42条): approved by the department's head (department administrator),
+    at most 10 working days, once; the applicant is told why."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= clock.MAX_EXTENSION_DAYS:
+        raise ValidationFailed("CASE_EXTENSION_INVALID", f"延长期限应为1到{clock.MAX_EXTENSION_DAYS}个工作日",
+                               details={"field": "days"})
+    text = _text(reason, field="reason", what="延长期限的理由")
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        _check_department_staff(actor, case, StaffRole.DEPARTMENT_ADMIN)
+        if case.status not in states.CLOCK_STATES:
+            raise Conflict("CASE_CLOCK_NOT_RUNNING", "只有已受理、尚未决定的案件可以延长期限")
+        if ClockEntry.objects.filter(case=case, kind=ClockKind.EXTEND).exists():
+            raise Conflict("CASE_ALREADY_EXTENDED", "办理期限只能延长一次")
+        entry = _ledger_entry(case, kind=ClockKind.EXTEND, now=now, actor=_label(actor), days=days, reason=text)
+        _event(case, action="extend_limit", before=case.status, actor=_label(actor), note=f"延长{days}个工作日：{text}", now=now)
+        _notify(case, f"{_name(case)}经批准延长{days}个工作日，理由：{text}")
+        return entry
+
+
+def clock_of(case: Case, *, today: dt.date | None = None, promised: bool = True) -> clock.ClockState:
+    """The clock of an accepted case (the promised limit by default, else the legal one)."""
+    if case.accepted_on is None:
+        raise Conflict("CASE_NOT_ACCEPTED", "案件尚未受理，没有办理时限")
+    return clock.compute(
+        _ledger(case),
+        limit_days=case.promised_limit_days if promised else case.legal_limit_days,
+        today=today or timezone.localdate(),
+        calendar=current_calendar(),
+    )
+
+
+# --- approval steps and the decision -----------------------------------------------------------------
+
+
+def _locked_step(step: CaseStep) -> tuple[Case, CaseStep]:
+    case = _locked(step.case)
+    return case, CaseStep.objects.select_for_update().get(pk=step.pk)
+
+
+def _check_step(actor: Any, case: Case, step: CaseStep) -> None:
+    staff = staff_of(actor)
+    if staff is None or staff.department_id != step.department_id:
+        raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门工作人员可以办理该办件")
+    if not has_role(actor, step.role):
+        raise PermissionDenied("CASE_ROLE_REQUIRED", "您没有办理此环节的权限")
+    if case.status not in states.CLOCK_STATES:
+        raise Conflict("CASE_TRANSITION_NOT_ALLOWED", "案件未处于审批阶段，不能办理审批环节",
+                       details={"status": case.status})
+    if step.status != StepStatus.ACTIVE:
+        raise Conflict("CASE_STEP_NOT_ACTIVE", "该环节尚未开始或已办理，请按顺序办理", details={"step": step.pk})
+
+
+def _act_on_step(*, actor: Any, step: CaseStep, approve: bool, opinion: str, now: dt.datetime) -> CaseStep:
+    with transaction.atomic():
+        case, step = _locked_step(step)
+        _check_step(actor, case, step)
+        if step.kind == StepKind.DECISION:
+            raise Conflict("CASE_DECISION_STEP", "决定环节请作出审批决定")
+        if case.clock_stopped:
+            raise Conflict("CASE_CLOCK_STOPPED", "计时暂停期间不能办理审批环节，请先恢复计时")
+        step.status = StepStatus.APPROVED if approve else StepStatus.REFUSED
+        step.opinion, step.acted_by, step.acted_at = opinion, actor, now
+        step.save()
+        before = case.status
+        if case.status == CaseStatus.ACCEPTED:
+            states.check(case.status, CaseStatus.IN_REVIEW, action="approve_step")
+            case.status = CaseStatus.IN_REVIEW
+            case.save(update_fields=["status", "updated_at"])
+        _activate_next_stage(case)
+        _event(case, action="approve_step" if approve else "refuse_step", before=before, actor=_label(actor),
+               note=f"{StepKind(step.kind).label}：{opinion}", now=now)
+        return step
+
+
+def approve_step(*, actor: Any, step: CaseStep, opinion: Any = "", now: dt.datetime | None = None) -> CaseStep:
+    """审查/审核 同意; when every parallel step of the stage is done the next stage starts."""
+    text = _text(opinion, field="opinion", what="审批意见", required=False)
+    return _act_on_step(actor=actor, step=step, approve=True, opinion=text or "同意", now=now or timezone.now())
+
+
+def refuse_step(*, actor: Any, step: CaseStep, reason: Any, now: dt.datetime | None = None) -> CaseStep:
+    """审查/审核 不同意, with the reason; the decision step still decides (seeing the opinion)."""
+    text = _text(reason, field="reason", what="不同意的理由")
+    return _act_on_step(actor=actor, step=step, approve=False, opinion=text, now=now or timezone.now())
+
+
+def decide(*, actor: Any, case: Case, approve: bool, reason: Any = "", now: dt.datetime | None = None) -> Decision:
+    """审批决定 on the active decision step: 准予 or 不予 (reason required); once only."""
+    text = _text(reason, field="reason", what="不予许可的理由", required=not approve, limit=1000)
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        if Decision.objects.filter(case=case).exists():
+            raise Conflict("CASE_ALREADY_DECIDED", "该案件已作出决定，不能再次决定")
+        step = (CaseStep.objects.select_for_update().filter(case=case, kind=StepKind.DECISION)
+                .order_by("-stage").first())
+        if step is None:  # steps are made at acceptance
+            _check_department_staff(actor, case, StaffRole.APPROVER)
+            raise Conflict("CASE_NOT_ACCEPTED", "案件尚未受理，不能审批", details={"status": case.status})
+        _check_step(actor, case, step)
+        if case.clock_stopped:
+            raise Conflict("CASE_CLOCK_STOPPED", "计时暂停期间不能作出决定，请先恢复计时")
+        target = CaseStatus.APPROVED if approve else CaseStatus.DISAPPROVED
+        states.check(case.status, target, action="decide")
+        decision = Decision.objects.create(case=case, outcome=Outcome.APPROVE if approve else Outcome.REFUSE,
+                                           reason=text, decided_by=actor, decided_at=now)
+        step.status = StepStatus.APPROVED if approve else StepStatus.REFUSED
+        step.opinion, step.acted_by, step.acted_at = text or "准予", actor, now
+        step.save()
+        before = case.status
+        case.status = target
+        case.decided_at = now
+        case.save()
+        _event(case, action="decide", before=before, actor=_label(actor), note=text or "准予", now=now)
+        _notify(case, f"{_name(case)}" + ("已准予。" if approve else f"不予许可，理由：{text}"))
+        return decision
+
+
+DELIVERY_METHODS = ("electronic", "window", "express")
+
+
+def complete(*, actor: Any, case: Case, delivery_method: str, address: Any = "", now: dt.datetime | None = None) -> Case:
+    """办结: record how the result is delivered (electronic, window pickup, express with an address)."""
+    if delivery_method not in DELIVERY_METHODS:
+        raise ValidationFailed("CASE_DELIVERY_INVALID", "送达方式只能是电子送达、窗口领取或快递送达",
+                               details={"field": "delivery_method"})
+    text = _text(address, field="address", what="快递地址", required=delivery_method == "express", limit=300)
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        _check_department_staff(actor, case, StaffRole.APPROVER, StaffRole.WINDOW_CLERK)
+        states.check(case.status, CaseStatus.COMPLETED, action="complete")
+        before = case.status
+        case.status = CaseStatus.COMPLETED
+        case.completed_at = now
+        case.delivery_method = delivery_method
+        case.delivery_address = text if delivery_method == "express" else ""
+        case.save()
+        _event(case, action="complete", before=before, actor=_label(actor), note=delivery_method, now=now)
+        _notify(case, f"{_name(case)}已办结。")
+        return case
+
+
+def withdraw(*, actor: Any, case: Case, reason: Any = "", now: dt.datetime | None = None) -> Case:
+    """撤回, by the applicant, only before a decision."""
+    text = _text(reason, field="reason", what="撤回原因", required=False)
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        _check_applicant(actor, case)
+        states.check(case.status, CaseStatus.WITHDRAWN, action="withdraw")
+        before = case.status
+        case.status = CaseStatus.WITHDRAWN
+        case.withdrawn_at = now
+        case.save()
+        CaseStep.objects.filter(case=case, status__in=[StepStatus.WAITING, StepStatus.ACTIVE]).update(
+            status=StepStatus.SKIPPED
+        )
+        _event(case, action="withdraw", before=before, actor=_label(actor), note=text, now=now)
+        return case
