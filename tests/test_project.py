@@ -31,6 +31,32 @@ def _env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     return env
 
 
+@pytest.fixture
+def node_database_url():
+    """A database of the node's own when the suite runs on PostgreSQL.
+
+    The server tests migrate the node they start; two of them migrating the one database DATABASE_URL
+    names, in two xdist workers at once, collide in PostgreSQL's catalogue. On SQLite the node's
+    database is a file in its own data directory already.
+    """
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield None
+        return
+    import uuid
+
+    import psycopg
+
+    name = f"zwfw_node_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def _load_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
     code = "import zwfw.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.NODE_ROLE)"
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
@@ -94,9 +120,11 @@ def _get(url: str) -> tuple[int, bytes, dict]:
 
 
 @pytest.mark.server
-def test_zwfw_serve_runs_gunicorn_with_static_files(tmp_path):
+def test_zwfw_serve_runs_gunicorn_with_static_files(tmp_path, node_database_url):
     # given a migrated node in production mode
     env = _env(tmp_path, ZWFW_SECRET_KEY="s" * 40, ZWFW_WEB_WORKERS="2", ZWFW_ACCESS_LOG="/dev/null")
+    if node_database_url:
+        env["DATABASE_URL"] = node_database_url
     subprocess.run([str(BIN / "zwfw"), "manage", "migrate", "--verbosity", "0"], env=env, check=True)
     port = _free_port()
     server = subprocess.Popen(
@@ -148,9 +176,11 @@ def test_api_docs_load_nothing_from_another_host(client):
 
 
 @pytest.mark.server
-def test_zwfw_demo_migrates_seeds_and_serves_with_the_demo_logins_printed(tmp_path):
+def test_zwfw_demo_migrates_seeds_and_serves_with_the_demo_logins_printed(tmp_path, node_database_url):
     # given an empty data directory (what `make demo` starts from)
     env = _env(tmp_path, ZWFW_ACCESS_LOG="/dev/null")
+    if node_database_url:
+        env["DATABASE_URL"] = node_database_url
     port = _free_port()
     demo = subprocess.Popen(
         [str(BIN / "zwfw"), "demo", "--port", str(port)],
