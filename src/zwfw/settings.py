@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "zwfw.identity",
     "zwfw.seals",
     "zwfw.licenses",
+    "zwfw.appointments",
     "zwfw.cases",
     "zwfw.portal",
 ]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
+from fpdf import FPDF
+from PIL import Image
+
 from tests.cases.conftest import at
 from zwfw.cases import services
 from zwfw.cases.models import ItemForm
@@ -38,3 +43,19 @@ def submit(applicant, item, *, key="key-1", form=None, when="2026-02-13", **kwar
 def accepted(applicant, item, staff, *, key="key-1", when="2026-02-13"):
     case = submit(applicant, item, key=key, when=when)
     return services.accept(actor=staff["clerk"].user, case=case, now=at(when, 15))
+
+
+def png_bytes(size: tuple[int, int] = (40, 30)) -> bytes:
+    """A real PNG (a photo of the premises, say)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdf_bytes(text: str = "lease contract") -> bytes:
+    """A real one-page PDF."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text=text)
+    return bytes(pdf.output())

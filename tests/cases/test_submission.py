@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.cases.conftest import at, grant, snapshot
-from tests.cases.helpers import FORM_SCHEMA, GOOD_FORM, LAYOUT, submit, with_form
+from tests.cases.helpers import FORM_SCHEMA, GOOD_FORM, LAYOUT, png_bytes, submit, with_form
 from tests.catalog.factories import ImplementationItemFactory, MaterialFactory
 from zwfw.cases import services
 from zwfw.cases.models import Case, CaseCounter, CaseEvent, CaseMaterial, ItemForm, MaterialKind
@@ -175,9 +175,13 @@ def test_materials_from_an_e_licence_need_not_be_submitted(applicant, item, depa
         holder_person=applicant, holder_name=applicant.name, holder_index="x", issued_at=at("2026-01-05"),
         valid_from=dt.date(2026, 1, 5), signature="sig", seal_code="S1",
     )
-    case = submit(applicant, item)
-    linked = CaseMaterial.objects.get(case=case)
-    assert (linked.kind, linked.license_id, linked.material_id) == (MaterialKind.LICENSE, licence.pk, material.pk)
+    # the applicant's own material is uploaded to a draft; the licence one is not asked for
+    draft = services.save_draft(actor=applicant.user, item=item, form_data=dict(GOOD_FORM))
+    services.add_upload(actor=applicant.user, case=draft, content=png_bytes(), filename="照片.png",
+                        material=item.materials.get(name="场所照片"))
+    case = submit(applicant, item, draft=draft)
+    linked = CaseMaterial.objects.get(case=case, kind=MaterialKind.LICENSE)
+    assert (linked.license_id, linked.material_id) == (licence.pk, material.pk)
 
 
 def test_define_form_refuses_an_invalid_schema(department):

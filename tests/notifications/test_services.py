@@ -94,19 +94,35 @@ def test_one_sms_a_minute_per_recipient_then_allowed_again():
 def test_hourly_and_daily_sms_limits():
     with time_machine.travel(START, tick=False) as clock:
         for _ in range(5):
-            send_message(channel="sms", purpose="notice", body="x", to_address=MOBILE)
+            send_message(channel="sms", purpose="login_code", body="x", to_address=MOBILE)
             clock.shift(61)
         with pytest.raises(Throttled) as caught:
-            send_message(channel="sms", purpose="notice", body="x", to_address=MOBILE)
+            send_message(channel="sms", purpose="login_code", body="x", to_address=MOBILE)
         assert "1小时内最多发送5条" in caught.value.message
         for _ in range(5):
             clock.shift(3600)
-            send_message(channel="sms", purpose="notice", body="x", to_address=MOBILE)
+            send_message(channel="sms", purpose="login_code", body="x", to_address=MOBILE)
         clock.shift(3600)
         with pytest.raises(Throttled) as caught:
-            send_message(channel="sms", purpose="notice", body="x", to_address=MOBILE)
+            send_message(channel="sms", purpose="login_code", body="x", to_address=MOBILE)
         assert "24小时内最多发送10条" in caught.value.message
     assert Message.objects.count() == 10
+
+
+def test_notices_are_limited_apart_from_codes():
+    # a case moving through several steps in a minute must still be told, codes or not
+    with time_machine.travel(START, tick=False) as clock:
+        send_message(channel="sms", purpose="login_code", body="验证码 1", to_address=MOBILE)
+        for n in range(10):
+            send_message(channel="sms", purpose="case", body=f"办件进度 {n}", to_address=MOBILE)
+        with pytest.raises(Throttled) as caught:
+            send_message(channel="sms", purpose="case", body="第11条", to_address=MOBILE)
+        assert "1分钟内最多发送10条" in caught.value.message
+        with pytest.raises(Throttled):  # and the notices do not open the code limit either
+            send_message(channel="sms", purpose="login_code", body="验证码 2", to_address=MOBILE)
+        clock.shift(61)
+        send_message(channel="sms", purpose="login_code", body="验证码 3", to_address=MOBILE)
+    assert Message.objects.filter(purpose="case").count() == 10
 
 
 def test_a_failed_delivery_is_recorded_not_raised(monkeypatch):

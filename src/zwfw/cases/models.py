@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from zwfw.cases.states import CaseStatus
+from zwfw.core.crypto import EncryptedCharField
 
 
 class Channel(models.TextChoices):
@@ -124,7 +125,13 @@ class Case(models.Model):
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
     completed_at = models.DateTimeField("办结时间", null=True, blank=True)
     delivery_method = models.CharField("送达方式", max_length=16, blank=True)
-    delivery_address = models.CharField("送达地址", max_length=300, blank=True)
+    delivery_address = EncryptedCharField("送达地址", blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", help_text="预审阶段指定的受理人员（改派后）")
+    result_license = models.ForeignKey("licenses.License", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", help_text="准予后签发的电子证照")
+    bundle = models.ForeignKey("cases.BundleApplication", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="cases", help_text="一件事一次办的联办申请")
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -170,6 +177,7 @@ class CaseMaterial(models.Model):
     size = models.PositiveIntegerField("字节数", default=0)
     content_type = models.CharField("文件类型", max_length=80, blank=True)
     license = models.ForeignKey("licenses.License", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    superseded_at = models.DateTimeField("被补正替换时间", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -222,6 +230,8 @@ class CaseStep(models.Model):
     kind = models.CharField("环节", max_length=16, choices=StepKind.choices)
     department = models.ForeignKey("catalog.Department", on_delete=models.PROTECT, related_name="case_steps")
     role = models.CharField("办理角色", max_length=24)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", help_text="改派后只有此人可以办理")
     status = models.CharField("状态", max_length=16, choices=StepStatus.choices, default=StepStatus.WAITING)
     opinion = models.CharField("意见", max_length=1000, blank=True)
     acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -322,3 +332,120 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+
+class CaseComment(models.Model):
+    """内部意见: staff notes on a case; never shown to the applicant."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_label = models.CharField("作者", max_length=80)
+    text = models.CharField("内容", max_length=1000)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "内部意见"
+        verbose_name_plural = "内部意见"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on case {self.case_id}"
+
+
+class DocumentKind(models.TextChoices):
+    ACCEPTANCE = "acceptance", "受理通知书"
+    REFUSAL = "refusal", "不予受理通知书"
+    CORRECTION = "correction", "补正材料通知书"
+    APPROVAL = "approval", "准予许可决定书"
+    DISAPPROVAL = "disapproval", "不予许可决定书"
+    COMPLETION = "completion", "办结通知书"
+
+
+class CaseDocument(models.Model):
+    """A notice or decision of a case, a PDF sealed with the department's 业务专用章 (or 公章).
+
+    The content is fixed in the transaction of the act it records; the background job renders and
+    seals the PDF (a CJK font subset and a PAdES signature take about a second, which an accepting
+    clerk should not wait for)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("文书", max_length=16, choices=DocumentKind.choices)
+    content = models.JSONField("文书内容", help_text='{"title", "paragraphs", "issuer", "issued_on"}，在作出时固定')
+    pdf = models.BinaryField("签章后的文书", default=b"", blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    seal_code = models.CharField("印章编码", max_length=40, blank=True)
+    sealed_at = models.DateTimeField("签章时间", null=True, blank=True)
+    error = models.CharField("签章失败原因", max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "办件文书"
+        verbose_name_plural = "办件文书"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["sealed_at"], name="cases_doc_pending", condition=Q(sealed_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of case {self.case_id}"
+
+
+class LifeEvent(models.Model):
+    """一件事: a life or business event bundling several items into one application."""
+
+    code = models.SlugField("编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=60)
+    audience = models.CharField("面向", max_length=16, choices=[("person", "个人"), ("enterprise", "法人")])
+    description = models.CharField("说明", max_length=300, blank=True)
+    region_code = models.CharField("行政区划代码", max_length=6)
+    published = models.BooleanField("已发布", default=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "一件事"
+        verbose_name_plural = "一件事"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LifeEventItem(models.Model):
+    """An item of a 一件事, by item code (its current published version is applied for)."""
+
+    event = models.ForeignKey(LifeEvent, on_delete=models.CASCADE, related_name="entries")
+    item_code = models.CharField("事项编码", max_length=40)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "一件事包含事项"
+        verbose_name_plural = "一件事包含事项"
+        ordering = ["sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "item_code"], name="cases_event_item_once")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.item_code}"
+
+
+class BundleApplication(models.Model):
+    """One submission of a 一件事, fanned out into one linked case per item."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(LifeEvent, on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey("identity.Person", on_delete=models.PROTECT, related_name="bundle_applications")
+    enterprise = models.ForeignKey("identity.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    form_data = models.JSONField("合并表单数据", default=dict)
+    idempotency_key = models.CharField("幂等键", max_length=80)
+    request_digest = models.CharField("提交内容摘要", max_length=64)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "一件事申请"
+        verbose_name_plural = "一件事申请"
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["applicant", "idempotency_key"], name="cases_bundle_idempotency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} by {self.applicant_id}"

@@ -9,15 +9,19 @@ the work queue lists only what waits for one of their roles.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import uuid
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zwfw.cases.models import Case, CaseStep, StepStatus
+from zwfw.appointments.selectors import hall_departments_of
+from zwfw.cases.models import Case, CaseDocument, CaseEvent, CaseMaterial, CaseStep, StepKind, StepStatus
 from zwfw.cases.states import CLOCK_STATES, CaseStatus
 from zwfw.core.errors import NotFound
+from zwfw.core.masking import mask_name
 from zwfw.identity.models import Person, StaffRole
 from zwfw.identity.selectors import enterprises_represented_by, grants_to
 from zwfw.identity.staff import roles_of, staff_of, staff_scope
@@ -51,15 +55,27 @@ def case_of_applicant(*, person: Person, public_id: object) -> Case:
     return case
 
 
+def _hall_departments(user: Any) -> list[int]:
+    """一窗: the departments whose cases a window clerk of a hall pre-reviews."""
+    if StaffRole.WINDOW_CLERK not in roles_of(user):
+        return []
+    return list(hall_departments_of(user).values_list("pk", flat=True))
+
+
 def cases_of_staff(user: Any) -> QuerySet[Case]:
-    """Every case a staff member's department handles or has a step in (drafts excluded)."""
+    """Every case a staff member's department handles or has a step in, and for a hall's window
+    clerk the cases of the hall's departments (drafts excluded)."""
     staff = staff_of(user)
     if staff is None or staff.department_id is None:
         return Case.objects.none()
     in_steps = CaseStep.objects.filter(department_id=staff.department_id).values("case_id")
+    visible = Q(department_id=staff.department_id) | Q(pk__in=in_steps)
+    hall = _hall_departments(user)
+    if hall:
+        visible |= Q(department_id__in=hall)
     return (
         Case.objects.exclude(status=CaseStatus.DRAFT)
-        .filter(Q(department_id=staff.department_id) | Q(pk__in=in_steps))
+        .filter(visible)
         .select_related(*_RELATED)
         .order_by("-submitted_at", "-id")
     )
@@ -81,10 +97,13 @@ def queue_for_staff(user: Any) -> QuerySet[Case]:
         return Case.objects.none()
     roles = roles_of(user)
     waiting = Q(pk__in=CaseStep.objects.filter(
-        department_id=staff.department_id, role__in=list(roles), status=StepStatus.ACTIVE
+        Q(assignee__isnull=True) | Q(assignee=user),
+        department_id=staff.department_id, role__in=list(roles), status=StepStatus.ACTIVE,
     ).values("case_id"), status__in=list(CLOCK_STATES))
     if StaffRole.WINDOW_CLERK in roles:
-        waiting |= Q(department_id=staff.department_id, status=CaseStatus.SUBMITTED)
+        departments = [staff.department_id, *_hall_departments(user)]
+        waiting |= Q(Q(assignee__isnull=True) | Q(assignee=user), department_id__in=departments,
+                     status=CaseStatus.SUBMITTED)
     return Case.objects.filter(waiting).select_related(*_RELATED).order_by("promised_due_on", "received_on", "id")
 
 
@@ -93,7 +112,8 @@ def active_steps_for(user: Any, case: Case) -> QuerySet[CaseStep]:
     staff = staff_of(user)
     if staff is None or staff.department_id is None:
         return CaseStep.objects.none()
-    return CaseStep.objects.filter(case=case, department_id=staff.department_id, role__in=list(roles_of(user)),
+    return CaseStep.objects.filter(Q(assignee__isnull=True) | Q(assignee=user), case=case,
+                                   department_id=staff.department_id, role__in=list(roles_of(user)),
                                    status=StepStatus.ACTIVE)
 
 
@@ -109,3 +129,121 @@ def overdue_cases(user: Any, *, today: dt.date | None = None) -> QuerySet[Case]:
         prefix = own[:2] if own.endswith("0000") else own[:4] if own.endswith("00") else own
         cases = cases.filter(region_code__startswith=prefix)
     return cases.select_related(*_RELATED).order_by("promised_due_on", "id")
+
+
+# --- timeline and the public progress query ------------------------------------------------------------
+
+EVENT_LABELS = {
+    "save_draft": "保存草稿",
+    "enter_for_applicant": "窗口代为录入",
+    "submit": "提交申请",
+    "add_material": "上传材料",
+    "remove_material": "删除材料",
+    "request_corrections": "一次性告知补正",
+    "correct": "补正材料",
+    "accept": "受理",
+    "deem_accepted": "视为受理",
+    "refuse": "不予受理",
+    "reassign": "改派",
+    "approve_step": "环节办理：同意",
+    "refuse_step": "环节办理：不同意",
+    "stop_clock": "暂停计时",
+    "resume_clock": "恢复计时",
+    "extend_limit": "延长办理时限",
+    "decide": "作出审批决定",
+    "complete": "办结",
+    "withdraw": "申请人撤回",
+}
+# what an applicant and the public progress query see; staff see every event
+PUBLIC_EVENTS = ("submit", "request_corrections", "correct", "accept", "deem_accepted", "refuse", "approve_step",
+                 "refuse_step", "stop_clock", "resume_clock", "extend_limit", "decide", "complete", "withdraw")
+_STEP_LABELS = {str(label) for label in StepKind.labels}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    action: str
+    label: str
+    status_after: str
+    status_label: str
+    note: str
+
+
+def _public_label(event: CaseEvent) -> str:
+    if event.action in ("approve_step", "refuse_step"):
+        step = event.note.split("：", 1)[0]
+        if step in _STEP_LABELS:
+            return f"{step}：{'同意' if event.action == 'approve_step' else '不同意'}"
+    return EVENT_LABELS.get(event.action, event.action)
+
+
+def timeline_of(case: Case, *, public: bool = True) -> list[TimelineEntry]:
+    """办件动态. ``public``: the applicant's view (no internal events; notes only where they are meant
+    for the applicant: correction items, refusal reasons, clock changes and decisions)."""
+    events = CaseEvent.objects.filter(case=case).order_by("at", "id")
+    if public:
+        events = events.filter(action__in=PUBLIC_EVENTS)
+    shown_notes = ("request_corrections", "refuse", "stop_clock", "extend_limit", "decide", "withdraw")
+    return [
+        TimelineEntry(
+            at=e.at, action=e.action, label=_public_label(e) if public else EVENT_LABELS.get(e.action, e.action),
+            status_after=e.status_after,
+            status_label=CaseStatus(e.status_after).label if e.status_after in CaseStatus.values else "",
+            note=e.note if (not public or e.action in shown_notes) else "",
+        )
+        for e in events
+    ]
+
+
+@dataclass(frozen=True)
+class PublicProgress:
+    """What anyone holding the case number and the last 6 characters of the applicant's ID may see."""
+
+    number: str
+    item_name: str
+    department_name: str
+    applicant: str  # masked
+    status: str
+    status_label: str
+    submitted_at: dt.datetime | None
+    accepted_on: dt.date | None
+    promised_due_on: dt.date | None
+    completed_at: dt.datetime | None
+    steps: list[TimelineEntry]
+
+
+def progress_of(*, number: object, id_tail: object) -> PublicProgress:
+    """办件进度查询. A wrong tail and an unknown number give the same answer, so the query reveals nothing
+    about cases one cannot name; the timeline carries no notes (they may hold personal data)."""
+    text = number.strip().upper() if isinstance(number, str) else ""
+    tail = id_tail.strip().upper() if isinstance(id_tail, str) else ""
+    not_found = NotFound("CASE_PROGRESS_NOT_FOUND", "未找到办件，请核对办件编号和证件号码后6位")
+    if len(text) != 21 or len(tail) != 6:
+        raise not_found
+    case = Case.objects.select_related(*_RELATED).exclude(status=CaseStatus.DRAFT).filter(number=text).first()
+    if case is None:
+        raise not_found
+    holders = [case.applicant.document_number]
+    if case.enterprise is not None:
+        holders.append(case.enterprise.credit_code)
+    if not any(hmac.compare_digest(code[-6:].upper(), tail) for code in holders):
+        raise not_found
+    applicant = case.enterprise.name if case.enterprise is not None else mask_name(case.applicant.name)
+    return PublicProgress(
+        number=case.number or "", item_name=case.item.name, department_name=case.department.name,
+        applicant=applicant, status=case.status, status_label=CaseStatus(case.status).label,
+        submitted_at=case.submitted_at, accepted_on=case.accepted_on, promised_due_on=case.promised_due_on,
+        completed_at=case.completed_at,
+        steps=[replace(entry, note="") for entry in timeline_of(case, public=True)],
+    )
+
+
+def documents_of(case: Case) -> QuerySet[CaseDocument]:
+    """The sealed (and the still pending) notices and decisions of a case the caller may see."""
+    return CaseDocument.objects.filter(case=case).defer("pdf").order_by("created_at", "id")
+
+
+def materials_of(case: Case, *, current: bool = True) -> QuerySet[CaseMaterial]:
+    materials = CaseMaterial.objects.filter(case=case).select_related("material", "license", "license__license_type")
+    return materials.filter(superseded_at__isnull=True) if current else materials

@@ -9,16 +9,22 @@ A failed call raises a ``DomainError`` and changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import hashlib
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from zwfw.cases import clock, forms, states
+from zwfw.appointments.selectors import hall_departments_of
+from zwfw.cases import clock, forms, states, uploads
 from zwfw.cases.models import (
     Case,
+    CaseComment,
+    CaseDocument,
     CaseEvent,
     CaseMaterial,
     CaseStep,
@@ -27,6 +33,7 @@ from zwfw.cases.models import (
     ClockKind,
     CorrectionNotice,
     Decision,
+    DocumentKind,
     ItemForm,
     ItemStep,
     MaterialKind,
@@ -37,7 +44,14 @@ from zwfw.cases.models import (
 )
 from zwfw.cases.numbers import allocate_case_number
 from zwfw.cases.states import CaseStatus
-from zwfw.catalog.models import HandlingType, ImplementationItem, ItemStatus, MaterialSource
+from zwfw.catalog.models import (
+    HandlingType,
+    ImplementationItem,
+    ItemStatus,
+    Material,
+    MaterialRequirement,
+    MaterialSource,
+)
 from zwfw.core import audit
 from zwfw.core.audit import digest
 from zwfw.core.calendar import as_local_date, current_calendar
@@ -45,12 +59,18 @@ from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from zwfw.identity.models import AgentGrant, Enterprise, Person, StaffRole
 from zwfw.identity.selectors import live_grant_filter, person_of
 from zwfw.identity.staff import has_role, staff_of
-from zwfw.licenses.models import License, LicenseStatus
+from zwfw.licenses.models import License, LicenseStatus, LicenseType
+from zwfw.licenses.services import Issuer, issue_license
+from zwfw.notifications.errors import Throttled
 from zwfw.notifications.models import Channel as MessageChannel
 from zwfw.notifications.services import send_message
+from zwfw.seals.documents import render_notice_pdf
+from zwfw.seals.models import Seal, SealKind, SealStatus
+from zwfw.seals.signing import SigningActor, sign_pdf
 
 MAX_REASON = 500
 MAX_KEY = 80
+MAX_MATERIALS = 50
 SELF_SERVICE_CHANNELS = (Channel.WEB, Channel.MOBILE, Channel.TERMINAL)
 ENTERING_ROLES: dict[str, str] = {Channel.WINDOW: StaffRole.WINDOW_CLERK, Channel.HOTLINE: StaffRole.HOTLINE_AGENT}
 
@@ -97,13 +117,22 @@ def _event(case: Case, *, action: str, before: str, actor: str, note: str = "", 
 
 
 def _notify(case: Case, text: str) -> None:
-    """站内信 to the applicant (the person who applied; for an enterprise also its legal representative)."""
-    users = [case.applicant.user]
+    """站内信 and SMS to the applicant (the person who applied; for an enterprise also its legal
+    representative). The inbox message is written with the change; the SMS leaves once it commits."""
+    people = [case.applicant]
     if case.enterprise is not None and case.enterprise.legal_representative_id != case.applicant_id:
-        users.append(case.enterprise.legal_representative.user)
-    for user in users:
-        if user is not None:
-            send_message(channel=MessageChannel.INBOX, purpose="case", to_user=user, subject="办件通知", body=text)
+        people.append(case.enterprise.legal_representative)
+    for person in people:
+        if person.user is not None:
+            send_message(channel=MessageChannel.INBOX, purpose="case", to_user=person.user, subject="办件通知", body=text)
+        if person.mobile:
+            transaction.on_commit(functools.partial(_send_sms, person.mobile, text))
+
+
+def _send_sms(mobile: str, text: str) -> None:
+    # a recipient with too many messages lately is skipped: the inbox message still tells them
+    with contextlib.suppress(Throttled):
+        send_message(channel=MessageChannel.SMS, purpose="case", to_address=mobile, body=f"【政务服务】{text}"[:300])
 
 
 def _name(case: Case) -> str:
@@ -156,6 +185,21 @@ def _check_department_staff(actor: Any, case: Case, *roles: str) -> None:
         raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门工作人员可以办理该办件")
     if not any(has_role(actor, role) for role in roles):
         raise PermissionDenied("CASE_ROLE_REQUIRED", "您没有办理此环节的权限")
+
+
+def _check_clerk(actor: Any, case: Case) -> None:
+    """一窗受理: a window clerk of the case's department, or of a hall the department sits in; once the
+    pre-review was reassigned, only the assignee."""
+    staff = staff_of(actor)
+    if staff is None or (
+        staff.department_id != case.department_id
+        and not hall_departments_of(actor).filter(pk=case.department_id).exists()
+    ):
+        raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门或综合窗口的工作人员可以受理该办件")
+    if not has_role(actor, StaffRole.WINDOW_CLERK):
+        raise PermissionDenied("CASE_ROLE_REQUIRED", "只有窗口受理人员可以预审受理")
+    if case.assignee_id is not None and case.assignee_id != actor.pk:
+        raise PermissionDenied("CASE_ASSIGNED_TO_OTHER", "该办件已改派给其他工作人员")
 
 
 def _item_form(item: ImplementationItem) -> ItemForm | None:
@@ -298,10 +342,90 @@ def _link_licences(case: Case) -> None:
         licences = (licences.filter(holder_enterprise=case.enterprise) if case.enterprise
                     else licences.filter(holder_person=case.applicant))
         licence = licences.order_by("-issued_at").first()
-        if licence is not None:
+        already = CaseMaterial.objects.filter(case=case, material=material, superseded_at__isnull=True).exists()
+        if licence is not None and not already:
             CaseMaterial.objects.create(
                 case=case, material=material, name=material.name, kind=MaterialKind.LICENSE, license=licence
             )
+
+
+def _current_materials(case: Case) -> list[CaseMaterial]:
+    return list(CaseMaterial.objects.filter(case=case, superseded_at__isnull=True))
+
+
+def _check_materials(case: Case) -> None:
+    """Every required material is there (一次性: all that are missing are named at once).
+
+    Materials from data sharing or issued by a department are fetched by the department, not asked
+    of the applicant; an e-licence material is met by the linked licence or by an upload."""
+    have = {m.material_id for m in _current_materials(case)}
+    missing = [
+        material.name
+        for material in case.item.materials.filter(requirement=MaterialRequirement.REQUIRED, electronic=True)
+        .filter(source__in=[MaterialSource.APPLICANT, MaterialSource.E_LICENSE]).order_by("sort_order", "id")
+        if material.pk not in have and _applies(material, case)
+    ]
+    if missing:
+        raise ValidationFailed(
+            "CASE_MATERIALS_MISSING", "请上传以下必要材料：" + "、".join(missing),
+            details=[{"field": "materials", "reason": name} for name in missing],
+        )
+
+
+def _applies(material: Material, case: Case) -> bool:
+    """A material listed for some handling variants only is asked when the form names one of them."""
+    codes = material.handling_codes or []
+    return not codes or case.form_data.get("handling_code") in codes
+
+
+def add_upload(
+    *, actor: Any, case: Case, content: bytes, filename: str = "", material: Material | None = None, name: Any = ""
+) -> CaseMaterial:
+    """上传材料 to a draft, or to a case waiting for corrections; an upload for a material that already
+    has one replaces it (the earlier file stays on record, superseded)."""
+    if material is not None and material.item_id != case.item_id:
+        raise ValidationFailed("CASE_MATERIAL_UNKNOWN", "该材料不属于此事项", details={"field": "material"})
+    label = material.name if material is not None else _text(name or filename, field="name", what="材料名称", limit=200)
+    stored = uploads.store(content)  # checked and kept before the transaction: nothing is written on a bad file
+    now = timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        _check_applicant(actor, case)
+        if case.status not in (CaseStatus.DRAFT, CaseStatus.CORRECTIONS_REQUESTED):
+            raise Conflict("CASE_MATERIALS_LOCKED", "只有草稿或待补正的办件可以上传材料", details={"status": case.status})
+        if CaseMaterial.objects.filter(case=case, superseded_at__isnull=True).count() >= MAX_MATERIALS:
+            raise ValidationFailed("CASE_TOO_MANY_MATERIALS", f"每个办件最多上传{MAX_MATERIALS}个文件")
+        if material is not None:
+            CaseMaterial.objects.filter(case=case, material=material, superseded_at__isnull=True).update(superseded_at=now)
+        upload = CaseMaterial.objects.create(
+            case=case, material=material, name=label, kind=MaterialKind.UPLOAD, path=stored.path,
+            sha256=stored.sha256, size=stored.size, content_type=stored.content_type,
+        )
+        _event(case, action="add_material", before=case.status, actor=_label(actor),
+               note=f"{label}（{stored.size}字节，SHA-256 {stored.sha256[:16]}…）", now=now)
+        return upload
+
+
+def remove_upload(*, actor: Any, material: CaseMaterial) -> None:
+    """删除材料 from a draft or a case waiting for corrections (the record stays, superseded)."""
+    now = timezone.now()
+    with transaction.atomic():
+        case = _locked(material.case)
+        _check_applicant(actor, case)
+        if case.status not in (CaseStatus.DRAFT, CaseStatus.CORRECTIONS_REQUESTED):
+            raise Conflict("CASE_MATERIALS_LOCKED", "只有草稿或待补正的办件可以删除材料", details={"status": case.status})
+        updated = CaseMaterial.objects.filter(pk=material.pk, case=case, kind=MaterialKind.UPLOAD,
+                                              superseded_at__isnull=True).update(superseded_at=now)
+        if not updated:
+            raise NotFound("CASE_MATERIAL_NOT_FOUND", "未找到该材料")
+        _event(case, action="remove_material", before=case.status, actor=_label(actor), note=material.name, now=now)
+
+
+def material_content(material: CaseMaterial) -> bytes:
+    """The bytes of an uploaded material (callers reach it through a case the actor may see)."""
+    if material.kind != MaterialKind.UPLOAD:
+        raise NotFound("CASE_MATERIAL_NOT_FOUND", "该材料是电子证照，没有上传的文件")
+    return uploads.read(material.path, material.sha256)
 
 
 def submit(
@@ -360,6 +484,8 @@ def submit(
             case.promised_limit_days = item.promised_limit_days
             case.save()
             _link_licences(case)
+            if channel in SELF_SERVICE_CHANNELS:
+                _check_materials(case)
             note = "申请人确认代录申请" if case.entered_by_id else ""
             _event(case, action="submit", before=before, actor=_label(actor), note=note, now=now)
             _notify(case, f"{_name(case)}已提交，受理部门将在5个工作日内预审。")
@@ -372,10 +498,144 @@ def submit(
         return replayed
 
 
+# --- sealed notices and decisions ------------------------------------------------------------------
+
+
+def _applicant_name(case: Case) -> str:
+    return case.enterprise.name if case.enterprise is not None else case.applicant.name
+
+
+def _document(case: Case, kind: str, paragraphs: list[str], *, now: dt.datetime) -> CaseDocument:
+    """Fix a notice's content now; the background job renders and seals it after the commit."""
+    content = {
+        "title": DocumentKind(kind).label,
+        "paragraphs": [f"{_applicant_name(case)}：", *paragraphs, f"办件编号：{case.number}"],
+        "issuer": case.department.name,
+        "issued_on": as_local_date(now).isoformat(),
+    }
+    document = CaseDocument.objects.create(case=case, kind=kind, content=content, created_at=now)
+    transaction.on_commit(_enqueue_sealing)
+    return document
+
+
+def _enqueue_sealing() -> None:
+    from zwfw.cases.tasks import seal_case_documents
+
+    seal_case_documents.enqueue()
+
+
+def _document_seal(case: Case) -> Seal | None:
+    """The department's 业务专用章 if it has one, else its 公章."""
+    return (
+        Seal.objects.filter(department_id=case.department_id, status=SealStatus.ACTIVE,
+                            kind__in=[SealKind.SPECIAL, SealKind.OFFICIAL])
+        .order_by("-kind", "code")
+        .first()
+    )
+
+
+def seal_pending_documents(*, limit: int = 100) -> int:
+    """Render and seal the documents waiting for it; returns how many were sealed. A department with
+    no usable seal leaves its documents pending, with the reason shown to staff."""
+    sealed = 0
+    pending = CaseDocument.objects.filter(sealed_at__isnull=True).values_list("pk", flat=True)[:limit]
+    for pk in list(pending):
+        with transaction.atomic():
+            document = CaseDocument.objects.select_for_update().select_related("case").get(pk=pk)
+            if document.sealed_at is not None:
+                continue
+            seal = _document_seal(document.case)
+            if seal is None:
+                document.error = "受理部门没有可用的电子印章"
+                document.save(update_fields=["error"])
+                continue
+            content = document.content
+            pdf = render_notice_pdf(
+                title=content["title"], paragraphs=content["paragraphs"],
+                issuer=content["issuer"], issued_on=dt.date.fromisoformat(content["issued_on"]),
+            )
+            signed = sign_pdf(actor=SigningActor(system="system:cases"), seal=seal, pdf=pdf,
+                              purpose=f"{content['title']}（办件{document.case.number}）")
+            document.pdf = signed
+            document.sha256 = hashlib.sha256(signed).hexdigest()
+            document.seal_code = seal.code
+            document.sealed_at = timezone.now()
+            document.error = ""
+            document.save()
+            sealed += 1
+    return sealed
+
+
+# --- internal comments and reassignment --------------------------------------------------------------
+
+
+def _check_case_staff(actor: Any, case: Case) -> None:
+    """Staff of the case's department, of a department with a step in it, or a clerk of its hall."""
+    staff = staff_of(actor)
+    if staff is None or staff.department_id is None:
+        raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有办理部门的工作人员可以进行此操作")
+    if staff.department_id == case.department_id or CaseStep.objects.filter(
+        case=case, department_id=staff.department_id
+    ).exists():
+        return
+    if has_role(actor, StaffRole.WINDOW_CLERK) and hall_departments_of(actor).filter(pk=case.department_id).exists():
+        return
+    raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有办理部门的工作人员可以进行此操作")
+
+
+def add_comment(*, actor: Any, case: Case, text: Any, now: dt.datetime | None = None) -> CaseComment:
+    """内部意见: seen by staff only, never by the applicant."""
+    body = _text(text, field="text", what="意见内容", limit=1000)
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        _check_case_staff(actor, case)
+        if case.status == CaseStatus.DRAFT:
+            raise NotFound("CASE_NOT_FOUND", "未找到该办件")
+        comment = CaseComment.objects.create(case=case, author=actor, author_label=_label(actor), text=body,
+                                             created_at=now)
+        audit.record(actor=_label(actor), action="cases.comment", object_type="cases.Case", object_id=case.pk,
+                     details={"number": case.number or "", "comment": comment.pk})
+        return comment
+
+
+def reassign(*, actor: Any, case: Case, to_user: Any, step: CaseStep | None = None,
+             now: dt.datetime | None = None) -> Case:
+    """改派: the department administrator hands the pre-review (a submitted case) or an active step to
+    another member of the department who holds the needed role; then only that person acts on it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked(case)
+        department_id = step.department_id if step is not None else case.department_id
+        staff = staff_of(actor)
+        if staff is None or staff.department_id != department_id:
+            raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门工作人员可以改派该办件")
+        if not has_role(actor, StaffRole.DEPARTMENT_ADMIN):
+            raise PermissionDenied("CASE_ROLE_REQUIRED", "只有部门管理员可以改派办件")
+        target = staff_of(to_user)
+        role = step.role if step is not None else StaffRole.WINDOW_CLERK
+        if target is None or target.department_id != department_id or not has_role(to_user, role):
+            raise ValidationFailed("CASE_ASSIGNEE_INVALID", f"只能改派给本部门具有“{StaffRole(role).label}”角色的工作人员",
+                                   details={"field": "to_staff"})
+        if step is not None:
+            step = CaseStep.objects.select_for_update().get(pk=step.pk, case=case)
+            if step.status != StepStatus.ACTIVE:
+                raise Conflict("CASE_STEP_NOT_ACTIVE", "只能改派正在办理的环节", details={"step": step.pk})
+            step.assignee = to_user
+            step.save(update_fields=["assignee"])
+            what = f"{StepKind(step.kind).label}环节"
+        else:
+            if case.status != CaseStatus.SUBMITTED:
+                raise Conflict("CASE_TRANSITION_NOT_ALLOWED", "只有待预审的办件可以改派受理人员",
+                               details={"status": case.status})
+            case.assignee = to_user
+            case.save(update_fields=["assignee", "updated_at"])
+            what = "预审受理"
+        _event(case, action="reassign", before=case.status, actor=_label(actor), note=f"{what}改派给{target.name}", now=now)
+        return case
+
+
 # --- pre-review at the comprehensive window (一窗) ---------------------------------------------------
-
-_CLERK_ROLES = (StaffRole.WINDOW_CLERK,)
-
 
 def request_corrections(*, actor: Any, case: Case, items: Any, now: dt.datetime | None = None) -> CorrectionNotice:
     """一次性告知 (《行政许可法》第32条): every missing or defective material, in one notice."""
@@ -392,12 +652,17 @@ def request_corrections(*, actor: Any, case: Case, items: Any, now: dt.datetime 
     now = now or timezone.now()
     with transaction.atomic():
         case = _locked(case)
-        _check_department_staff(actor, case, *_CLERK_ROLES)
+        _check_clerk(actor, case)
         states.check(case.status, CaseStatus.CORRECTIONS_REQUESTED, action="request_corrections")
         before = case.status
         case.status = CaseStatus.CORRECTIONS_REQUESTED
         case.save(update_fields=["status", "updated_at"])
         notice = CorrectionNotice.objects.create(case=case, items=listed, issued_by=actor, issued_at=now)
+        _document(case, DocumentKind.CORRECTION, [
+            f"你（单位）于{case.received_on:%Y年%m月%d日}提出的“{case.item.name}”申请，需补正下列材料（一次性告知）：",
+            *[f"{n}. {e['material']}：{e['reason']}" for n, e in enumerate(listed, 1)],
+            "请在网上办事大厅补正后重新提交；补正材料提交之日起重新计算受理期限。",
+        ], now=now)
         _event(case, action="request_corrections", before=before, actor=_label(actor),
                note="；".join(f"{e['material']}：{e['reason']}" for e in listed), now=now)
         _notify(case, f"{_name(case)}需补正{len(listed)}项材料：" + "；".join(e["material"] for e in listed)[:300])
@@ -413,6 +678,8 @@ def correct(*, actor: Any, case: Case, form_data: Any = None, now: dt.datetime |
         states.check(case.status, CaseStatus.SUBMITTED, action="correct")
         if form_data is not None:
             case.form_data = _checked_form(case.item, form_data, person, case.enterprise)
+        if case.channel in SELF_SERVICE_CHANNELS:
+            _check_materials(case)
         before = case.status
         case.status = CaseStatus.SUBMITTED
         case.received_on = as_local_date(now)
@@ -465,6 +732,12 @@ def _accept(case: Case, *, actor: str, accepted_on: dt.date, now: dt.datetime, d
     _start_clock(case, accepted_on=accepted_on, actor=actor, now=now)
     _event(case, action="deem_accepted" if deemed else "accept", before=before, actor=actor,
            note="逾期未告知，视为受理" if deemed else "", now=now)
+    _document(case, DocumentKind.ACCEPTANCE, [
+        f"你（单位）于{case.received_on:%Y年%m月%d日}提出的“{case.item.name}”申请，"
+        + ("本机关未在法定期限内告知补正，依照《中华人民共和国行政许可法》第三十二条，自收到申请材料之日起即为受理。"
+           if deemed else "申请材料齐全、符合法定形式，本机关决定予以受理。"),
+        f"本机关将于{case.promised_due_on:%Y年%m月%d日}前作出决定（法定期限至{case.legal_due_on:%Y年%m月%d日}）。",
+    ], now=now)
     _notify(case, f"{_name(case)}已受理，承诺于{case.promised_due_on:%Y年%m月%d日}前办结。")
 
 
@@ -473,7 +746,7 @@ def accept(*, actor: Any, case: Case, now: dt.datetime | None = None) -> Case:
     now = now or timezone.now()
     with transaction.atomic():
         case = _locked(case)
-        _check_department_staff(actor, case, *_CLERK_ROLES)
+        _check_clerk(actor, case)
         states.check(case.status, CaseStatus.ACCEPTED, action="accept")
         _accept(case, actor=_label(actor), accepted_on=as_local_date(now), now=now, deemed=False)
         return case
@@ -485,13 +758,18 @@ def refuse(*, actor: Any, case: Case, reason: Any, now: dt.datetime | None = Non
     now = now or timezone.now()
     with transaction.atomic():
         case = _locked(case)
-        _check_department_staff(actor, case, *_CLERK_ROLES)
+        _check_clerk(actor, case)
         states.check(case.status, CaseStatus.REFUSED, action="refuse")
         before = case.status
         case.status = CaseStatus.REFUSED
         case.refusal_reason = text
         case.save()
         _event(case, action="refuse", before=before, actor=_label(actor), note=text, now=now)
+        _document(case, DocumentKind.REFUSAL, [
+            f"你（单位）于{case.received_on:%Y年%m月%d日}提出的“{case.item.name}”申请，经审查，本机关决定不予受理。",
+            f"理由：{text}",
+            "如不服本决定，可以依法申请行政复议或者提起行政诉讼。",
+        ], now=now)
         _notify(case, f"{_name(case)}不予受理，理由：{text}")
         return case
 
@@ -632,6 +910,8 @@ def _check_step(actor: Any, case: Case, step: CaseStep) -> None:
         raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门工作人员可以办理该办件")
     if not has_role(actor, step.role):
         raise PermissionDenied("CASE_ROLE_REQUIRED", "您没有办理此环节的权限")
+    if step.assignee_id is not None and step.assignee_id != actor.pk:
+        raise PermissionDenied("CASE_ASSIGNED_TO_OTHER", "该环节已改派给其他工作人员")
     if case.status not in states.CLOCK_STATES:
         raise Conflict("CASE_TRANSITION_NOT_ALLOWED", "案件未处于审批阶段，不能办理审批环节",
                        details={"status": case.status})
@@ -673,8 +953,30 @@ def refuse_step(*, actor: Any, step: CaseStep, reason: Any, now: dt.datetime | N
     return _act_on_step(actor=actor, step=step, approve=False, opinion=text, now=now or timezone.now())
 
 
-def decide(*, actor: Any, case: Case, approve: bool, reason: Any = "", now: dt.datetime | None = None) -> Decision:
-    """审批决定 on the active decision step: 准予 or 不予 (reason required); once only."""
+def _issue_result(actor: Any, case: Case, extra: Any) -> License | None:
+    """准予: the item's result licence, signed by the department, into the holder's wallet. Its surface
+    comes from the form (fields with the licence field's key), the verified identity, and ``extra``
+    (what the approver fills in, e.g. a licence number)."""
+    code = case.item.result_license_type_code
+    if not code:
+        return None
+    license_type = LicenseType.objects.filter(code=code).first()
+    if license_type is None:
+        raise Conflict("CASE_RESULT_TYPE_UNKNOWN", "事项的审批结果证照类型未登记，不能签发电子证照")
+    if extra is not None and not isinstance(extra, dict):
+        raise ValidationFailed("CASE_LICENSE_SURFACE_INVALID", "证照照面信息应为对象", details={"field": "license_surface"})
+    keys = {field["key"] for field in license_type.fields}
+    surface = {k: v for k, v in case.form_data.items() if k in keys and isinstance(v, str | int) and not isinstance(v, bool)}
+    surface.update(extra or {})
+    holder: Person | Enterprise = case.enterprise if case.enterprise is not None else case.applicant
+    return issue_license(issuer=Issuer(user=actor), license_type=license_type, department=case.department,
+                         holder=holder, surface=surface, idempotency_key=f"case:{case.public_id}")
+
+
+def decide(*, actor: Any, case: Case, approve: bool, reason: Any = "", license_surface: Any = None,
+           now: dt.datetime | None = None) -> Decision:
+    """审批决定 on the active decision step: 准予 (the result licence is issued into the holder's wallet)
+    or 不予 (reason required); once only. The decision document is sealed by the department."""
     text = _text(reason, field="reason", what="不予许可的理由", required=not approve, limit=1000)
     now = now or timezone.now()
     with transaction.atomic():
@@ -699,8 +1001,23 @@ def decide(*, actor: Any, case: Case, approve: bool, reason: Any = "", now: dt.d
         before = case.status
         case.status = target
         case.decided_at = now
+        if approve:
+            case.result_license = _issue_result(actor, case, license_surface)
         case.save()
         _event(case, action="decide", before=before, actor=_label(actor), note=text or "准予", now=now)
+        if approve:
+            result = (f"准予许可，电子证照“{case.result_license.license_type.name}”（{case.result_license.identifier}）"
+                      "已发放至你（单位）的电子证照夹。" if case.result_license else "准予许可。")
+            _document(case, DocumentKind.APPROVAL, [
+                f"你（单位）于{case.received_on:%Y年%m月%d日}提出的“{case.item.name}”申请，经审查，符合法定条件、标准，"
+                f"本机关决定{result}",
+            ], now=now)
+        else:
+            _document(case, DocumentKind.DISAPPROVAL, [
+                f"你（单位）于{case.received_on:%Y年%m月%d日}提出的“{case.item.name}”申请，经审查，本机关决定不予许可。",
+                f"理由：{text}",
+                "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。",
+            ], now=now)
         _notify(case, f"{_name(case)}" + ("已准予。" if approve else f"不予许可，理由：{text}"))
         return decision
 

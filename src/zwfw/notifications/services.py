@@ -32,6 +32,14 @@ RATE_LIMITS: dict[str, list[tuple[int, int]]] = {
     Channel.EMAIL: [(60, 2), (3600, 10), (86400, 30)],
     Channel.INBOX: [],
 }
+# Notices (办件进度 and the like, purposes not ending in "_code") are counted apart from codes: gateways
+# class them as 通知类短信, and a case moving through several steps in a minute must still be told.
+NOTICE_RATE_LIMITS: dict[str, list[tuple[int, int]]] = {
+    Channel.SMS: [(60, 10), (86400, 50)],
+    Channel.EMAIL: [(60, 10), (86400, 100)],
+    Channel.INBOX: [],
+}
+CODE_SUFFIX = "_code"
 
 _WINDOW_NAMES = {60: "1分钟", 3600: "1小时", 86400: "24小时"}
 
@@ -66,11 +74,14 @@ def _lock_recipient(index: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [index])
 
 
-def _check_rate(channel: str, index: str, now: dt.datetime) -> None:
-    for window, limit in RATE_LIMITS.get(channel, []):
+def _check_rate(channel: str, index: str, now: dt.datetime, purpose: str) -> None:
+    is_code = purpose.endswith(CODE_SUFFIX)
+    sent = Message.objects.filter(recipient_index=index, channel=channel)
+    sent = sent.filter(purpose__endswith=CODE_SUFFIX) if is_code else sent.exclude(purpose__endswith=CODE_SUFFIX)
+    for window, limit in (RATE_LIMITS if is_code else NOTICE_RATE_LIMITS).get(channel, []):
         since = now - dt.timedelta(seconds=window)
         recent = list(
-            Message.objects.filter(recipient_index=index, channel=channel, created_at__gt=since)
+            sent.filter(created_at__gt=since)
             .order_by("created_at")
             .values_list("created_at", flat=True)[:limit]
         )
@@ -111,7 +122,7 @@ def send_message(
         now = timezone.now()
         if index:
             _lock_recipient(index)
-            _check_rate(channel, index, now)
+            _check_rate(channel, index, now, purpose)
         sender = sender_for(channel)
         message = Message(
             channel=channel,
