@@ -1,6 +1,6 @@
 """办件: cases, their materials, correction notices, approval steps, decisions, clock ledger, timeline.
 
-Only ``zwfw.cases.services`` writes these rows.
+Only ``zwfw.cases.services`` (and ``zwfw.cases.bundles`` for 一件事) writes these rows.
 """
 
 from __future__ import annotations

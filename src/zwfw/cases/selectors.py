@@ -18,7 +18,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zwfw.appointments.selectors import hall_departments_of
-from zwfw.cases.models import Case, CaseDocument, CaseEvent, CaseMaterial, CaseStep, StepKind, StepStatus
+from zwfw.cases.models import (
+    BundleApplication,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseMaterial,
+    CaseStep,
+    StepKind,
+    StepStatus,
+)
 from zwfw.cases.states import CLOCK_STATES, CaseStatus
 from zwfw.core.errors import NotFound
 from zwfw.core.masking import mask_name
@@ -247,3 +256,17 @@ def documents_of(case: Case) -> QuerySet[CaseDocument]:
 def materials_of(case: Case, *, current: bool = True) -> QuerySet[CaseMaterial]:
     materials = CaseMaterial.objects.filter(case=case).select_related("material", "license", "license__license_type")
     return materials.filter(superseded_at__isnull=True) if current else materials
+
+
+def bundles_of_applicant(person: Person) -> QuerySet[BundleApplication]:
+    """我的一件事: the person's bundle applications (for themselves or an enterprise they act for)."""
+    mine = cases_of_applicant(person).exclude(bundle__isnull=True).values("bundle_id")
+    return BundleApplication.objects.filter(pk__in=mine).select_related("event").order_by("-submitted_at", "-id")
+
+
+def bundle_of_applicant(*, person: Person, public_id: object) -> BundleApplication:
+    key = _uuid(public_id)
+    bundle = None if key is None else bundles_of_applicant(person).filter(public_id=key).first()
+    if bundle is None:
+        raise NotFound("BUNDLE_NOT_FOUND", "未找到该一件事申请")
+    return bundle
