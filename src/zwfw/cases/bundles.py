@@ -211,5 +211,7 @@ def bundle_status(bundle: BundleApplication) -> BundleStatus:
 
 
 def required_uploads(merged: BundleForm) -> list[str]:
-    """Material names the applicant must upload (those from licences or sharing are fetched)."""
-    return [m.name for m in merged.materials if m.required and m.source == MaterialSource.APPLICANT]
+    """Material names the applicant may have to upload: their own, and those an e-licence would meet
+    when they hold none (data from sharing and departments' own documents are fetched)."""
+    return [m.name for m in merged.materials
+            if m.required and m.source in (MaterialSource.APPLICANT, MaterialSource.E_LICENSE)]
