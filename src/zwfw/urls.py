@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("zwfw.identity.urls")),
     path("seals/", include("zwfw.seals.urls")),
     path("licenses/", include("zwfw.licenses.urls")),
+    path("cases/", include("zwfw.cases.urls")),
     path("", include("zwfw.identity.oidc.urls")),
     path("", include("zwfw.portal.urls")),
 ]
