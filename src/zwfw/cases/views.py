@@ -49,7 +49,7 @@ from zwfw.core.errors import DomainError, NotFound, PermissionDenied, Validation
 from zwfw.core.lookups import lookup_key
 from zwfw.core.masking import mask_name
 from zwfw.identity.agents import current_principal, principals_of
-from zwfw.identity.models import Enterprise, Person, StaffRole
+from zwfw.identity.models import Enterprise, Person, StaffMember, StaffRole
 from zwfw.identity.selectors import require_person
 from zwfw.identity.staff import roles_of, staff_of
 from zwfw.licenses import web as licence_web
@@ -703,6 +703,11 @@ def _result_fields(case: Case) -> list[dict[str, Any]]:
             if field["key"] not in case.form_data and field["key"] not in ("holder_name", "holder_id")]
 
 
+def _author_name(comment: Any) -> str:
+    staff = staff_of(comment.author)
+    return staff.name if staff is not None else comment.author_label
+
+
 def _staff_page(request: HttpRequest, case: Case, context: dict[str, Any] | None = None,
                 status: int = 200) -> HttpResponse:
     context = dict(context or {})
@@ -738,6 +743,9 @@ def _staff_page(request: HttpRequest, case: Case, context: dict[str, Any] | None
         decision=getattr(case, "decision", None) if case.decided_at else None,
         delivery_word=DELIVERY_WORDS.get(case.delivery_method, ""),
         step_kinds=dict(StepKind.choices),
+        comments=[{"created_at": c.created_at, "text": c.text, "author_name": _author_name(c)}
+                  for c in case.comments.select_related("author__staff").order_by("created_at", "id")],
+        reassign=_reassign_targets(request.user, case),
     )
     return render(request, "cases/workbench_detail.html", context, status=status)
 
@@ -798,16 +806,48 @@ def _act(user: Any, case: Case, action: str, post: Any, rows: list[dict[str, str
     elif action == "complete":
         services.complete(actor=user, case=case, delivery_method=post.get("delivery_method", ""),
                           address=post.get("address", ""))
+    elif action == "comment":
+        services.add_comment(actor=user, case=case, text=post.get("text", ""))
+    elif action == "reassign":
+        raw_step = post.get("step", "")
+        step = _step_of(case, raw_step) if raw_step else None
+        department_id = step.department_id if step is not None else case.department_id
+        try:
+            chosen = uuid.UUID(str(post.get("to_staff", "")))
+        except ValueError:
+            chosen = None
+        target = StaffMember.objects.filter(public_id=chosen, department_id=department_id).select_related(
+            "user").first() if chosen else None
+        if target is None:
+            raise ValidationFailed("CASE_ASSIGNEE_INVALID", "请选择本部门的工作人员", details={"field": "to_staff"})
+        services.reassign(actor=user, case=case, to_user=target.user, step=step)
     else:
         raise ValidationFailed("CASE_ACTION_UNKNOWN", "不支持的操作", details={"field": "action"})
     return action
+
+
+def _reassign_targets(user: Any, case: Case) -> list[dict[str, Any]]:
+    """What a department administrator may hand to whom: the pre-review of a submitted case, and each
+    active step of their department, to members holding the role it needs."""
+    staff = staff_of(user)
+    if staff is None or StaffRole.DEPARTMENT_ADMIN not in roles_of(user):
+        return []
+    targets = []
+    if case.status == CaseStatus.SUBMITTED and staff.department_id == case.department_id:
+        targets.append({"step": None, "label": _("预审受理"), "role": StaffRole.WINDOW_CLERK})
+    for step in case.steps.filter(status="active", department_id=staff.department_id):
+        targets.append({"step": step, "label": f"{StepKind(step.kind).label}环节", "role": step.role})
+    for target in targets:
+        target["members"] = list(StaffMember.objects.filter(
+            department_id=staff.department_id, role_grants__role=target["role"]).order_by("name")[:100])
+    return [target for target in targets if target["members"]]
 
 
 @require_POST
 @_signed_in
 def workbench_act(request: HttpRequest, public_id: str) -> HttpResponse:
     """One action on a case (``action``: accept, refuse, corrections, approve_step, refuse_step, approve,
-    disapprove, stop_clock, resume_clock, extend, complete)."""
+    disapprove, stop_clock, resume_clock, extend, complete, comment, reassign)."""
     try:
         case = _case_for_staff(request, public_id)
     except DomainError as exc:
@@ -818,6 +858,7 @@ def workbench_act(request: HttpRequest, public_id: str) -> HttpResponse:
         done = _act(request.user, case, action, request.POST, rows)
     except DomainError as exc:
         posted = {"action": action, "rows": rows, "reason": request.POST.get("reason", "")[:1000],
+                  "text": request.POST.get("text", "")[:1000],
                   "step": request.POST.get("step", "")}
         return _staff_page(request, case, {"error": exc, "posted": posted}, exc.status)
     return _redirect("workbench_detail", case.public_id, done=done)
