@@ -548,3 +548,17 @@ def test_immediate_item_and_paperless_material(client: Client, catalogue):
     assert "即办件" in text
     sbk = visible_text(client.get(reverse("portal:guide", args=[SBK_CODE])))
     assert "无需纸质材料，接受电子材料" in sbk  # 居民身份证 comes from its e-licence
+
+
+def test_a_guide_links_to_the_online_application_where_the_item_takes_one(client, catalogue):
+    item = ImplementationItem.objects.get(code=SBK_CODE, status="published")
+    html = text_of(client.get(reverse("portal:guide", args=[SBK_CODE])))
+    if item.online_depth >= 2:
+        assert f'href="{reverse("cases:apply", args=[item.pk])}"' in html
+    ImplementationItem.objects.filter(pk=item.pk).update(online_depth=1)
+    cache.clear()
+    assert 'id="guide-apply"' not in text_of(client.get(reverse("portal:guide", args=[SBK_CODE])))
+    ImplementationItem.objects.filter(pk=item.pk).update(online_depth=4)
+    cache.clear()
+    GuideSnapshot.objects.filter(item_id=item.pk).delete()
+    assert f'href="{reverse("cases:apply", args=[item.pk])}"' in text_of(client.get(reverse("portal:guide", args=[SBK_CODE])))

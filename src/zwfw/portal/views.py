@@ -146,6 +146,13 @@ def department_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
     return render(request, "portal/department.html", {"department": department, "result": result})
 
 
+def _online_depth(content: dict) -> int:
+    try:
+        return int(content.get("online_depth") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 @require_safe
 @vary_on_cookie
 def guide(request: HttpRequest, code: str) -> HttpResponse:
@@ -166,7 +173,10 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
     html = cache.get(key)
     if html is None:
         # Nothing per visitor goes into this page: the 长辈版 flag is in the key, `next` is the bare path.
-        context = {"guide": found.content(), "next_url": request.path}
+        content = found.content()
+        # 在线申请 where the item takes applications on line (网上办理深度 二级 and above)
+        apply_url = reverse("cases:apply", args=[found.item_pk]) if _online_depth(content) >= 2 else ""
+        context = {"guide": content, "next_url": request.path, "apply_url": apply_url}
         html = render_to_string("portal/guide.html", context, request)
         cache.set(key, html, GUIDE_CACHE_SECONDS)
     return HttpResponse(html)
