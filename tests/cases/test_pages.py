@@ -22,7 +22,7 @@ from PIL import Image
 from tests.cases.conftest import SHANGHAI, at, grant, snapshot
 from tests.cases.helpers import GOOD_FORM, accepted, submit, with_form
 from tests.catalog.factories import MaterialFactory
-from zwfw.cases import services, views
+from zwfw.cases import services, views, web
 from zwfw.cases.models import Case, CaseMaterial, CorrectionNotice, ItemStep
 from zwfw.core.calendar import current_calendar
 from zwfw.identity.models import StaffRole
@@ -416,7 +416,7 @@ def test_the_queue_shows_deadline_colours_with_words(applicant, item, staff):
     # the colours from the row's columns are those of the clock ledger
     today, calendar = dt.date(2026, 3, 2), current_calendar()
     for case in (late, near, calm):
-        row = views._deadline(fresh(case), today=today, calendar=calendar)
+        row = web.deadline_of(fresh(case), today=today, calendar=calendar)
         assert row["colour"] == services.clock_of(fresh(case), today=today).colour
         assert row["due"] == services.clock_of(fresh(case), today=today).due_on
     assert applicant.name not in page  # names are masked in the list
@@ -432,7 +432,7 @@ def test_a_stopped_and_extended_clock_keeps_the_same_colour_as_the_ledger(applic
     services.resume_clock(actor=staff["approver"].user, case=case, now=at("2026-02-26"))
     services.extend_limit(actor=staff["head"].user, case=case, days=2, reason="情况复杂", now=at("2026-02-26"))
     today, calendar = dt.date(2026, 3, 2), current_calendar()
-    row = views._deadline(fresh(case), today=today, calendar=calendar)
+    row = web.deadline_of(fresh(case), today=today, calendar=calendar)
     ledger = services.clock_of(fresh(case), today=today)
     assert (row["colour"], row["due"]) == (ledger.colour, ledger.due_on)
 
@@ -687,7 +687,7 @@ def test_the_progress_query_is_rate_limited(applicant, item):
     case = submit(applicant, item, when=TODAY)
     tail = applicant.document_number[-6:]
     client = Client()
-    for _ in range(views.PROGRESS_CHECKS_PER_MINUTE):
+    for _ in range(web.PROGRESS_CHECKS_PER_MINUTE):
         assert client.post("/cases/progress/", {"number": case.number, "id_tail": tail}).status_code == 200
     limited = client.post("/cases/progress/", {"number": case.number, "id_tail": tail})
     assert limited.status_code == 429
@@ -701,7 +701,7 @@ def test_too_many_wrong_tails_lock_the_number_for_an_hour(applicant, item):
     case = submit(applicant, item, when=TODAY)
     tail = applicant.document_number[-6:]
     wrong = "000000" if tail != "000000" else "111111"
-    for n in range(views.PROGRESS_FAILURES_PER_NUMBER):
+    for n in range(web.PROGRESS_FAILURES_PER_NUMBER):
         response = Client(REMOTE_ADDR=f"10.0.1.{n}").post("/cases/progress/", {"number": case.number, "id_tail": wrong})
         assert response.status_code == 404
     locked = Client(REMOTE_ADDR="10.0.2.1").post("/cases/progress/", {"number": case.number, "id_tail": tail})

@@ -14,7 +14,6 @@ page with its Chinese message and the error's status (the service changed nothin
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 import uuid
@@ -24,7 +23,6 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -33,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from zwfw.cases import clock, selectors, services, uploads
+from zwfw.cases import clock, selectors, services, uploads, web
 from zwfw.cases.models import (
     Case,
     CaseMaterial,
@@ -44,7 +42,7 @@ from zwfw.cases.models import (
 from zwfw.cases.states import CLOCK_STATES, CaseStatus
 from zwfw.catalog.models import ImplementationItem, Material, MaterialRequirement, MaterialSource
 from zwfw.catalog.selectors import published_items
-from zwfw.core.calendar import WorkingCalendar, current_calendar
+from zwfw.core.calendar import current_calendar
 from zwfw.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from zwfw.core.lookups import lookup_key
 from zwfw.core.masking import mask_name
@@ -52,7 +50,6 @@ from zwfw.identity.agents import current_principal, principals_of
 from zwfw.identity.models import Enterprise, Person, StaffMember, StaffRole
 from zwfw.identity.selectors import require_person
 from zwfw.identity.staff import roles_of, staff_of
-from zwfw.licenses import web as licence_web
 from zwfw.licenses.models import LicenseType
 
 app_name = "cases"
@@ -61,12 +58,7 @@ PAGE_SIZE = 20
 MAX_PAGE = 500  # as the portal: deep OFFSETs over a sorted queue are slow; filters narrow it instead
 MAX_BATCH = 50  # cases accepted in one batch (one page of the queue at most)
 CORRECTION_ROWS = 5  # empty rows offered in the 一次性告知 form
-# 办件进度查询: anyone may ask, so a 6-character tail must not be guessable by trying many: per source
-# address per minute (the licences' limiter), and wrong tails per case number per hour.
-PROGRESS_CHECKS_PER_MINUTE = 10
-PROGRESS_FAILURES_PER_NUMBER = 10
 
-CLOCK_WORDS = {"green": "时限正常", "yellow": "临近期限", "red": "已超期", "stopped": "计时暂停", "none": "—"}
 DELIVERY_WORDS = {"electronic": "电子送达", "window": "窗口领取", "express": "快递送达"}
 ROLE_WORDS = dict(StaffRole.choices)
 QUEUE_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)
@@ -129,43 +121,12 @@ def _timeline(case: Case, *, staff: bool) -> list[selectors.TimelineEntry]:
 # --- deadlines ---------------------------------------------------------------------------------------
 
 
-def _deadline(case: Case, *, today: dt.date, calendar: WorkingCalendar) -> dict[str, Any]:
-    """The deadline colour of a row from its own columns, without reading its clock ledger.
-
-    While the clock runs, every stop is closed, so the working days used are the limit less the
-    working days left until the due date (``clock.compute`` gives the same colour; the services keep
-    ``promised_due_on``, ``extended_days`` and ``clock_stopped`` current with every ledger entry).
-    A submitted case is measured against its 5-working-day pre-review period instead."""
-    if case.status == CaseStatus.SUBMITTED and case.received_on is not None:
-        due, total, what = None, clock.ACCEPTANCE_PERIOD_DAYS, "受理期限"
-    elif case.status in CLOCK_STATES and case.clock_stopped:
-        return {"colour": "stopped", "word": CLOCK_WORDS["stopped"], "due": None, "what": "承诺办结期限", "left": None}
-    elif case.status in CLOCK_STATES and case.promised_due_on is not None:
-        due, total, what = case.promised_due_on, case.promised_limit_days + case.extended_days, "承诺办结期限"
-    else:
-        return {"colour": "none", "word": CLOCK_WORDS["none"], "due": case.promised_due_on, "what": "",
-                "left": None}
-    try:
-        if due is None:
-            due = clock.acceptance_deadline(case.received_on, calendar=calendar)  # type: ignore[arg-type]
-        left = calendar.working_days_between(today, due)
-    except DomainError:  # the calendar of that year is not loaded
-        return {"colour": "none", "word": CLOCK_WORDS["none"], "due": due, "what": what, "left": None}
-    if today > due:
-        colour = "red"
-    elif total > 0 and (total - left) * 3 >= total * 2:
-        colour = "yellow"
-    else:
-        colour = "green"
-    return {"colour": colour, "word": CLOCK_WORDS[colour], "due": due, "what": what, "left": left}
-
-
 def _rows_with_deadlines(cases: list[Case], *, mask: bool = True) -> list[dict[str, Any]]:
     today, calendar = timezone.localdate(), current_calendar()
     return [
         {
             "case": case,
-            "deadline": _deadline(case, today=today, calendar=calendar),
+            "deadline": web.deadline_of(case, today=today, calendar=calendar),
             "applicant": _applicant_name(case, mask=mask),
         }
         for case in cases
@@ -528,39 +489,12 @@ def mine_remove(request: HttpRequest, public_id: str, material_id: int) -> HttpR
     return HttpResponseRedirect(reverse("cases:mine_detail", args=[case.public_id]) + "?done=removed#materials")
 
 
-_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-
-
-def _file_response(material: CaseMaterial) -> HttpResponse:
-    response = HttpResponse(services.material_content(material), content_type=material.content_type)
-    extension = _EXTENSIONS.get(material.content_type, "bin")
-    response["Content-Disposition"] = f'attachment; filename="material-{material.pk}.{extension}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _document_response(case: Case, document_id: str) -> HttpResponse:
-    """A sealed notice or decision of a case the caller may see (a pending one is not there yet)."""
-    try:
-        key = uuid.UUID(str(document_id))
-    except ValueError:
-        key = None
-    document = selectors.documents_of(case).filter(public_id=key, sealed_at__isnull=False).first() if key else None
-    if document is None:
-        raise NotFound("CASE_DOCUMENT_NOT_FOUND", "未找到该文书，或文书尚未签章")
-    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.kind}-{case.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @require_safe
 @_signed_in
 def mine_document(request: HttpRequest, public_id: str, document_id: str) -> HttpResponse:
     try:
         _person, case = _my_case(request, public_id)
-        return _document_response(case, document_id)
+        return web.document_response(case, document_id)
     except DomainError as exc:
         return _error(request, exc)
 
@@ -570,7 +504,7 @@ def mine_document(request: HttpRequest, public_id: str, document_id: str) -> Htt
 def mine_material(request: HttpRequest, public_id: str, material_id: int) -> HttpResponse:
     try:
         _person, case = _my_case(request, public_id)
-        return _file_response(_case_material(case, material_id))
+        return web.file_response(_case_material(case, material_id))
     except DomainError as exc:
         return _error(request, exc)
 
@@ -869,7 +803,7 @@ def workbench_act(request: HttpRequest, public_id: str) -> HttpResponse:
 def workbench_material(request: HttpRequest, public_id: str, material_id: int) -> HttpResponse:
     try:
         case = _case_for_staff(request, public_id)
-        return _file_response(_case_material(case, material_id))
+        return web.file_response(_case_material(case, material_id))
     except DomainError as exc:
         return _error(request, exc)
 
@@ -879,7 +813,7 @@ def workbench_material(request: HttpRequest, public_id: str, material_id: int) -
 def workbench_document(request: HttpRequest, public_id: str, document_id: str) -> HttpResponse:
     try:
         case = _case_for_staff(request, public_id)
-        return _document_response(case, document_id)
+        return web.document_response(case, document_id)
     except DomainError as exc:
         return _error(request, exc)
 
@@ -907,39 +841,6 @@ def overdue(request: HttpRequest) -> HttpResponse:
 # --- the public progress query -------------------------------------------------------------------------
 
 
-_CASE_NUMBER = re.compile(r"^[0-9A-Z]{21}$")
-
-
-def _failures_key(number: str) -> str:
-    return f"zwfw:cases:progress-failures:{number}:{int(timezone.now().timestamp() // 3600)}"
-
-
-def _progress(number: object, id_tail: object) -> selectors.PublicProgress:
-    """``selectors.progress_of``, with wrong tails counted per case number: after
-    ``PROGRESS_FAILURES_PER_NUMBER`` in an hour the number answers nothing more that hour, from
-    any address (the per-address limit alone would let many addresses try every tail)."""
-    text = lookup_key(number, max_length=30).upper()
-    tail = lookup_key(id_tail, max_length=10)
-    if not text or len(tail) != 6:
-        raise ValidationFailed("CASE_PROGRESS_INPUT", "请输入办件编号和申请人证件号码后六位",
-                               details={"field": "id_tail"})
-    counted = bool(_CASE_NUMBER.match(text))  # what cannot be a case number names no case to protect
-    if counted and (cache.get(_failures_key(text)) or 0) >= PROGRESS_FAILURES_PER_NUMBER:
-        raise licence_web.RateLimited(
-            "RATE_LIMITED", "该办件编号的查询错误次数过多，请一小时后再试，或登录后在“我的办件”中查看")
-    try:
-        return selectors.progress_of(number=text, id_tail=tail)
-    except NotFound:
-        if counted:
-            key = _failures_key(text)
-            cache.add(key, 0, timeout=7200)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=7200)
-        raise
-
-
 @require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest) -> HttpResponse:
     """办件进度查询: case number + the last 6 characters of the applicant's ID number."""
@@ -947,8 +848,8 @@ def progress(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            licence_web.throttle(request, scope="case-progress", per_minute=PROGRESS_CHECKS_PER_MINUTE)
-            context["progress"] = _progress(request.POST.get("number", ""), request.POST.get("id_tail", ""))
+            context["progress"] = web.checked_progress_request(
+                request, request.POST.get("number", ""), request.POST.get("id_tail", ""))
         except DomainError as exc:
             context["error"] = exc
             status = exc.status
