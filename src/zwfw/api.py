@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from zwfw import __version__
+from zwfw.cases.api import router as cases_router
 from zwfw.catalog.api import router as catalog_router
 from zwfw.core.api import install_error_handlers
 from zwfw.identity.api import routers as identity_routers
@@ -28,3 +29,4 @@ for identity_router in identity_routers:
     api.add_router("/identity/", identity_router)
 api.add_router("/seals/", seals_router)
 api.add_router("/licenses/", licenses_router)
+api.add_router("/cases/", cases_router)
