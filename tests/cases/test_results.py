@@ -203,3 +203,15 @@ def test_a_hall_clerk_accepts_any_item_of_the_halls_departments(applicant, item,
     other = submit(applicant, item, key="k2")
     with pytest.raises(PermissionDenied):
         services.accept(actor=staff["other_clerk"].user, case=other)
+
+
+def test_correction_withdrawal_and_a_resumed_clock_are_told_too(applicant, item, staff,
+                                                                 django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = submit(applicant, with_form(item))
+        services.request_corrections(actor=staff["clerk"].user, case=case, items=[{"material": "照片", "reason": "模糊"}],
+                                     now=at("2026-02-13", 11))
+        services.correct(actor=applicant.user, case=case, now=at("2026-02-14"))
+        services.withdraw(actor=applicant.user, case=case, now=at("2026-02-14", 11))
+    texts = list(Message.objects.filter(channel="sms").order_by("id").values_list("body", flat=True))
+    assert [t.split("）", 1)[1][:5] for t in texts] == ["已提交，受", "需补正1项", "的补正材料", "已撤回。"]

@@ -686,6 +686,7 @@ def correct(*, actor: Any, case: Case, form_data: Any = None, now: dt.datetime |
         case.save()
         CorrectionNotice.objects.filter(case=case, corrected_at__isnull=True).update(corrected_at=now)
         _event(case, action="correct", before=before, actor=_label(actor), now=now)
+        _notify(case, f"{_name(case)}的补正材料已提交，受理部门将在5个工作日内预审。")
         return case
 
 
@@ -860,6 +861,7 @@ def resume_clock(*, actor: Any, case: Case, now: dt.datetime | None = None) -> C
         entry = _ledger_entry(case, kind=ClockKind.RESUME, now=now, actor=_label(actor))
         _event(case, action="resume_clock", before=case.status, actor=_label(actor),
                note=f"承诺办结期限{case.promised_due_on}", now=now)
+        _notify(case, f"{_name(case)}恢复计时，承诺于{case.promised_due_on:%Y年%m月%d日}前办结。")
         return entry
 
 
@@ -1063,4 +1065,5 @@ def withdraw(*, actor: Any, case: Case, reason: Any = "", now: dt.datetime | Non
             status=StepStatus.SKIPPED
         )
         _event(case, action="withdraw", before=before, actor=_label(actor), note=text, now=now)
+        _notify(case, f"{_name(case)}已撤回。")
         return case
