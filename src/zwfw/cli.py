@@ -100,8 +100,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from zwfw.demo.accounts import ensure_demo_accounts
+    from zwfw.demo.cases import seed_cases_demo
     from zwfw.demo.identity import seed_identity_demo
     from zwfw.demo.licenses import seed_licenses_demo
+    from zwfw.demo.life_events import seed_life_events_demo
     from zwfw.demo.seals import seed_seals_demo
     from zwfw.demo.seed import seed_demo
 
@@ -117,6 +119,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     seed_seals_demo()
     print("正在签发演示电子证照 ...", flush=True)
     seed_licenses_demo()
+    print("正在生成演示办件和一件事 ...", flush=True)
+    seed_cases_demo()
+    seed_life_events_demo()
     call_command("collectstatic", interactive=False, verbosity=0)
 
     worker = subprocess.Popen([sys.executable, "-m", "zwfw.cli", "worker"], env=os.environ.copy())
@@ -157,6 +162,8 @@ def _print_banner(base: str, accounts: list[dict]) -> None:
         "                       在另一个浏览器（或手机）打开二维码中的链接，即可看到核验结果",
         "                       (sign in as 13900000001, open the wallet, press 亮证 on a licence,",
         "                        and open the QR code's link in another browser or on a phone)",
+        f"  办件 cases            {base}/cases/mine/ (市民 my cases), {base}/cases/workbench/ (工作人员 workbench),",
+        f"                       {base}/cases/events/ (一件事一次办), {base}/cases/progress/ (进度查询 progress query)",
         "",
         "演示账号 demo accounts (工作人员登录需短信验证码 / staff need the SMS code as second factor):",
     ]

@@ -1,0 +1,613 @@
+"""Demo 办件: application forms and approval steps for high-frequency items of the demo catalogue,
+and cases of the demo citizens and enterprise in every state of the case workflow.
+
+The forms and steps belong to the published item versions (``ItemForm`` and ``ItemStep`` rows of
+the current version; a later version of an item starts without them, as the catalogue's versioning
+has it). The cases are made through ``zwfw.cases.services`` with ``now=`` in the past, counted in
+working days back from the day of seeding, so their deadlines and colours are those of real cases:
+one overdue (red), one near its deadline (yellow), one with the clock stopped for 专家评审, one
+extended, one deemed accepted (《行政许可法》第32条), a 联办 case waiting for a second department, a
+即办件 completed on the spot. The workflow cases are of 杭州市民政局, where the demo staff work;
+cases of other departments wait for their pre-review.
+
+Idempotent: each demo case carries a fixed idempotency key (a draft: its applicant and item), and a
+case already there is left as it is, so a second run creates nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from zwfw.cases import forms, services
+from zwfw.cases.models import Case, CaseStep, ItemForm, ItemStep, Procedure, StepKind, StepStatus
+from zwfw.catalog.models import Department, ImplementationItem, MaterialRequirement, MaterialSource
+from zwfw.catalog.selectors import published_items
+from zwfw.core.calendar import CalendarNotLoaded, current_calendar
+from zwfw.identity.indexes import mobile_index
+from zwfw.identity.models import Enterprise, Person, StaffRole
+from zwfw.licenses.models import License, LicenseStatus
+
+logger = logging.getLogger(__name__)
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+KEY_PREFIX = "demo-case-"
+
+# --- items ----------------------------------------------------------------------------------------
+
+HZMZ = "11330100K33010040X"  # 杭州市民政局 (the demo staff's department)
+HZCL = "13330100K33010155X"  # 杭州市残疾人联合会
+
+DIBAO = "11330100K33010040X0002020010001"  # 最低生活保障审核确认
+LINSHI = "11330100K33010040X0002020030001"  # 临时救助
+CANBU = "11330100K33010040X0002020100001"  # 困难残疾人生活补贴和重度残疾人护理补贴 (民政 + 残联 联办)
+BULING = "11330100K33010040X0002010010031"  # 补领婚姻登记证 (即办件)
+DANGAN = "11330100K33010040X0002010020001"  # 婚姻登记档案查询
+SHENFEN = "11330100K33010016D0001050010001"  # 居民身份证申领 (杭州市公安局)
+SHEBAO = "11330100K33010059T0003010010001"  # 社会保障卡申领 (杭州市人力社保局)
+SHENGYU = "11330100K33010104U0006010010001"  # 生育登记 (杭州市卫生健康委, 即办件)
+GETI = "11330100K33010067M0004020010001"  # 个体工商户登记 (杭州市市场监管局, 即办件)
+SHIPIN = "11330100K33010067M0004100010001"  # 食品经营许可 (杭州市市场监管局, 法人)
+
+PHONE = {"type": "string", "title": "联系电话", "pattern": r"^1[3-9]\d{9}$"}
+ID_PATTERN = r"^\d{17}[\dX]$"
+
+
+def _text(title: str, max_length: int = 200, **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "title": title, "maxLength": max_length, **extra}
+
+
+def _choice(title: str, *values: str) -> dict[str, Any]:
+    return {"type": "string", "title": title, "enum": list(values)}
+
+
+PERSON_FIELDS = {"applicant_name": _text("申请人姓名", 50), "id_number": _text("公民身份号码", 18)}
+PERSON_PREFILL = {"applicant_name": "person.name", "id_number": "person.document_number"}
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    properties: dict[str, Any]
+    required: tuple[str, ...]
+    prefill: dict[str, str]
+    handling: bool = False  # a 办理情形 field (``handling_code``) choosing the item's handling item
+
+
+FORMS: dict[str, FormSpec] = {
+    DIBAO: FormSpec(
+        {
+            **PERSON_FIELDS,
+            "phone": PHONE,
+            "household_address": _text("户籍地址"),
+            "residence_address": _text("现居住地址"),
+            "family_size": {"type": "integer", "title": "共同生活家庭成员人数", "minimum": 1, "maximum": 20},
+            "monthly_income": {"type": "number", "title": "家庭月总收入（元）", "minimum": 0},
+            "reason": _text("申请理由", 500),
+            "bank_account": _text("救助金发放账户（银行卡号）", 30),
+        },
+        ("applicant_name", "id_number", "phone", "household_address", "family_size", "monthly_income", "reason"),
+        PERSON_PREFILL,
+    ),
+    LINSHI: FormSpec(
+        {
+            **PERSON_FIELDS,
+            "phone": PHONE,
+            "residence_address": _text("现居住地址"),
+            "hardship_type": _choice("困难类型", "急难型", "支出型"),
+            "hardship": _text("困难情况说明", 500),
+            "amount_requested": {"type": "number", "title": "申请救助金额（元）", "minimum": 0, "maximum": 100000},
+            "bank_account": _text("救助金发放账户（银行卡号）", 30),
+        },
+        ("applicant_name", "id_number", "phone", "hardship_type", "hardship"),
+        PERSON_PREFILL,
+    ),
+    CANBU: FormSpec(
+        {
+            **PERSON_FIELDS,
+            "phone": PHONE,
+            "disability_card_no": _text("残疾人证号", 20),
+            "disability_category": _choice("残疾类别", "视力", "听力", "言语", "肢体", "智力", "精神", "多重"),
+            "disability_grade": _choice("残疾等级", "一级", "二级", "三级", "四级"),
+            "subsidy_types": {
+                "type": "array",
+                "title": "申请补贴类型",
+                "items": _choice("补贴", "困难残疾人生活补贴", "重度残疾人护理补贴"),
+                "minItems": 1,
+                "uniqueItems": True,
+            },
+            "bank_name": _text("开户银行", 50),
+            "bank_account": _text("银行账号", 30),
+        },
+        ("applicant_name", "id_number", "phone", "disability_card_no", "disability_grade", "subsidy_types",
+         "bank_account"),
+        PERSON_PREFILL,
+    ),
+    BULING: FormSpec(
+        {
+            **PERSON_FIELDS,
+            "certificate_kind": _choice("补领证件", "结婚证", "离婚证"),
+            "spouse_name": _text("对方姓名", 50),
+            "registered_on": {"type": "string", "title": "原登记日期", "format": "date"},
+            "registry": _text("原登记机关"),
+            "reason": _choice("补领原因", "遗失", "损毁"),
+            "phone": PHONE,
+        },
+        ("applicant_name", "id_number", "certificate_kind", "spouse_name", "registered_on", "reason"),
+        PERSON_PREFILL,
+    ),
+    DANGAN: FormSpec(
+        {
+            **PERSON_FIELDS,
+            "purpose": _choice("查询用途", "办理不动产登记", "办理户籍业务", "诉讼", "其他"),
+            "registered_year": {"type": "integer", "title": "登记年份", "minimum": 1950, "maximum": 2100},
+            "phone": PHONE,
+        },
+        ("applicant_name", "id_number", "purpose"),
+        PERSON_PREFILL,
+    ),
+    SHENFEN: FormSpec(
+        {
+            **PERSON_FIELDS,
+            "household_address": _text("户籍地址"),
+            "phone": PHONE,
+            "collection": _choice("领证方式", "窗口领取", "邮政速递"),
+            "postal_address": _text("邮寄地址"),
+        },
+        ("applicant_name", "id_number", "handling_code", "household_address", "phone", "collection"),
+        PERSON_PREFILL,
+        handling=True,
+    ),
+    SHEBAO: FormSpec(
+        {
+            **PERSON_FIELDS,
+            "phone": PHONE,
+            "bank": _choice("合作银行", "中国工商银行", "中国农业银行", "中国银行", "中国建设银行", "杭州银行"),
+            "postal_address": _text("邮寄地址"),
+        },
+        ("applicant_name", "id_number", "handling_code", "phone", "bank"),
+        PERSON_PREFILL,
+        handling=True,
+    ),
+    SHENGYU: FormSpec(
+        {
+            **PERSON_FIELDS,
+            "spouse_name": _text("配偶姓名", 50),
+            "spouse_id_number": _text("配偶公民身份号码", 18, pattern=ID_PATTERN),
+            "married_on": {"type": "string", "title": "结婚登记日期", "format": "date"},
+            "child_order": {"type": "integer", "title": "本次登记为第几个子女", "minimum": 1, "maximum": 10},
+            "expected_on": {"type": "string", "title": "预产期", "format": "date"},
+            "phone": PHONE,
+        },
+        ("applicant_name", "id_number", "spouse_name", "spouse_id_number", "child_order", "phone"),
+        PERSON_PREFILL,
+    ),
+    GETI: FormSpec(
+        {
+            "operator_name": _text("经营者姓名", 50),
+            "operator_id_number": _text("经营者公民身份号码", 18),
+            "business_name": _text("个体工商户名称", 60),
+            "composition": _choice("组成形式", "个人经营", "家庭经营"),
+            "business_address": _text("经营场所"),
+            "business_scope": _text("经营范围", 500),
+            "capital": {"type": "number", "title": "资金数额（万元）", "minimum": 0},
+            "employees": {"type": "integer", "title": "从业人数", "minimum": 1, "maximum": 100},
+            "phone": PHONE,
+        },
+        ("operator_name", "operator_id_number", "handling_code", "composition", "business_address",
+         "business_scope", "phone"),
+        {"operator_name": "person.name", "operator_id_number": "person.document_number"},
+        handling=True,
+    ),
+    SHIPIN: FormSpec(
+        {
+            "enterprise_name": _text("经营者名称", 100),
+            "credit_code": _text("统一社会信用代码", 18),
+            "legal_representative": _text("法定代表人（负责人）", 50),
+            "business_address": _text("经营场所"),
+            "main_business": _choice("主体业态", "食品销售经营者", "餐饮服务经营者", "单位食堂"),
+            "business_items": _text("经营项目", 300),
+            "contact": _text("联系人", 50),
+            "phone": PHONE,
+        },
+        ("enterprise_name", "credit_code", "legal_representative", "handling_code", "business_address",
+         "main_business", "phone"),
+        {"enterprise_name": "enterprise.name", "credit_code": "enterprise.credit_code",
+         "legal_representative": "enterprise.legal_representative"},
+        handling=True,
+    ),
+}
+
+A, H = StaffRole.APPROVER, StaffRole.DEPARTMENT_ADMIN
+# (stage, kind, department credit code or "" for the item's own, role). 审查 -> 审核 -> 决定.
+STANDARD_STEPS = [(1, StepKind.REVIEW, "", A), (2, StepKind.AUDIT, "", H), (3, StepKind.DECISION, "", H)]
+STEPS: dict[str, list[tuple[int, str, str, str]]] = {
+    **{code: STANDARD_STEPS for code in (DIBAO, LINSHI, DANGAN, SHENFEN, SHEBAO, SHIPIN)},
+    # 联办: 民政 checks the family's means while 残联 confirms the disability grade, in parallel
+    CANBU: [(1, StepKind.REVIEW, "", A), (2, StepKind.AUDIT, "", H), (2, StepKind.AUDIT, HZCL, A),
+            (3, StepKind.DECISION, "", H)],
+    # 即办件: only the decision is kept (the services skip the rest); the registrar decides on the spot
+    **{code: [(1, StepKind.REVIEW, "", A), (2, StepKind.DECISION, "", A)] for code in (BULING, SHENGYU, GETI)},
+}
+
+
+def _schema(item: ImplementationItem, spec: FormSpec) -> tuple[dict[str, Any], dict[str, Any]]:
+    properties = dict(spec.properties)
+    order = list(spec.properties)
+    if spec.handling:
+        handling = list(item.handling_items.order_by("sort_order", "id").values_list("code", "name"))
+        properties["handling_code"] = {
+            "type": "string", "title": "办理情形", "enum": [code for code, _ in handling],
+            "x-enum-titles": [name for _, name in handling],
+        }
+        order.insert(len(spec.prefill), "handling_code")
+    schema = {"type": "object", "title": item.name, "properties": properties, "required": list(spec.required),
+              "additionalProperties": False}
+    return schema, {"order": order, "prefill": dict(spec.prefill)}
+
+
+def _item(code: str) -> ImplementationItem:
+    return published_items().select_related("department").get(code=code)
+
+
+def ensure_item_forms() -> dict[str, int]:
+    """Forms and steps of the demo items' current versions (kept when there already)."""
+    made = {"forms": 0, "steps": 0}
+    departments = {d.credit_code: d for d in Department.objects.filter(credit_code__in=[HZCL])}
+    for code, spec in FORMS.items():
+        item = _item(code)
+        if not ItemForm.objects.filter(item=item).exists():
+            schema, layout = _schema(item, spec)
+            forms.check_schema(schema, layout)
+            ItemForm.objects.create(item=item, schema=schema, layout=layout)
+            made["forms"] += 1
+        for stage, kind, department_code, role in STEPS[code]:
+            department = departments[department_code] if department_code else item.department
+            _, created = ItemStep.objects.get_or_create(
+                item=item, stage=stage, department=department, defaults={"kind": kind, "role": role}
+            )
+            made["steps"] += created
+    return made
+
+
+# --- time ------------------------------------------------------------------------------------------
+
+
+class Clock:
+    """Moments counted in working days back from the day of seeding (Asia/Shanghai)."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.today = timezone.localtime(now, SHANGHAI).date()
+        self.calendar = current_calendar()
+
+    def day(self, back: int) -> dt.date:
+        day, remaining = self.today, back
+        while remaining:
+            day -= dt.timedelta(days=1)
+            if self.calendar.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def at(self, back: int, hour: int, minute: int = 0) -> dt.datetime:
+        moment = dt.datetime.combine(self.day(back), dt.time(hour, minute), tzinfo=SHANGHAI)
+        if moment >= self.now:  # seeding early in the morning: "today" is the last hour or so
+            moment = self.now - dt.timedelta(minutes=max(1, 90 - hour * 5 - minute // 10))
+        return moment
+
+
+# --- materials ------------------------------------------------------------------------------------
+
+
+def scan(name: str) -> bytes:
+    """A small PNG standing in for a scanned material (its colour derived from the name)."""
+    shade = hashlib.sha256(name.encode()).digest()
+    image = Image.new("RGB", (640, 420), (235 - shade[0] % 30, 240 - shade[1] % 30, 245 - shade[2] % 30))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((24, 24, 616, 396), outline=(120, 120, 140), width=3)
+    draw.text((48, 48), f"ZWFW DEMO SCAN {shade.hex()[:12]}", fill=(60, 60, 80))
+    for line in range(6):
+        draw.line((48, 110 + line * 40, 560 - (line % 3) * 60, 110 + line * 40), fill=(150, 150, 170), width=2)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _has_licence(case: Case, license_type_code: str) -> bool:
+    licences = License.objects.filter(license_type__code=license_type_code, status=LicenseStatus.VALID,
+                                      superseded_by__isnull=True)
+    if case.enterprise_id:
+        return licences.filter(holder_enterprise_id=case.enterprise_id).exists()
+    return licences.filter(holder_person_id=case.applicant_id).exists()
+
+
+def _upload_materials(actor: Any, case: Case) -> None:
+    """Upload what the applicant must bring: every required material of the case's handling variant
+    that no e-licence of the applicant covers (those are linked at submission: 免提交)."""
+    handling = case.form_data.get("handling_code")
+    for material in case.item.materials.filter(
+        requirement=MaterialRequirement.REQUIRED, electronic=True,
+        source__in=[MaterialSource.APPLICANT, MaterialSource.E_LICENSE],
+    ).order_by("sort_order", "id"):
+        if material.handling_codes and handling not in material.handling_codes:
+            continue
+        if material.source == MaterialSource.E_LICENSE and _has_licence(case, material.license_type_code):
+            continue
+        services.add_upload(actor=actor, case=case, material=material, content=scan(material.name),
+                            filename=f"{material.name}.png")
+
+
+# --- scenarios --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Actors:
+    people: dict[str, Person]
+    enterprise: Enterprise
+    staff: dict[str, Any]  # username -> user
+
+
+def _actors() -> Actors:
+    from zwfw.demo.identity import CITIZENS, ENTERPRISES
+
+    people = {row["name"]: Person.objects.get(mobile_index=mobile_index(mobile)) for row, mobile, _, _ in CITIZENS}
+    users = get_user_model().objects
+    staff = {name: users.get(username=name) for name in ("window", "approver", "deptadmin", "supervisor")}
+    return Actors(people, Enterprise.objects.get(credit_code=ENTERPRISES[0]["credit_code"]), staff)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One demo case: who applies for what, and what happens to it after submission."""
+
+    slug: str
+    person: str
+    item: str
+    form: dict[str, Any]
+    submitted: tuple[int, int] | None  # (working days back, hour); None: stays a draft
+    then: Callable[[Case, Actors, Clock], Any] | None = None
+    for_enterprise: bool = False
+
+
+def _active(case: Case, kind: str, department: Department | None = None) -> CaseStep:
+    steps = CaseStep.objects.filter(case=case, kind=kind, status=StepStatus.ACTIVE)
+    if department is not None:
+        steps = steps.filter(department=department)
+    return steps.get()
+
+
+def _review(case: Case, a: Actors, c: Clock, back: int, hour: int, opinion: str) -> None:
+    services.approve_step(actor=a.staff["approver"], step=_active(case, StepKind.REVIEW), opinion=opinion,
+                          now=c.at(back, hour))
+
+
+def _audit(case: Case, a: Actors, c: Clock, back: int, hour: int, opinion: str) -> None:
+    services.approve_step(actor=a.staff["deptadmin"], step=_active(case, StepKind.AUDIT, case.department),
+                          opinion=opinion, now=c.at(back, hour))
+
+
+def _accept(case: Case, a: Actors, c: Clock, back: int, hour: int = 15) -> None:
+    services.accept(actor=a.staff["window"], case=case, now=c.at(back, hour))
+
+
+def _in_review_yellow(case: Case, a: Actors, c: Clock) -> None:
+    # promised 20 working days, 14 used: two thirds gone, six left
+    _accept(case, a, c, 14)
+    _review(case, a, c, 12, 10, "申请材料齐全，已完成入户调查，家庭经济状况核对结果待审核")
+
+
+def _in_review_red(case: Case, a: Actors, c: Clock) -> None:
+    # promised 7 working days, 10 used: overdue (the legal 15 days still run)
+    _accept(case, a, c, 10, 11)
+    _review(case, a, c, 8, 16, "急难情形属实，拟给予临时救助")
+
+
+def _extended(case: Case, a: Actors, c: Clock) -> None:
+    # promised 20 + 10 working days, 20 used; the legal 30 + 10 run on
+    _accept(case, a, c, 20, 10)
+    _review(case, a, c, 18, 15, "申请人配偶在外省务工，收入情况需进一步核实")
+    services.extend_limit(actor=a.staff["deptadmin"], case=case, days=10, now=c.at(3, 9, 30),
+                          reason="需商请外省民政部门协助核对申请人配偶的收入和财产状况")
+
+
+def _deemed(case: Case, a: Actors, c: Clock) -> None:
+    # no notice within 5 working days of receipt (10 back): accepted on the day the materials came
+    services.deem_accepted_overdue(now=c.at(4, 1))
+
+
+def _joint(case: Case, a: Actors, c: Clock) -> None:
+    _accept(case, a, c, 5, 10)
+    _review(case, a, c, 4, 14, "申请人系持证残疾人，户籍在本市，材料齐全")
+    _audit(case, a, c, 2, 10, "经核对，申请人家庭为低保边缘家庭，符合困难残疾人生活补贴条件")  # 残联's step waits
+
+
+def _stopped(case: Case, a: Actors, c: Clock) -> None:
+    _accept(case, a, c, 6, 10)
+    _review(case, a, c, 5, 15, "申请重度残疾人护理补贴，需确认护理等级")
+    services.stop_clock(actor=a.staff["deptadmin"], case=case, procedure=Procedure.EXPERT_REVIEW,
+                        now=c.at(4, 9), reason="组织康复、护理专家对申请人护理需求等级进行评审")
+
+
+def _corrections(case: Case, a: Actors, c: Clock) -> None:
+    services.request_corrections(actor=a.staff["window"], case=case, now=c.at(2, 14), items=[
+        {"material": "家庭经济状况核对授权书", "reason": "缺少共同生活家庭成员（配偶）的签名"},
+        {"material": "最低生活保障申请书", "reason": "未填写家庭成员的工作单位和月收入"},
+    ])
+
+
+def _approved(case: Case, a: Actors, c: Clock) -> None:
+    _accept(case, a, c, 4, 9)
+    _review(case, a, c, 3, 10, "因病致贫情况属实，医疗费用票据已核对")
+    _audit(case, a, c, 2, 11, "同意给予临时救助3000元")
+    services.decide(actor=a.staff["deptadmin"], case=case, approve=True, now=c.at(1, 15))
+
+
+def _disapproved(case: Case, a: Actors, c: Clock) -> None:
+    _accept(case, a, c, 24, 10)
+    _review(case, a, c, 20, 15, "经家庭经济状况核对，申请人家庭有机动车一辆、商业保险多份")
+    _audit(case, a, c, 6, 10, "家庭月人均收入高于本市最低生活保障标准")
+    services.decide(actor=a.staff["deptadmin"], case=case, approve=False, now=c.at(5, 16),
+                    reason="经家庭经济状况核对，申请人家庭月人均收入高于本市城乡居民最低生活保障标准，不符合《社会救助暂行办法》"
+                           "第九条规定的条件")
+
+
+def _immediate_completed(case: Case, a: Actors, c: Clock) -> None:
+    # 即办件: accepted, decided and handed over at the registry the same morning
+    _accept(case, a, c, 20, 10)
+    services.decide(actor=a.staff["approver"], case=case, approve=True, now=c.at(20, 10, 20))
+    services.complete(actor=a.staff["approver"], case=case, delivery_method="window", now=c.at(20, 10, 30))
+
+
+def _query_completed(case: Case, a: Actors, c: Clock) -> None:
+    _accept(case, a, c, 11, 9)
+    _review(case, a, c, 11, 14, "已调取婚姻登记档案")
+    _audit(case, a, c, 10, 10, "同意出具婚姻登记档案查询证明")
+    services.decide(actor=a.staff["deptadmin"], case=case, approve=True, now=c.at(10, 11))
+    services.complete(actor=a.staff["window"], case=case, delivery_method="electronic", now=c.at(10, 14))
+
+
+def _withdrawn(case: Case, a: Actors, c: Clock) -> None:
+    services.withdraw(actor=case.applicant.user, case=case, now=c.at(1, 20), reason="已找到原结婚证，无需补领")
+
+
+def _refused(case: Case, a: Actors, c: Clock) -> None:
+    services.refuse(actor=a.staff["window"], case=case, now=c.at(1, 10),
+                    reason="申请人的婚姻登记在江苏省南京市办理，档案不在本登记机关，请向原登记机关或户籍地婚姻登记机关申请")
+
+
+def _accepted_green(case: Case, a: Actors, c: Clock) -> None:
+    _accept(case, a, c, 1, 14)
+
+
+def _handling(code: str, name: str) -> str:
+    return _item(code).handling_items.get(name=name).code
+
+
+ZX, LH, WJ, ZM = "张晓明", "李华", "王建国", "赵敏"
+ADDRESS = "浙江省杭州市西湖区文三路90号"
+
+
+def scenarios() -> list[Scenario]:
+    """Every state of the case workflow, for the four demo citizens and the demo enterprise."""
+    dibao = {"household_address": ADDRESS, "residence_address": ADDRESS, "family_size": 3, "monthly_income": 2400,
+             "bank_account": "6222021202001234567"}
+    canbu = {"disability_category": "肢体", "subsidy_types": ["困难残疾人生活补贴", "重度残疾人护理补贴"],
+             "bank_name": "中国农业银行杭州分行", "bank_account": "6228480321234567890"}
+    return [
+        # the deemed one first: deemed acceptance looks at every case waiting for pre-review
+        Scenario("dibao-deemed", WJ, DIBAO, {**dibao, "phone": "13900000003", "family_size": 2, "monthly_income": 1800,
+                                             "reason": "本人失业，配偶患病长期住院"}, (10, 9), _deemed),
+        Scenario("linshi-submitted", ZX, LINSHI, {"phone": "13900000001", "residence_address": ADDRESS,
+                                                  "hardship_type": "急难型", "amount_requested": 5000,
+                                                  "hardship": "家中突发火灾，房屋及生活用品受损严重"}, (1, 16)),
+        Scenario("dibao-corrections", ZM, DIBAO, {**dibao, "phone": "13900000004", "family_size": 4,
+                                                  "monthly_income": 3000, "reason": "配偶因工伤丧失劳动能力"},
+                 (3, 10), _corrections),
+        Scenario("linshi-accepted", WJ, LINSHI, {"phone": "13900000003", "hardship_type": "支出型",
+                                                 "amount_requested": 8000, "hardship": "子女患白血病，自付医疗费用超过家庭年收入"},
+                 (2, 9), _accepted_green),
+        Scenario("dibao-yellow", ZX, DIBAO, {**dibao, "phone": "13900000001", "monthly_income": 2100,
+                                             "reason": "本人患慢性病无法工作，家庭仅靠配偶打零工维持"}, (15, 10), _in_review_yellow),
+        Scenario("linshi-red", LH, LINSHI, {"phone": "13900000002", "hardship_type": "急难型", "amount_requested": 3000,
+                                            "hardship": "遭遇交通事故，肇事方逃逸，无力支付医疗费用"}, (11, 9), _in_review_red),
+        Scenario("canbu-joint", ZX, CANBU, {**canbu, "phone": "13900000001", "disability_card_no": "33010619880312001143",
+                                            "disability_grade": "二级"}, (6, 9), _joint),
+        Scenario("canbu-expert-review", ZM, CANBU, {**canbu, "phone": "13900000004", "disability_category": "精神",
+                                                    "disability_card_no": "33010819951224004462",
+                                                    "disability_grade": "一级"}, (7, 10), _stopped),
+        Scenario("dibao-extended", LH, DIBAO, {**dibao, "phone": "13900000002", "family_size": 3, "monthly_income": 2600,
+                                               "reason": "本人失业，独自抚养两名未成年子女"}, (21, 10), _extended),
+        Scenario("linshi-approved", ZM, LINSHI, {"phone": "13900000004", "hardship_type": "支出型", "amount_requested": 3000,
+                                                 "hardship": "母亲突发重病住院，医保报销后自付费用较高"}, (5, 10), _approved),
+        Scenario("dibao-disapproved", WJ, DIBAO, {**dibao, "phone": "13900000003", "family_size": 4, "monthly_income": 9800,
+                                                  "reason": "家庭收入不稳定"}, (25, 9), _disapproved),
+        Scenario("buling-immediate", ZX, BULING, {"certificate_kind": "结婚证", "spouse_name": "陈雨", "reason": "遗失",
+                                                  "registered_on": "2014-05-20", "registry": "杭州市西湖区民政局婚姻登记处",
+                                                  "phone": "13900000001"}, (20, 9), _immediate_completed),
+        Scenario("dangan-completed", WJ, DANGAN, {"purpose": "办理不动产登记", "registered_year": 1996,
+                                                  "phone": "13900000003"}, (12, 15), _query_completed),
+        Scenario("buling-withdrawn", LH, BULING, {"certificate_kind": "结婚证", "spouse_name": "陈明", "reason": "遗失",
+                                                  "registered_on": "2019-10-01", "phone": "13900000002"}, (2, 11),
+                 _withdrawn),
+        Scenario("buling-refused", ZM, BULING, {"certificate_kind": "结婚证", "spouse_name": "周强", "reason": "损毁",
+                                                "registered_on": "2020-05-20", "registry": "南京市玄武区民政局婚姻登记处",
+                                                "phone": "13900000004"}, (2, 15), _refused),
+        # other departments: waiting for their own pre-review
+        Scenario("shenfen-submitted", LH, SHENFEN, {"handling_code": _handling(SHENFEN, "丢失补领"),
+                                                    "household_address": "浙江省杭州市上城区湖滨街道平海路8号",
+                                                    "phone": "13900000002", "collection": "邮政速递",
+                                                    "postal_address": "浙江省杭州市上城区湖滨街道平海路8号"}, (0, 9)),
+        Scenario("geti-submitted", LH, GETI, {"handling_code": _handling(GETI, "设立登记"),
+                                              "business_name": "杭州市上城区李华便利店", "composition": "个人经营",
+                                              "business_address": "浙江省杭州市上城区清波街道河坊街122号",
+                                              "business_scope": "日用百货、预包装食品零售", "capital": 10,
+                                              "employees": 2, "phone": "13900000002"}, (0, 8)),
+        Scenario("shipin-agent-submitted", ZM, SHIPIN, {"handling_code": _handling(SHIPIN, "变更"),
+                                                        "business_address": "浙江省杭州市西湖区文三路90号1楼",
+                                                        "main_business": "单位食堂", "business_items": "热食类食品制售、冷食类食品制售",
+                                                        "contact": "赵敏", "phone": "13900000004"}, (1, 11),
+                 for_enterprise=True),
+        Scenario("shebao-draft", ZX, SHEBAO, {"handling_code": _handling(SHEBAO, "换领"), "phone": "13900000001",
+                                              "bank": "杭州银行"}, None),
+        Scenario("shengyu-draft", ZM, SHENGYU, {"spouse_name": "周杰", "child_order": 1, "phone": "13900000004"}, None),
+        Scenario("shipin-draft", WJ, SHIPIN, {"handling_code": _handling(SHIPIN, "延续"), "main_business": "单位食堂"},
+                 None, for_enterprise=True),
+    ]
+
+
+def _exists(s: Scenario, person: Person, item: ImplementationItem, enterprise: Enterprise | None) -> bool:
+    if s.submitted is not None:
+        return Case.objects.filter(applicant=person, idempotency_key=f"{KEY_PREFIX}{s.slug}").exists()
+    # a draft has no key yet: the applicant's case of the item (kept, or submitted since)
+    return Case.objects.filter(applicant=person, item__code=item.code, enterprise=enterprise).exists()
+
+
+def _run(s: Scenario, a: Actors, c: Clock) -> str:
+    """"created", "exists", or "skipped" when a deadline falls in a year whose calendar is not loaded."""
+    person = a.people[s.person]
+    item = _item(s.item)
+    enterprise = a.enterprise if s.for_enterprise else None
+    if _exists(s, person, item, enterprise):
+        return "exists"
+    try:
+        _make(s, a, c, person, item, enterprise)
+    except CalendarNotLoaded as exc:
+        # Working-day deadlines need the official holiday schedule of every year they reach
+        # (published by 国务院办公厅 each year, imported with zwfw.core.calendar.import_calendar).
+        logger.warning("demo case %s skipped: %s", s.slug, exc.message)
+        return "skipped"
+    return "created"
+
+
+def _make(s: Scenario, a: Actors, c: Clock, person: Person, item: ImplementationItem,
+          enterprise: Enterprise | None) -> None:
+    actor = person.user
+    with transaction.atomic():
+        form = {**services.prefilled_form(actor=actor, item=item, enterprise=enterprise), **s.form}
+        draft = services.save_draft(actor=actor, item=item, form_data=form, enterprise=enterprise)
+        if s.submitted is None:
+            return
+        _upload_materials(actor, draft)
+        case = services.submit(actor=actor, item=item, form_data=form, draft=draft,
+                               idempotency_key=f"{KEY_PREFIX}{s.slug}", now=c.at(*s.submitted))
+        if s.then is not None:
+            s.then(case, a, c)
+
+
+def seed_cases_demo(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Forms and steps of the demo items, then the demo cases; returns what was created:
+    ``{"forms": n, "steps": n, "cases": n, "skipped": n}`` (zero on a second run). A case whose
+    deadline would fall in a year without a loaded holiday calendar is skipped (and logged)."""
+    made = ensure_item_forms()
+    actors = _actors()
+    clock = Clock(now or timezone.now())
+    outcomes = [_run(s, actors, clock) for s in scenarios()]
+    return {**made, "cases": outcomes.count("created"), "skipped": outcomes.count("skipped")}
