@@ -11,10 +11,16 @@
    ES256 and SM2 signatures and verifications per second beside the raw libraries' own rates
    measured in the same run (target: verification at >= 70% of raw), PDF signings and
    verifications per second; printed as a second table, "seals" in the JSON.
+6. Cases (bench/cases_bench.py makes the data: N generated 办件 of 杭州市民政局, default 100,000, with
+   bulk_create): submissions through POST /api/v1/cases/submissions (no upload, a distinct
+   Idempotency-Key per request, checked against the database afterwards), the applicant's status
+   read GET /api/v1/cases/mine/{public_id}, and the staff workbench queue /cases/workbench/ (a
+   window clerk, approver and department administrator signed in with password and TOTP); each
+   on a server of its own.
 
 Options: --items N (default 100000), --duration S (default 15), --connections C (default 16),
 --workers W (gunicorn workers, default one per CPU), --worker-class, --threads, --only SCENARIO, --keep DIR (reuse a generated data dir between runs),
---seal-seconds S (per side of each seal row, default 3). `--only seals` needs neither wrk, the
+--seal-seconds S (per side of each seal row, default 3), --cases N (generated cases, default 100000). `--only seals` needs neither wrk, the
 generated items nor the server: it migrates the data dir and runs step 5 alone.
 """
 
@@ -175,6 +181,49 @@ function done(summary, latency, requests)
   file:write('{"prefix": "%(prefix)s", "warmup_prefix": "%(warmup_prefix)s", "started_at": %(started_at)s, '
     .. '"threads": [' .. table.concat(rows, ", ") .. ']}')
   file:close()
+end
+"""
+# Cases (issue: case benchmarks): wrk against a server of its own per row, the data made by
+# bench/cases_bench.py (checked on new cases per second for the submission row).
+CASES = "cases"
+CASE_SCENARIOS = [
+    ("case submission (API)", "case_submit", ">= 400 new cases/s, no duplicate", lambda new_per_s: new_per_s >= 400),
+    ("case status read (API)", "case_read", ">= 1000 requests/s", lambda rps, p50, p99: rps >= 1000),
+    ("workbench queue page", "case_workbench", "p99 <= 200 ms over 100,000 cases", lambda rps, p50, p99: p99 <= 200),
+]
+CASE_SUBMIT_PATH = "/api/v1/cases/submissions"
+# One connection per thread, each signed in as its own applicant (session cookie and CSRF token, as
+# the portal's JavaScript would send them); request n of thread i carries Idempotency-Key PREFIXi-n.
+CASE_SUBMIT_LUA = """
+local sessions = {%(sessions)s}
+local threads = {}
+function setup(thread)
+  threads[#threads + 1] = thread
+  thread:set("index", #threads)
+end
+function init(args)
+  local session = sessions[((index - 1) %% #sessions) + 1]
+  cookie, csrf = session[1], session[2]
+  n = 0
+end
+function request()
+  n = n + 1
+  local key = "%(prefix)s" .. index .. "-" .. n
+  return wrk.format("POST", "%(path)s", {
+    ["Content-Type"] = "application/json", ["Cookie"] = cookie, ["X-CSRFToken"] = csrf, ["Idempotency-Key"] = key,
+  }, '{"item_id": %(item_id)d, "idempotency_key": "' .. key .. '", "form_data": %(form)s}')
+end
+"""
+COOKIE_PATHS_LUA = """
+local paths = {}
+for line in io.lines(%(paths)s) do paths[#paths + 1] = line end
+local counter = 0
+wrk.headers["Cookie"] = %(cookie)s
+function setup(thread) thread:set("offset", math.random(1, #paths)) end
+function init(args) counter = offset end
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
 end
 """
 # Connections (one per wrk thread where a connection carries a chain of dependent requests).
@@ -475,6 +524,121 @@ def run_license_scenarios(servers, env: dict, setup: dict, args, tmp: str, resul
     return issuance
 
 
+def _citizen_session(base: str, user: dict) -> dict:
+    """A signed-in applicant's cookies and CSRF token (the password sign-in form; citizens have no
+    second factor at this assurance level)."""
+    import httpx
+
+    client = httpx.Client(base_url=base, follow_redirects=False, timeout=30)
+    client.get("/account/login/")
+    signed_in = client.post("/account/login/", data={
+        "csrfmiddlewaretoken": client.cookies.get("csrftoken") or "", "tab": "password", "action": "password",
+        "identifier": user["identifier"], "password": user["password"], "next": "/",
+    })
+    session, csrf = client.cookies.get("sessionid"), client.cookies.get("csrftoken")
+    if signed_in.status_code != 302 or not session or not csrf:
+        raise SystemExit(f"bench applicant sign-in failed for {user['identifier']}: {signed_in.status_code}")
+    return {"cookie": f"sessionid={session}; csrftoken={csrf}", "csrf": csrf}
+
+
+def _probe(base: str, method: str, path: str, cookie: str, **kwargs) -> tuple[int, str]:
+    """One request before the run: wrk counts a 3xx (a sign-in redirect) as a success."""
+    import httpx
+
+    response = httpx.request(method, base + path, headers={"Cookie": cookie, **kwargs.pop("headers", {})},
+                             follow_redirects=False, timeout=30, **kwargs)
+    return response.status_code, response.text[:300]
+
+
+class _ProbeFailed(Exception):
+    def __init__(self, status: int, text: str) -> None:
+        super().__init__(status)
+        self.status, self.text = status, text
+
+
+def run_case_scenarios(servers, env: dict, setup: dict, args, tmp: str, results: dict) -> dict:
+    """The three 办件 rows, each on a server of its own; the submission row checked on the database."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import licenses_load
+
+    start_server, stop_server = servers
+
+    def wrk(script_text: str, name: str, threads: int, connections: int, duration: int, base: str) -> dict:
+        script = Path(tmp) / f"{name}.lua"
+        script.write_text(script_text, encoding="utf-8")
+        out = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{connections}", "--latency", "-s", str(script), f"-d{duration}s", base],
+            check=True, capture_output=True, text=True,
+        )
+        return parse_wrk(out.stdout)
+
+    checks: dict = {}
+    for name, key, target, check in CASE_SCENARIOS:
+        server, base = start_server()
+        try:
+            if key == "case_submit":
+                sessions = [_citizen_session(base, user) for user in setup["submitters"][: args.connections]]
+                conns = len(sessions)
+                form = json.dumps(setup["form"], ensure_ascii=True)
+                probe_key = f"bench-probe-{secrets.token_hex(4)}"
+                status, text = _probe(
+                    base, "POST", CASE_SUBMIT_PATH, sessions[0]["cookie"],
+                    headers={"X-CSRFToken": sessions[0]["csrf"], "Idempotency-Key": probe_key,
+                             "Content-Type": "application/json"},
+                    content=f'{{"item_id": {setup["item_id"]}, "idempotency_key": "{probe_key}", "form_data": {form}}}',
+                )
+                prefix = {"warm-up": f"bench-w{secrets.token_hex(3)}-", "measure": f"bench-{secrets.token_hex(3)}-"}
+                if status >= 300:
+                    raise _ProbeFailed(status, text)
+                for run_name, duration in (("warm-up", 3), ("measure", args.duration)):
+                    text_lua = CASE_SUBMIT_LUA % {
+                        "sessions": ", ".join(f"{{{lua_string(x['cookie'])}, {lua_string(x['csrf'])}}}" for x in sessions),
+                        "prefix": prefix[run_name], "path": CASE_SUBMIT_PATH, "item_id": setup["item_id"],
+                        "form": form.replace("\\", "\\\\"),  # inside a single-quoted Lua string
+                    }
+                    figures = wrk(text_lua, key, conns, conns, duration, base)
+                time.sleep(1)  # the request in flight when wrk stopped may still be committing
+                counted = json.loads(run([str(BIN / "python"), "bench/cases_bench.py", "count", prefix["measure"]],
+                                         env, stdout=subprocess.PIPE, text=True).stdout)
+                new_per_s = counted["cases"] / args.duration
+                figures.update(new_cases_per_s=round(new_per_s, 1), duplicates=counted["keys_with_two_cases"])
+                checks["submission"] = counted
+                met = check(new_per_s) and counted["keys_with_two_cases"] == 0
+            else:
+                if key == "case_read":
+                    cookie = _citizen_session(base, setup["reader"])["cookie"]
+                    paths = setup["read_paths_file"]
+                    first = Path(paths).read_text(encoding="ascii").split()[0]
+                else:
+                    cookie = licenses_load.staff_session(base, setup["staff"])["cookie"]
+                    path_file = Path(tmp) / "workbench-paths.txt"
+                    # the first pages of the queue (most-visited), and a few deeper ones
+                    path_file.write_text("".join(f"/cases/workbench/?page={p}\n" for p in [1] * 10 + list(range(2, 12))),
+                                         encoding="ascii")
+                    paths, first = str(path_file), "/cases/workbench/"
+                status, text = _probe(base, "GET", first, cookie)
+                if status >= 300:
+                    raise _ProbeFailed(status, text)
+                text_lua = COOKIE_PATHS_LUA % {"paths": lua_string(paths), "cookie": lua_string(cookie)}
+                wrk(text_lua, key, 2, args.connections, 3, base)  # warm-up
+                figures = wrk(text_lua, key, 2, args.connections, args.duration, base)
+                met = check(figures["requests_per_s"], figures["p50_ms"], figures["p99_ms"])
+            figures["probe_status"] = status
+        except _ProbeFailed as failed:  # not measured: wrk would count a redirect or an error page
+            print(f"{name}: not measured, the probe request was answered {failed.status}: {failed.text}",
+                  file=sys.stderr, flush=True)
+            figures = {"requests_per_s": 0.0, "p50_ms": 0.0, "p99_ms": 0.0, "errors": 1, "requests": 0,
+                       "probe_status": failed.status, "probe_answer": failed.text}
+            met = False
+        finally:
+            stop_server(server)
+        figures.update(name=name, target=target, meets_target=bool(met) and figures["errors"] == 0)
+        results["scenarios"].append(figures)
+    checks["cases"] = setup["cases"]
+    checks["department_cases"] = setup["department_cases"]
+    return checks
+
+
 def run_license_pdf(env: dict, args) -> dict:
     """Licence files (render, PAdES-sign, store) per second: bench/licenses_bench.py pdf, in process."""
     print(f"licence files: rendering and signing for {args.pdf_seconds:g} s ...", flush=True)
@@ -530,14 +694,17 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=int(os.environ.get("ZWFW_WEB_THREADS", "1")))
     parser.add_argument(
         "--only",
-        choices=[key for _, key, _, _ in SCENARIOS + IDENTITY_SCENARIOS] + [SEALS, LICENSES],
-        help="run one scenario (seals: all the seal rows; licenses: all the licence rows)",
+        choices=[key for _, key, _, _ in SCENARIOS + IDENTITY_SCENARIOS] + [SEALS, LICENSES, CASES],
+        help="run one scenario (seals: all the seal rows; licenses: all the licence rows; cases: the 办件 rows)",
     )
+    parser.add_argument("--cases", type=int, default=100_000, help="generated cases of the 办件 rows")
     parser.add_argument("--seal-seconds", type=float, default=3.0, help="seconds per side of each seal row")
     parser.add_argument("--pdf-seconds", type=float, default=10.0, help="seconds of the licence PDF row")
     args = parser.parse_args()
     seals_only = args.only == SEALS
     licenses_only = args.only == LICENSES
+    cases_only = args.only == CASES
+    only_own = licenses_only or cases_only  # rows with data of their own: no generated items
     if not seals_only and not shutil.which("wrk"):
         raise SystemExit("wrk is missing: scripts/system-deps.sh bench installs it")
 
@@ -581,6 +748,11 @@ def main() -> int:
         return 0
     if licenses_only:  # neither the generated items nor the identity accounts
         run([str(BIN / "zwfw"), "manage", "migrate", "--verbosity", "0"], env)
+    elif cases_only:  # the demo catalogue (the cases are of its items), no generated items
+        run([str(BIN / "zwfw"), "manage", "migrate", "--verbosity", "0"], env)
+        if not (data_dir / "seeded").exists() and not marker.exists():
+            run([str(BIN / "zwfw"), "seed"], env, stdout=subprocess.DEVNULL)
+            (data_dir / "seeded").touch()
     elif not marker.exists():
         run([str(BIN / "zwfw"), "manage", "migrate", "--verbosity", "0"], env)
         run([str(BIN / "zwfw"), "seed"], env, stdout=subprocess.DEVNULL)
@@ -589,7 +761,7 @@ def main() -> int:
         run([str(BIN / "python"), "bench/generate.py", str(args.items)], env)
         print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
         marker.touch()
-    if not licenses_only:
+    if not only_own:
         paths = json.loads(
             run(
                 [str(BIN / "python"), "bench/generate.py", "--sample", "3000"], env, capture_output=True
@@ -604,6 +776,16 @@ def main() -> int:
         license_setup = json.loads(
             run([str(BIN / "python"), "bench/licenses_bench.py", "setup"], env, stdout=subprocess.PIPE).stdout
         )
+
+    with_cases = not args.only or cases_only
+    if with_cases:
+        print(f"cases: forms, bench item, applicants, staff, {args.cases:,} generated cases ...", flush=True)
+        started = time.monotonic()
+        case_setup = json.loads(
+            run([str(BIN / "python"), "bench/cases_bench.py", "setup", "--cases", str(args.cases)], env,
+                stdout=subprocess.PIPE).stdout
+        )
+        print(f"  ready in {time.monotonic() - started:.0f} s ({case_setup['cases']:,} cases)", flush=True)
 
     serve_env = dict(
         env,
@@ -642,9 +824,9 @@ def main() -> int:
     server = None
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            if not licenses_only:
+            if not only_own:
                 server, base = start_server()
-            for name, key, target, check in SCENARIOS if not licenses_only else []:
+            for name, key, target, check in SCENARIOS if not only_own else []:
                 if args.only and key != args.only:
                     continue
                 path_file = Path(tmp) / f"{key}.txt"
@@ -679,6 +861,8 @@ def main() -> int:
                 issuance = run_license_scenarios(
                     (start_server, stop_server), env, license_setup, args, tmp, results
                 )
+            if with_cases:
+                case_checks = run_case_scenarios((start_server, stop_server), env, case_setup, args, tmp, results)
         if not args.only:
             results["seals"] = run_seals(env, args)
         if with_licenses:
@@ -699,10 +883,14 @@ def main() -> int:
         verdict = "met" if s["meets_target"] else "MISSED"
         if "new_licences_per_s" in s:
             verdict += f" ({s['new_licences_per_s']:.0f} new/s, duplicates: {s['duplicates']})"
+        if "new_cases_per_s" in s:
+            verdict += f" ({s['new_cases_per_s']:.0f} new/s, duplicates: {s['duplicates']})"
         print(
             f"{s['name']:<26} {s['requests_per_s']:>9.0f} {s['p50_ms']:>8.1f} {s['p99_ms']:>8.1f} "
             f"{s['errors']:>7}  {s['target']} — {verdict}"
         )
+    if with_cases:
+        results["cases"] = {"checks": case_checks, "durability": durability(database)}
     if "licenses" in results:
         pdf = results["licenses"]["pdf"]
         print(
@@ -715,8 +903,9 @@ def main() -> int:
         seals_bench.print_table(results["seals"]["operations"])
     write_results(results)
     print(
-        f"\n({f'{args.items:,} items' if not licenses_only else 'no generated items'}, "
-        f"{args.connections} connections, {args.duration} s each, "
+        f"\n({f'{args.items:,} items' if not only_own else 'no generated items'}, "
+        + (f"{case_setup['cases']:,} cases, " if with_cases else "")
+        + f"{args.connections} connections, {args.duration} s each, "
         f"{args.workers} gunicorn {args.worker_class} workers x {args.threads} threads, {os.cpu_count()} CPUs"
         + (f"; seals in process, {args.seal_seconds:g} s per side of each row" if "seals" in results else "")
         + (f"; licence PDF row in process, {args.pdf_seconds:g} s" if "licenses" in results else "")
