@@ -449,7 +449,8 @@ def test_the_queue_paginates_in_sql_without_a_query_per_row(applicant, item, sta
     assert first.count('name="cases"') == views.PAGE_SIZE
     assert second.count('name="cases"') == 5
     assert "共 25 件待办" in first
-    assert len(full.captured_queries) == len(short.captured_queries)
+    # 20 rows cost no more queries than 5 (the second page also asks the approval part of the queue)
+    assert len(full.captured_queries) <= len(short.captured_queries)
 
 
 def test_the_queue_filters(applicant, item, staff):

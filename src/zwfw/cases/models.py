@@ -151,7 +151,7 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["department", "status"]),
+            models.Index(fields=["department", "status", "received_on", "assignee"], name="cases_queue_prereview"),
             models.Index(fields=["status", "promised_due_on"]),
             models.Index(fields=["status", "received_on"]),
         ]
@@ -233,6 +233,8 @@ class CaseStep(models.Model):
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", help_text="改派后只有此人可以办理")
     status = models.CharField("状态", max_length=16, choices=StepStatus.choices, default=StepStatus.WAITING)
+    due_on = models.DateField("承诺办结期限", null=True, blank=True,
+                              help_text="办件承诺办结期限的副本（计时变化时随之更新），供待办按期限排序")
     opinion = models.CharField("意见", max_length=1000, blank=True)
     acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
@@ -242,7 +244,8 @@ class CaseStep(models.Model):
         verbose_name = "审批环节"
         verbose_name_plural = "审批环节"
         ordering = ["stage", "id"]
-        indexes = [models.Index(fields=["department", "status"])]
+        indexes = [models.Index(fields=["department", "status", "role", "due_on", "assignee", "case"],
+                                name="cases_queue_steps")]
 
     def __str__(self) -> str:
         return f"{self.case_id}/{self.stage} {self.kind}"

@@ -270,3 +270,61 @@ def bundle_of_applicant(*, person: Person, public_id: object) -> BundleApplicati
     if bundle is None:
         raise NotFound("BUNDLE_NOT_FOUND", "未找到该一件事申请")
     return bundle
+
+
+# --- the work queue, fast ----------------------------------------------------------------------------
+
+# what a queue row shows (and the API's CaseOut): the rest of the case, the item's guide elements (JSON)
+# and the applicant's encrypted fields are not loaded
+_LIST_COLUMNS = (
+    "id", "public_id", "number", "status", "channel", "received_on", "submitted_at", "accepted_on", "legal_due_on",
+    "promised_due_on", "promised_limit_days", "legal_limit_days", "extended_days", "clock_stopped", "assignee_id",
+    "item__name", "department__name", "applicant__name", "enterprise__name",
+)
+
+
+def queue_page(
+    user: Any, *, offset: int, limit: int, status: str = "", deadline: str = "", number_prefix: str = "",
+    today: dt.date | None = None,
+) -> tuple[list[Case], int]:
+    """One page of ``queue_for_staff`` (the same cases) and the count, as two index-driven parts
+    instead of one OR: the pre-review (submitted cases of the clerk's department and halls) comes
+    first, by the day the materials came in; then the cases with an active step of the user's
+    department and roles, by their promised due date (kept on the step by the services). Only the page's rows are loaded, by key,
+    without the columns a list does not show."""
+    staff = staff_of(user)
+    if staff is None or staff.department_id is None:
+        return [], 0
+    today = today or timezone.localdate()
+    roles = roles_of(user)
+    mine = Q(assignee__isnull=True) | Q(assignee=user)
+    prereview = Case.objects.none()
+    if StaffRole.WINDOW_CLERK in roles and status in ("", CaseStatus.SUBMITTED) and not deadline:
+        departments = [staff.department_id, *_hall_departments(user)]
+        prereview = Case.objects.filter(mine, department_id__in=departments, status=CaseStatus.SUBMITTED)
+        if number_prefix:
+            prereview = prereview.filter(number__startswith=number_prefix)
+    steps = CaseStep.objects.filter(Q(assignee__isnull=True) | Q(assignee=user), department_id=staff.department_id,
+                                    role__in=list(roles), status=StepStatus.ACTIVE)
+    # an active step belongs to an accepted or in-review case (steps are made at acceptance; a decision,
+    # a withdrawal or a refusal leaves none active), so the unfiltered queue needs no join for it
+    if status and status not in CLOCK_STATES:
+        steps = steps.none()
+    elif status:
+        steps = steps.filter(case__status=status)
+    if deadline == "overdue":
+        steps = steps.filter(case__clock_stopped=False, case__promised_due_on__lt=today)
+    elif deadline == "stopped":
+        steps = steps.filter(case__clock_stopped=True)
+    if number_prefix:
+        steps = steps.filter(case__number__startswith=number_prefix)
+    first = prereview.count()
+    total = first + steps.count()
+    ids: list[int] = []
+    if offset < first:
+        ids += list(prereview.order_by("received_on", "id").values_list("id", flat=True)[offset:offset + limit])
+    if len(ids) < limit:
+        start = max(0, offset - first)
+        ids += list(steps.order_by("due_on", "case_id").values_list("case_id", flat=True)[start:start + limit - len(ids)])
+    rows = {c.pk: c for c in Case.objects.filter(pk__in=ids).select_related(*_RELATED).only(*_LIST_COLUMNS)}
+    return [rows[pk] for pk in ids if pk in rows], total

@@ -815,6 +815,7 @@ def _refresh_due_dates(case: Case, *, today: dt.date) -> None:
     case.clock_stopped = not legal.running
     case.extended_days = legal.extension_days
     case.save(update_fields=["legal_due_on", "promised_due_on", "clock_stopped", "extended_days", "updated_at"])
+    CaseStep.objects.filter(case=case).update(due_on=case.promised_due_on)  # the queue sorts steps by it
 
 
 def _ledger_entry(case: Case, *, kind: str, now: dt.datetime, actor: str, procedure: str = "", days: int = 0,
