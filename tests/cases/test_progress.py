@@ -62,3 +62,20 @@ def test_the_applicants_timeline_hides_internal_events_but_staff_see_them(applic
                       to_user=member(department, StaffRole.APPROVER).user)
     assert "改派" not in [e.label for e in selectors.timeline_of(case)]
     assert "改派" in [e.label for e in selectors.timeline_of(case, public=False)]
+
+
+def test_the_status_read_is_for_whom_the_case_is_visible(applicant, stranger, item, enterprise, staff):
+    own = submit(applicant, with_form(item))
+    row = selectors.case_status_of(person=applicant, public_id=str(own.public_id))
+    assert (row.number, row.status, row.item_name) == (own.number, "submitted", item.name)
+    assert row.status_label == CaseStatus.SUBMITTED.label
+    for who, public_id in ((stranger, own.public_id), (applicant, "not-a-uuid"), (applicant, None)):
+        with pytest.raises(NotFound):
+            selectors.case_status_of(person=who, public_id=public_id)
+    # an enterprise's case: its legal representative sees it, the agent who filed it too
+    representative = enterprise.legal_representative
+    filed = services.submit(actor=representative.user, item=item, form_data={"shop_name": "张记小吃", "area": 35},
+                            idempotency_key="e1", enterprise=enterprise)
+    assert selectors.case_status_of(person=representative, public_id=filed.public_id).number == filed.number
+    with pytest.raises(NotFound):
+        selectors.case_status_of(person=applicant, public_id=filed.public_id)

@@ -328,3 +328,41 @@ def queue_page(
         ids += list(steps.order_by("due_on", "case_id").values_list("case_id", flat=True)[start:start + limit - len(ids)])
     rows = {c.pk: c for c in Case.objects.filter(pk__in=ids).select_related(*_RELATED).only(*_LIST_COLUMNS)}
     return [rows[pk] for pk in ids if pk in rows], total
+
+
+@dataclass(frozen=True)
+class CaseStatusRow:
+    """办件状态 as an app polls it: one indexed read, no timeline or materials."""
+
+    public_id: str
+    number: str | None
+    item_name: str
+    department_name: str
+    status: str
+    status_label: str
+    submitted_at: dt.datetime | None
+    accepted_on: dt.date | None
+    promised_due_on: dt.date | None
+    clock_stopped: bool
+    completed_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+_STATUS_COLUMNS = ("pk", "applicant_id", "enterprise_id", "public_id", "number", "item__name", "department__name",
+                   "status", "submitted_at", "accepted_on", "promised_due_on", "clock_stopped", "completed_at",
+                   "updated_at")
+
+
+def case_status_of(*, person: Person, public_id: object) -> CaseStatusRow:
+    """The status of a case the person may see (their own, or of an enterprise they act for): one
+    query by the unique key for their own cases, the full visibility check only for the others."""
+    key = _uuid(public_id)
+    found = list(Case.objects.filter(public_id=key).order_by().values_list(*_STATUS_COLUMNS)[:1]) if key else []
+    if not found:
+        raise NotFound("CASE_NOT_FOUND", "未找到该办件")
+    pk, applicant_id, enterprise_id, *shown = found[0]
+    own = applicant_id == person.pk and enterprise_id is None
+    if not own and not cases_of_applicant(person).filter(pk=pk).exists():
+        raise NotFound("CASE_NOT_FOUND", "未找到该办件")
+    public, number, item_name, department_name, status, *rest = shown
+    return CaseStatusRow(str(public), number, item_name, department_name, status, CaseStatus(status).label, *rest)
