@@ -3,18 +3,21 @@ applicant and of staff; bad input is a 4xx with the error shape and changes noth
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.cases.conftest import member, snapshot
+from tests.cases.conftest import at, grant, member, snapshot
 from tests.cases.helpers import GOOD_FORM, png_bytes, submit, with_form
 from tests.cases.test_bundles import GOOD as BUNDLE_FORM
 from tests.cases.test_bundles import newborn  # noqa: F401  (fixture)
 from tests.catalog.factories import MaterialFactory
+from tests.identity.oidc_helpers import make_client, tokens_for
 from zwfw.api import api as ninja_api
 from zwfw.cases import services
 from zwfw.cases.models import BundleApplication, Case, CaseComment
@@ -26,7 +29,8 @@ API = "/api/v1/cases"
 PUBLIC = {("post", "/progress"), ("get", "/events"), ("get", "/events/{code}/form")}
 APPLICANT = {
     ("get", "/items/{item_id}/form"), ("post", "/drafts"), ("put", "/drafts/{public_id}"), ("post", "/submissions"),
-    ("get", "/mine"), ("get", "/mine/{public_id}"), ("post", "/mine/{public_id}/materials"),
+    ("get", "/mine"), ("get", "/mine/{public_id}"), ("get", "/mine/{public_id}/status"),
+    ("post", "/mine/{public_id}/materials"),
     ("delete", "/mine/{public_id}/materials/{material_id}"), ("get", "/mine/{public_id}/materials/{material_id}/file"),
     ("get", "/mine/{public_id}/documents/{document_id}"), ("post", "/mine/{public_id}/correct"),
     ("post", "/mine/{public_id}/withdraw"), ("post", "/mine/{public_id}/confirm"),
@@ -312,3 +316,437 @@ def test_a_bundle_through_the_api(applicant, newborn):  # noqa: F811
     assert call(client, "get", f"/bundles/{bundle.public_id}").json()["status"] == "in_progress"
     bad = client.post(f"{API}/events/newborn/submissions", {"form_data": "not json", "idempotency_key": "x"})
     assert_error(bad, 400, "CASE_FORM_INVALID")
+
+
+# --- lists and details ------------------------------------------------------------------------------
+
+
+def test_staff_lists_show_only_the_departments_cases_and_filter(applicant, item, staff):
+    with_form(item)
+    first, second = submit(applicant, item, key="a"), submit(applicant, item, key="b")
+    services.accept(actor=staff["clerk"].user, case=second)
+    clerk = signed_in(staff["clerk"])
+    assert call(clerk, "get", "/cases").json()["total"] == 2
+    accepted_only = call(clerk, "get", "/cases", {"status": "accepted"}).json()
+    assert [row["number"] for row in accepted_only["items"]] == [second.number]
+    assert accepted_only["items"][0]["status_label"] == "已受理"
+    by_number = call(clerk, "get", "/cases", {"number": first.number.lower()}).json()
+    assert [row["public_id"] for row in by_number["items"]] == [str(first.public_id)]
+    assert call(clerk, "get", "/cases", {"page": 2, "page_size": 1}).json()["items"][0]["number"] == first.number
+    # the clerk's queue holds what waits for pre-review; the approver's the active decision step
+    assert [r["number"] for r in call(clerk, "get", "/queue").json()["items"]] == [first.number]
+    assert [r["number"] for r in call(signed_in(staff["approver"]), "get", "/queue").json()["items"]] == [second.number]
+    # another department sees neither, in any list
+    for who in ("other_clerk", "other_approver", "other_head"):
+        for path in ("/cases", "/queue"):
+            assert call(signed_in(staff[who]), "get", path).json() == {"items": [], "total": 0, "page": 1,
+                                                                         "page_size": 20}
+    assert_error(call(clerk, "get", "/cases", {"status": "nonsense"}), 400, "CASE_STATUS_INVALID")
+    assert_error(call(clerk, "get", "/cases", {"page_size": 1000}), 422, "INVALID_REQUEST")
+    assert_error(call(clerk, "get", "/queue", {"page": "x"}), 422, "INVALID_REQUEST")
+
+
+def test_the_queue_colours_agree_with_the_clock_of_the_services(applicant, item, staff):
+    with_form(item)
+    case = services.accept(actor=staff["clerk"].user, case=submit(applicant, item, key="a"), now=at("2026-02-13", 15))
+    waiting = submit(applicant, item, key="b", when="2026-02-26")
+    approver, clerk = signed_in(staff["approver"]), signed_in(staff["clerk"])
+    for day, colour, left in (("2026-02-25", "green", 2), ("2026-02-27", "yellow", 0), ("2026-03-03", "red", 0)):
+        with time_machine.travel(at(day), tick=False):
+            row = call(approver, "get", "/queue").json()["items"][0]
+        state = services.clock_of(case, today=dt.date.fromisoformat(day))
+        assert (row["deadline"]["colour"], state.colour) == (colour, colour), day
+        assert row["deadline"]["left"] == max(0, state.remaining_days) == left, day
+        assert row["deadline"]["due"] == state.due_on.isoformat() == "2026-02-27"
+    with time_machine.travel(at("2026-02-27"), tick=False):
+        row = call(clerk, "get", "/queue").json()["items"][0]
+    assert (row["number"], row["deadline"]["colour"]) == (waiting.number, "green")  # the 5-day pre-review period
+    services.stop_clock(actor=staff["approver"].user, case=case, procedure="testing", reason="检测")
+    row = call(approver, "get", "/queue").json()["items"][0]
+    assert row["deadline"]["colour"] == "stopped"
+    assert row["clock_stopped"] is True
+
+
+def test_the_overdue_list_is_the_supervisors(applicant, item, staff):
+    with_form(item)
+    late = services.accept(actor=staff["clerk"].user, case=submit(applicant, item, key="a"), now=at("2026-02-13", 15))
+    submit(applicant, item, key="b")  # not accepted: no promised date yet
+    with time_machine.travel(at("2026-03-03"), tick=False):
+        listed = call(signed_in(staff["supervisor"]), "get", "/overdue").json()
+        assert [row["number"] for row in listed["items"]] == [late.number]
+        assert listed["items"][0]["deadline"]["colour"] == "red"
+        assert listed["items"][0]["applicant"] != applicant.name  # masked
+        for who in ("clerk", "approver", "other_head"):
+            assert call(signed_in(staff[who]), "get", "/overdue").json()["total"] == 0
+        elsewhere = member(None, StaffRole.SUPERVISOR, region_code="310000")
+        assert call(signed_in(elsewhere), "get", "/overdue").json()["total"] == 0
+        assert_error(call(signed_in(applicant), "get", "/overdue"), 403, "CASE_STAFF_ONLY")
+    with time_machine.travel(at("2026-02-25"), tick=False):
+        assert call(signed_in(staff["supervisor"]), "get", "/overdue").json()["total"] == 0
+
+
+def test_my_cases_are_mine_and_the_detail_tells_the_whole_story(applicant, stranger, item, staff):
+    with_form(item)
+    case = submit(applicant, item, key="a")
+    submit(applicant, item, key="b")
+    services.request_corrections(actor=staff["clerk"].user, case=case, items=[{"material": "租赁合同", "reason": "缺签字"}])
+    services.correct(actor=applicant.user, case=case)
+    services.accept(actor=staff["clerk"].user, case=case)
+    services.decide(actor=staff["approver"].user, case=case, approve=False, reason="场所不符合卫生要求")
+    services.add_comment(actor=staff["approver"].user, case=case, text="内部：现场照片存疑")
+    client = signed_in(applicant)
+    mine = call(client, "get", "/mine").json()
+    assert mine["total"] == 2
+    assert mine["items"][0]["applicant"] == "张三"  # the owner sees the name unmasked
+    refused = call(client, "get", "/mine", {"status": "disapproved"}).json()
+    assert [row["public_id"] for row in refused["items"]] == [str(case.public_id)]
+    detail = call(client, "get", f"/mine/{case.public_id}").json()
+    assert (detail["number"], detail["item_name"], detail["status"], detail["status_label"]) == (
+        case.number, item.name, "disapproved", "不予许可")
+    assert detail["decision"] == "refuse"
+    assert detail["promised_due_on"] is not None
+    assert detail["notices"][0]["items"] == [{"material": "租赁合同", "reason": "缺签字"}]
+    assert detail["notices"][0]["corrected_at"] is not None
+    assert [e["action"] for e in detail["timeline"]] == ["submit", "request_corrections", "correct", "accept", "decide"]
+    assert "steps" not in detail
+    assert "内部" not in json.dumps(detail, ensure_ascii=False)
+    assert call(signed_in(stranger), "get", "/mine").json()["total"] == 0
+    assert_error(call(signed_in(stranger), "get", f"/mine/{case.public_id}"), 404, "CASE_NOT_FOUND")
+    assert_error(call(client, "get", "/mine/not-a-uuid"), 404, "CASE_NOT_FOUND")
+    # staff see the form, the steps, the ledger and the comments
+    staff_view = call(signed_in(staff["clerk"]), "get", f"/cases/{case.public_id}").json()
+    assert staff_view["form_data"] == {**GOOD_FORM, "applicant_name": "张三"}
+    assert [(s["kind"], s["status"]) for s in staff_view["steps"]] == [("decision", "refused")]
+    assert [e["kind"] for e in staff_view["ledger"]] == ["start"]
+    assert [c["text"] for c in staff_view["comments"]] == ["内部：现场照片存疑"]
+    assert_error(call(signed_in(staff["other_clerk"]), "get", f"/cases/{case.public_id}"), 404, "CASE_NOT_FOUND")
+
+
+def test_a_bearer_token_reaches_my_cases_but_not_the_workbench(applicant, stranger, item, staff):
+    with_form(item)
+    case = submit(applicant, item)
+    token = tokens_for(applicant.user, make_client(), scope="openid profile")["access_token"]
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert [row["number"] for row in call(Client(), "get", "/mine", **bearer).json()["items"]] == [case.number]
+    withdrawn = call(Client(), "post", f"/mine/{case.public_id}/withdraw", {"reason": "不办了"}, **bearer)
+    assert withdrawn.json()["status"] == "withdrawn"
+    # an app allowed only openid does not get in; staff endpoints take the signed-in session only
+    narrow = tokens_for(applicant.user, make_client(name="只要登录"), scope="openid")["access_token"]
+    assert_error(call(Client(), "get", "/mine", HTTP_AUTHORIZATION=f"Bearer {narrow}"), 401)
+    staff_token = tokens_for(staff["clerk"].user, make_client(name="工作台"), scope="openid profile")["access_token"]
+    assert_error(call(Client(), "get", "/queue", HTTP_AUTHORIZATION=f"Bearer {staff_token}"), 401)
+
+
+# --- staff actions ----------------------------------------------------------------------------------
+
+
+def test_refusal_needs_a_reason_and_happens_once(world, staff, applicant):
+    case, clerk = world["case"], signed_in(staff["clerk"])
+    before = snapshot()
+    assert_error(call(clerk, "post", f"/cases/{case.public_id}/refuse", {"reason": " "}), 400, "CASE_REASON_REQUIRED")
+    assert_error(call(signed_in(staff["approver"]), "post", f"/cases/{case.public_id}/refuse", {"reason": "不符"}), 403,
+                 "CASE_ROLE_REQUIRED")
+    assert snapshot() == before
+    refused = call(clerk, "post", f"/cases/{case.public_id}/refuse", {"reason": "不属于本部门职权范围"})
+    assert refused.status_code == 200
+    assert (refused.json()["status"], refused.json()["status_label"]) == ("refused", "不予受理")
+    assert [d["kind"] for d in refused.json()["documents"]] == ["refusal"]
+    before = snapshot()
+    assert_error(call(clerk, "post", f"/cases/{case.public_id}/accept"), 409, "CASE_TRANSITION_NOT_ALLOWED")
+    assert_error(call(signed_in(applicant), "post", f"/mine/{case.public_id}/withdraw", {}), 409)
+    assert snapshot() == before
+
+
+def test_the_clock_stops_resumes_and_extends_once(world, staff):
+    case = world["case"]
+    case = services.accept(actor=staff["clerk"].user, case=case, now=at("2026-02-13", 15))
+    approver, head = signed_in(staff["approver"]), signed_in(staff["head"])
+    before = snapshot()
+    assert_error(call(approver, "post", f"/cases/{case.public_id}/clock/resume"), 409, "CASE_CLOCK_NOT_STOPPED")
+    assert_error(call(approver, "post", f"/cases/{case.public_id}/clock/stop", {"procedure": "lunch", "reason": "x"}),
+                 400, "CASE_PROCEDURE_INVALID")
+    assert_error(call(approver, "post", f"/cases/{case.public_id}/extend", {"days": 3, "reason": "复杂"}), 403,
+                 "CASE_ROLE_REQUIRED")  # the department's head approves an extension
+    assert_error(call(head, "post", f"/cases/{case.public_id}/extend", {"days": 11, "reason": "复杂"}), 400,
+                 "CASE_EXTENSION_INVALID")
+    assert_error(call(head, "post", f"/cases/{case.public_id}/extend", {"days": "3", "reason": "复杂"}), 422)
+    assert_error(call(signed_in(staff["clerk"]), "post", f"/cases/{case.public_id}/clock/stop",
+                      {"procedure": "testing", "reason": "检测"}), 403, "CASE_ROLE_REQUIRED")
+    assert snapshot() == before
+    extended = call(head, "post", f"/cases/{case.public_id}/extend", {"days": 3, "reason": "需现场核查"}).json()
+    assert [(e["kind"], e["days"]) for e in extended["ledger"]] == [("start", 0), ("extend", 3)]
+    assert extended["promised_due_on"] > case.promised_due_on.isoformat()
+    assert_error(call(head, "post", f"/cases/{case.public_id}/extend", {"days": 1, "reason": "再延"}), 409,
+                 "CASE_ALREADY_EXTENDED")
+    stopped = call(approver, "post", f"/cases/{case.public_id}/clock/stop", {"procedure": "testing", "reason": "送检"})
+    assert stopped.json()["clock_stopped"] is True
+    assert_error(call(approver, "post", f"/cases/{case.public_id}/clock/stop", {"procedure": "testing", "reason": "x"}),
+                 409, "CASE_CLOCK_ALREADY_STOPPED")
+    resumed = call(approver, "post", f"/cases/{case.public_id}/clock/resume").json()
+    assert [e["kind"] for e in resumed["ledger"]] == ["start", "extend", "stop", "resume"]
+    assert resumed["clock_stopped"] is False
+
+
+def test_an_applicant_withdraws_before_the_decision(world, applicant, staff):
+    case, client = world["case"], signed_in(applicant)
+    services.accept(actor=staff["clerk"].user, case=case)
+    before = snapshot()
+    assert_error(call(client, "post", f"/mine/{case.public_id}/withdraw", {"reason": "x" * 600}), 400)
+    assert snapshot() == before
+    withdrawn = call(client, "post", f"/mine/{case.public_id}/withdraw", {"reason": "不再需要"})
+    assert (withdrawn.json()["status"], withdrawn.json()["status_label"]) == ("withdrawn", "已撤回")
+    assert [s["status"] for s in call(signed_in(staff["clerk"]), "get", f"/cases/{case.public_id}").json()["steps"]] == [
+        "skipped"]
+    assert_error(call(signed_in(staff["approver"]), "post", f"/cases/{case.public_id}/decide", {"approve": True}), 409)
+
+
+def test_steps_are_found_only_among_the_callers_cases_and_act_in_order(world, staff):
+    case = world["case"]
+    services.accept(actor=staff["clerk"].user, case=case)
+    decision = case.steps.get()
+    approver = signed_in(staff["approver"])
+    before = snapshot()
+    assert_error(call(approver, "post", "/steps/999999/approve", {}), 404, "CASE_STEP_NOT_FOUND")
+    assert_error(call(approver, "post", f"/steps/{decision.pk}/approve", {}), 409, "CASE_DECISION_STEP")
+    assert_error(call(signed_in(staff["clerk"]), "post", f"/steps/{decision.pk}/approve", {}), 403, "CASE_ROLE_REQUIRED")
+    assert_error(call(approver, "post", f"/steps/{decision.pk}/refuse", {"reason": ""}), 400, "CASE_REASON_REQUIRED")
+    assert_error(call(approver, "post", "/steps/abc/approve", {}), 422, "INVALID_REQUEST")
+    assert_error(call(signed_in(staff["other_approver"]), "post", f"/steps/{decision.pk}/approve", {}), 404,
+                 "CASE_STEP_NOT_FOUND")
+    assert snapshot() == before
+
+
+def test_batch_acceptance_keeps_each_success_and_refuses_a_batch_too_big(applicant, item, staff):
+    with_form(item)
+    first, second = submit(applicant, item, key="a"), submit(applicant, item, key="b")
+    services.refuse(actor=staff["clerk"].user, case=second, reason="不符")
+    clerk = signed_in(staff["clerk"])
+    before = snapshot()
+    assert_error(call(clerk, "post", "/cases/batch/accept", {"cases": [str(first.public_id)] * 101}), 422)
+    assert_error(call(clerk, "post", "/cases/batch/accept", {"cases": []}), 422)
+    assert_error(call(clerk, "post", "/cases/batch/accept", {"cases": ["x" * 41]}), 422)
+    assert_error(call(clerk, "post", "/cases/batch/accept", {"cases": str(first.public_id)}), 422)
+    other = call(signed_in(staff["other_clerk"]), "post", "/cases/batch/accept", {"cases": [str(first.public_id)]})
+    assert [(r["ok"], r["code"]) for r in other.json()] == [(False, "CASE_NOT_FOUND")]
+    assert_error(call(signed_in(applicant), "post", "/cases/batch/accept", {"cases": [str(first.public_id)]}), 403,
+                 "CASE_STAFF_ONLY")
+    assert snapshot() == before
+    results = call(clerk, "post", "/cases/batch/accept", {"cases": [str(second.public_id), str(first.public_id)]}).json()
+    assert [(r["case"], r["ok"], r["code"]) for r in results] == [
+        (str(second.public_id), False, "CASE_TRANSITION_NOT_ALLOWED"), (str(first.public_id), True, "")]
+    first.refresh_from_db()
+    assert first.status == "accepted"  # the failure before it undid nothing
+
+
+def test_reassignment_refuses_a_wrong_assignee_and_a_non_head(world, staff, department):
+    case = world["case"]
+    head, second = signed_in(staff["head"]), member(department, StaffRole.WINDOW_CLERK)
+    before = snapshot()
+    for body, status, code in (
+        ({"to_staff": "nonsense"}, 400, "CASE_ASSIGNEE_INVALID"),
+        ({"to_staff": str(staff["approver"].public_id)}, 400, "CASE_ASSIGNEE_INVALID"),  # no clerk role
+        ({"to_staff": str(staff["other_clerk"].public_id)}, 400, "CASE_ASSIGNEE_INVALID"),  # another department
+        ({"to_staff": str(second.public_id), "step_id": 999999}, 404, "CASE_STEP_NOT_FOUND"),
+        ({"to_staff": str(second.public_id), "step_id": "x"}, 422, "INVALID_REQUEST"),
+    ):
+        assert_error(call(head, "post", f"/cases/{case.public_id}/reassign", body), status, code)
+    assert_error(call(signed_in(staff["clerk"]), "post", f"/cases/{case.public_id}/reassign",
+                      {"to_staff": str(second.public_id)}), 403, "CASE_ROLE_REQUIRED")
+    assert snapshot() == before
+    # a step is reassigned to an approver of the department
+    services.accept(actor=staff["clerk"].user, case=case)
+    other_approver = member(department, StaffRole.APPROVER)
+    step = case.steps.get()
+    moved = call(head, "post", f"/cases/{case.public_id}/reassign",
+                 {"to_staff": str(other_approver.public_id), "step_id": step.pk})
+    assert moved.status_code == 200, moved.content
+    step.refresh_from_db()
+    assert step.assignee == other_approver.user
+    assert_error(call(signed_in(staff["approver"]), "post", f"/cases/{case.public_id}/decide", {"approve": True}), 403,
+                 "CASE_ASSIGNED_TO_OTHER")
+
+
+def test_comments_are_staff_only_and_bounded(world, staff, applicant):
+    case = world["case"]
+    before = snapshot()
+    comments = CaseComment.objects.count()
+    assert_error(call(signed_in(staff["clerk"]), "post", f"/cases/{case.public_id}/comments", {"text": ""}), 400)
+    assert_error(call(signed_in(staff["clerk"]), "post", f"/cases/{case.public_id}/comments", {"text": "x" * 2000}),
+                 422)
+    assert_error(call(signed_in(staff["other_head"]), "post", f"/cases/{case.public_id}/comments", {"text": "看看"}),
+                 404, "CASE_NOT_FOUND")
+    assert_error(call(signed_in(applicant), "post", f"/cases/{case.public_id}/comments", {"text": "看看"}), 403,
+                 "CASE_STAFF_ONLY")
+    assert (snapshot(), CaseComment.objects.count()) == (before, comments)
+    made = call(signed_in(staff["approver"]), "post", f"/cases/{case.public_id}/comments", {"text": "请核对面积"})
+    assert made.status_code == 201
+    assert [c["text"] for c in made.json()["comments"]] == ["请核对面积"]
+
+
+# --- bad input --------------------------------------------------------------------------------------
+
+# (who, path, body, status, code): a body that is not JSON, of the wrong shape or type, or too long
+BAD_BODIES = [
+    ("applicant", "/drafts", "{not json", 400, "INVALID_BODY"),
+    ("applicant", "/drafts", [], 422, "INVALID_REQUEST"),
+    ("applicant", "/drafts", {"item_id": "one", "form_data": {}}, 422, "INVALID_REQUEST"),
+    ("applicant", "/drafts", {"item_id": "{item_id}", "form_data": ["a"]}, 422, "INVALID_REQUEST"),
+    ("applicant", "/drafts", {"item_id": "{item_id}", "channel": "window"}, 400, "CASE_CHANNEL_INVALID"),
+    ("applicant", "/drafts", {"item_id": "{item_id}", "channel": "w" * 17}, 422, "INVALID_REQUEST"),
+    ("applicant", "/drafts", {"item_id": "{item_id}", "form_data": {"shop_name": "x" * 200_000}}, 400,
+     "CASE_FORM_TOO_LARGE"),
+    ("applicant", "/drafts", {"item_id": 999999}, 404, "CASE_ITEM_NOT_FOUND"),
+    ("applicant", "/submissions", {"item_id": "{item_id}", "form_data": dict(GOOD_FORM), "idempotency_key": "k" * 82},
+     422, "INVALID_REQUEST"),
+    ("applicant", "/submissions", {"item_id": "{item_id}", "form_data": dict(GOOD_FORM), "idempotency_key": "k" * 81},
+     400, "CASE_IDEMPOTENCY_KEY_INVALID"),
+    ("applicant", "/submissions", {"item_id": "{item_id}", "form_data": {**GOOD_FORM, "area": "大"},
+                                   "idempotency_key": "k"}, 400, "CASE_FORM_INVALID"),
+    ("applicant", "/submissions", {"form_data": dict(GOOD_FORM), "idempotency_key": "k"}, 404, "CASE_ITEM_NOT_FOUND"),
+    ("applicant", "/mine/{public_id}/correct", {"form_data": "x"}, 422, "INVALID_REQUEST"),
+    ("applicant", "/mine/{public_id}/withdraw", {"reason": 5}, 422, "INVALID_REQUEST"),
+    ("applicant", "/mine/{public_id}/confirm", {}, 400, "CASE_IDEMPOTENCY_KEY_INVALID"),
+    ("applicant", "/mine/{public_id}/confirm", {"idempotency_key": 7}, 422, "INVALID_REQUEST"),
+    ("clerk", "/cases/{public_id}/refuse", {"reason": "x" * 1002}, 422, "INVALID_REQUEST"),
+    ("clerk", "/cases/{public_id}/refuse", {"reason": "x" * 600}, 400, "CASE_TEXT_INVALID"),
+    ("clerk", "/cases/{public_id}/refuse", {"reason": ["不符"]}, 422, "INVALID_REQUEST"),
+    ("clerk", "/cases/{public_id}/corrections", {"items": []}, 400, "CASE_CORRECTIONS_EMPTY"),
+    ("clerk", "/cases/{public_id}/corrections", {"items": "材料"}, 422, "INVALID_REQUEST"),
+    ("clerk", "/cases/{public_id}/corrections", {"items": [{"material": "a"}]}, 422, "INVALID_REQUEST"),
+    ("clerk", "/cases/{public_id}/corrections", {"items": [{"material": "a", "reason": ""}]}, 400,
+     "CASE_REASON_REQUIRED"),
+    ("clerk", "/cases/{public_id}/corrections", {"items": [{"material": "a", "reason": "b"}] * 51}, 422,
+     "INVALID_REQUEST"),
+    ("approver", "/cases/{public_id}/decide", {}, 422, "INVALID_REQUEST"),
+    ("approver", "/cases/{public_id}/decide", {"approve": "yes"}, 422, "INVALID_REQUEST"),
+    ("approver", "/cases/{public_id}/decide", {"approve": 1}, 422, "INVALID_REQUEST"),
+    ("approver", "/cases/{public_id}/decide", {"approve": True, "license_surface": ["x"]}, 422, "INVALID_REQUEST"),
+    ("approver", "/cases/{public_id}/decide", {"approve": True}, 409, "CASE_NOT_ACCEPTED"),  # before acceptance
+    ("approver", "/cases/{public_id}/clock/stop", {"procedure": "testing"}, 422, "INVALID_REQUEST"),
+    ("head", "/cases/{public_id}/extend", {"days": 2.5, "reason": "x"}, 422, "INVALID_REQUEST"),
+    ("head", "/cases/{public_id}/extend", {"days": True, "reason": "x"}, 422, "INVALID_REQUEST"),
+    ("clerk", "/cases/{public_id}/complete", {"delivery_method": "pigeon"}, 400, "CASE_DELIVERY_INVALID"),
+    ("clerk", "/cases/{public_id}/complete", {"delivery_method": "window"}, 409, "CASE_TRANSITION_NOT_ALLOWED"),
+    ("clerk", "/cases/{public_id}/complete", {"delivery_method": "express", "address": "x" * 302}, 422,
+     "INVALID_REQUEST"),
+    ("clerk", "/entries", {"item_id": "{item_id}", "document_number": "1", "channel": "web"}, 400,
+     "CASE_CHANNEL_INVALID"),
+    ("clerk", "/entries", {"item_id": "{item_id}", "document_number": "x" * 41}, 422, "INVALID_REQUEST"),
+    ("clerk", "/entries", {"item_id": "{item_id}"}, 400, "CASE_APPLICANT_INVALID"),
+    ("clerk", "/entries", {"item_id": "{item_id}", "document_number": "110101199003070000"}, 404,
+     "LICENSE_HOLDER_NOT_FOUND"),
+    ("clerk", "/entries", {"item_id": "{item_id}", "applicant": "nobody"}, 404, "CASE_APPLICANT_NOT_FOUND"),
+]
+
+
+@pytest.mark.parametrize(("who", "path", "body", "status", "code"), BAD_BODIES,
+                         ids=[f"{row[1]}-{row[3]}-{row[4]}-{n}" for n, row in enumerate(BAD_BODIES)])
+def test_bad_input_is_a_4xx_with_the_error_shape_and_changes_nothing(world, staff, applicant, who, path, body,
+                                                                      status, code):
+    client = signed_in(applicant if who == "applicant" else staff[who])
+    url = f"{API}{_path(world, path)}"
+    if isinstance(body, dict):
+        body = json.loads(json.dumps(body).replace('"{item_id}"', str(world["item"].pk)))
+    data = body if isinstance(body, str) else json.dumps(body)
+    before = snapshot()
+    assert_error(client.post(url, data=data, content_type="application/json"), status, code)
+    assert snapshot() == before
+
+
+def test_a_draft_once_submitted_is_not_edited_and_anothers_draft_is_not_submitted(applicant, stranger, item):
+    with_form(item)
+    client = signed_in(applicant)
+    draft = call(client, "post", "/drafts", {"item_id": item.pk, "form_data": dict(GOOD_FORM)}).json()["public_id"]
+    before = snapshot()
+    theirs = call(signed_in(stranger), "post", "/submissions", {"draft": draft, "idempotency_key": "s"})
+    assert_error(theirs, 404, "CASE_NOT_FOUND")
+    assert_error(call(signed_in(stranger), "put", f"/drafts/{draft}", {"form_data": {}}), 404, "CASE_NOT_FOUND")
+    assert snapshot() == before
+    assert call(client, "post", "/submissions", {"draft": draft, "idempotency_key": "d1"}).status_code == 201
+    before = snapshot()
+    assert_error(call(client, "put", f"/drafts/{draft}", {"form_data": {}}), 409, "CASE_NOT_DRAFT")
+    assert snapshot() == before
+
+
+def test_the_form_for_an_enterprise_needs_the_right_to_act_for_it(applicant, stranger, item, enterprise):
+    with_form(item)
+    rep = enterprise.legal_representative
+    form = call(signed_in(rep), "get", f"/items/{item.pk}/form", {"enterprise": enterprise.credit_code})
+    assert form.status_code == 200, form.content
+    assert form.json()["form_schema"]["required"] == ["applicant_name", "shop_name", "area"]
+    assert_error(call(signed_in(stranger), "get", f"/items/{item.pk}/form", {"enterprise": enterprise.credit_code}),
+                 403, "CASE_NOT_AUTHORISED_FOR_ENTERPRISE")
+    grant(enterprise, stranger)
+    assert call(signed_in(stranger), "get", f"/items/{item.pk}/form",
+                {"enterprise": enterprise.credit_code.lower()}).status_code == 200
+    assert_error(call(signed_in(applicant), "get", "/items/999999/form"), 404, "CASE_ITEM_NOT_FOUND")
+    # an enterprise's submission appears in its representative's list, not in the submitter's own only
+    made = call(signed_in(stranger), "post", "/submissions", {"item_id": item.pk, "form_data": dict(GOOD_FORM),
+                                                             "idempotency_key": "e1",
+                                                             "enterprise": enterprise.credit_code})
+    assert made.status_code == 201, made.content
+    assert made.json()["applicant"] == enterprise.name
+    assert [r["public_id"] for r in call(signed_in(rep), "get", "/mine").json()["items"]] == [made.json()["public_id"]]
+    assert call(signed_in(applicant), "get", "/mine").json()["total"] == 0
+
+
+# --- window and hotline entry -----------------------------------------------------------------------
+
+
+def test_entry_by_window_or_hotline_and_the_applicants_confirmation(applicant, stranger, item, staff):
+    with_form(item)
+    before = snapshot()
+    # only an entering role learns whether a document number is registered
+    for who in ("approver", "head"):
+        assert_error(call(signed_in(staff[who]), "post", "/entries",
+                          {"item_id": item.pk, "document_number": "110101199003070000"}), 403, "CASE_ROLE_REQUIRED")
+    assert_error(call(signed_in(staff["other_clerk"]), "post", "/entries",
+                      {"item_id": item.pk, "document_number": applicant.document_number}), 403, "CASE_OTHER_DEPARTMENT")
+    assert_error(call(signed_in(applicant), "post", "/entries",
+                      {"item_id": item.pk, "document_number": applicant.document_number}), 403, "CASE_STAFF_ONLY")
+    assert_error(call(signed_in(staff["hotline"]), "post", "/entries",
+                      {"item_id": item.pk, "applicant": str(applicant.public_id)}), 403, "CASE_ROLE_REQUIRED")
+    assert snapshot() == before
+    by_phone = call(signed_in(staff["hotline"]), "post", "/entries", {
+        "item_id": item.pk, "applicant": str(applicant.public_id), "channel": "hotline", "form_data": dict(GOOD_FORM)})
+    assert by_phone.status_code == 201, by_phone.content
+    public_id = by_phone.json()["public_id"]
+    assert (by_phone.json()["status"], by_phone.json()["channel"], by_phone.json()["number"]) == ("draft", "hotline", None)
+    # an entry waits for its applicant: nobody else confirms it, the clerk's lists do not show it
+    assert_error(call(signed_in(stranger), "post", f"/mine/{public_id}/confirm", {"idempotency_key": "c"}), 404,
+                 "CASE_NOT_FOUND")
+    assert call(signed_in(staff["clerk"]), "get", "/cases").json()["total"] == 0
+    client = signed_in(applicant)
+    first = call(client, "post", f"/mine/{public_id}/confirm", {}, HTTP_IDEMPOTENCY_KEY="c1")
+    assert first.status_code == 201
+    assert first.json()["status"] == "submitted"
+    again = call(client, "post", f"/mine/{public_id}/confirm", {"idempotency_key": "c1"})
+    assert (again.status_code, again.json()["number"]) == (200, first.json()["number"])
+    assert [e["action"] for e in call(client, "get", f"/mine/{public_id}").json()["timeline"]] == ["submit"]
+    assert call(signed_in(staff["clerk"]), "get", "/queue").json()["items"][0]["public_id"] == public_id
+
+
+def test_a_window_entry_for_an_enterprise(item, enterprise, staff, stranger):
+    with_form(item)
+    rep = enterprise.legal_representative
+    body = {"item_id": item.pk, "document_number": rep.document_number, "enterprise": enterprise.credit_code,
+            "form_data": dict(GOOD_FORM)}
+    made = call(signed_in(staff["clerk"]), "post", "/entries", body)
+    assert made.status_code == 201, made.content
+    assert made.json()["applicant"] == enterprise.name
+    before = snapshot()
+    stranger_for_it = {**body, "document_number": stranger.document_number}
+    assert_error(call(signed_in(staff["clerk"]), "post", "/entries", stranger_for_it), 403,
+                 "CASE_NOT_AUTHORISED_FOR_ENTERPRISE")
+    assert snapshot() == before
+
+
+def test_the_status_read_answers_the_state_in_one_query(applicant, stranger, item, django_assert_max_num_queries):
+    case = submit(applicant, with_form(item))
+    client = signed_in(applicant)
+    call(client, "get", f"/mine/{case.public_id}/status")  # the session is warm
+    with django_assert_max_num_queries(5):  # session, user, staff and person look-ups, the case
+        status = call(client, "get", f"/mine/{case.public_id}/status")
+    assert status.status_code == 200
+    assert (status.json()["number"], status.json()["status"]) == (case.number, "submitted")
+    assert_error(call(signed_in(stranger), "get", f"/mine/{case.public_id}/status"), 404, "CASE_NOT_FOUND")

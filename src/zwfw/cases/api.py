@@ -36,6 +36,7 @@ from zwfw.cases.schemas import (
     CaseOut,
     CasePageIn,
     CasePageOut,
+    CaseStatusOut,
     CommentIn,
     CommentOut,
     CompleteIn,
@@ -69,12 +70,15 @@ from zwfw.core.errors import DomainError, NotFound, PermissionDenied, Validation
 from zwfw.identity.api.auth import account_auth, session_auth
 from zwfw.identity.models import Enterprise, Person, StaffMember
 from zwfw.identity.selectors import enterprises_represented_by, grants_to, require_person
-from zwfw.identity.staff import staff_of
+from zwfw.identity.staff import has_role, staff_of
 from zwfw.licenses import web as licence_web
 
 router = Router(tags=["统一受理 / 办件"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut,
           429: ErrorOut}
+MATERIAL_FILE = {"responses": {200: {"description": "上传的材料文件（按内容识别的类型）",
+                                     "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}}}
+DOCUMENT_FILE = {"responses": {200: {"description": "加盖电子印章的文书（PDF）", "content": {"application/pdf": {}}}}}
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -114,9 +118,13 @@ def _mine(request: HttpRequest, public_id: str) -> Case:
     return selectors.case_of_applicant(person=require_person(request.user), public_id=public_id)
 
 
-def _staff_case(request: HttpRequest, public_id: str) -> Case:
+def _require_staff(request: HttpRequest) -> None:
     if staff_of(request.user) is None:
         raise PermissionDenied("CASE_STAFF_ONLY", "只有工作人员可以使用工作台接口")
+
+
+def _staff_case(request: HttpRequest, public_id: str) -> Case:
+    _require_staff(request)
     return selectors.case_of_staff(user=request.user, public_id=public_id)
 
 
@@ -166,6 +174,34 @@ def _step(request: HttpRequest, step_id: int) -> CaseStep:
     if step is None:
         raise NotFound("CASE_STEP_NOT_FOUND", "未找到该审批环节")
     return step
+
+
+def _require_entering_role(request: HttpRequest, channel: str) -> None:
+    """Before any applicant look-up: whether a document number is registered is told only to those who
+    may enter applications on that channel (``services.enter_for_applicant`` checks the same again)."""
+    _require_staff(request)
+    role = services.ENTERING_ROLES.get(channel)
+    if role is None:
+        raise ValidationFailed("CASE_CHANNEL_INVALID", "代为录入只适用于窗口和热线渠道", details={"field": "channel"})
+    if not has_role(request.user, role):
+        raise PermissionDenied("CASE_ROLE_REQUIRED", "只有窗口受理人员或热线话务员可以代为录入")
+
+
+def _entry_applicant(payload: EntryIn) -> Person:
+    """The registered person an entry is for: by public id, else by document (blind index)."""
+    if payload.applicant:
+        key = _uuid(payload.applicant)
+        person = Person.objects.filter(public_id=key).select_related("user").first() if key else None
+        if person is None:
+            raise NotFound("CASE_APPLICANT_NOT_FOUND", "未找到该申请人", details={"field": "applicant"})
+        return person
+    if not payload.document_number.strip():
+        raise ValidationFailed("CASE_APPLICANT_INVALID", "请填写申请人或申请人的证件号码",
+                               details={"field": "document_number"})
+    applicant = licence_web.find_holder(document_type=payload.document_type, document_number=payload.document_number)
+    if not isinstance(applicant, Person):
+        raise ValidationFailed("CASE_APPLICANT_INVALID", "请填写申请人的证件号码", details={"field": "document_number"})
+    return applicant
 
 
 # --- public -------------------------------------------------------------------------------------------
@@ -258,6 +294,7 @@ def create_draft(request: HttpRequest, payload: DraftIn):
     auth=account_auth,
     response={200: CaseOut, **ERRORS},
     summary="修改草稿",
+    description="替换草稿的表单数据（只有草稿可以修改，已提交的返回 409 CASE_NOT_DRAFT）。",
 )
 def update_draft(request: HttpRequest, public_id: str, payload: DraftUpdateIn):
     draft = _mine(request, public_id)
@@ -309,6 +346,17 @@ def my_case(request: HttpRequest, public_id: str):
     return CaseDetailOut.of_case(_mine(request, public_id), staff=False)
 
 
+@router.get(
+    "/mine/{public_id}/status",
+    auth=account_auth,
+    response={200: CaseStatusOut, **ERRORS},
+    summary="办件状态",
+    description="办件当前状态和期限（一次查询，供移动端轮询；有变化时再取办件详情）。",
+)
+def my_case_status(request: HttpRequest, public_id: str):
+    return CaseStatusOut.of(selectors.case_status_of(person=require_person(request.user), public_id=public_id))
+
+
 @router.post(
     "/mine/{public_id}/materials",
     auth=account_auth,
@@ -334,6 +382,7 @@ def upload(request: HttpRequest, public_id: str, file: File[UploadedFile], mater
     auth=account_auth,
     response={204: None, **ERRORS},
     summary="删除材料",
+    description="从草稿或待补正的办件删除一份上传的材料（记录保留、标为已替换）；其他状态返回 409。",
 )
 def remove_upload(request: HttpRequest, public_id: str, material_id: int):
     services.remove_upload(actor=request.user, material=_material(_mine(request, public_id), material_id))
@@ -345,6 +394,8 @@ def remove_upload(request: HttpRequest, public_id: str, material_id: int):
     auth=account_auth,
     response={200: None, **ERRORS},
     summary="下载本人材料",
+    description="本人上传的材料文件；电子证照材料（免提交）没有文件，返回 404。",
+    openapi_extra=MATERIAL_FILE,
 )
 def my_material_file(request: HttpRequest, public_id: str, material_id: int) -> HttpResponse:
     return web.file_response(_material(_mine(request, public_id), material_id))
@@ -356,6 +407,7 @@ def my_material_file(request: HttpRequest, public_id: str, material_id: int) -> 
     response={200: None, **ERRORS},
     summary="下载通知书或决定书",
     description="已加盖部门业务专用章的受理通知书、补正通知书、不予受理通知书或审批决定书（PDF）。",
+    openapi_extra=DOCUMENT_FILE,
 )
 def my_document(request: HttpRequest, public_id: str, document_id: str) -> HttpResponse:
     return web.document_response(_mine(request, public_id), document_id)
@@ -444,12 +496,19 @@ def bundle_detail(request: HttpRequest, public_id: str):
     response={200: CasePageOut, **ERRORS},
     summary="待办",
     description="按角色和部门的待办：窗口受理人员的待预审办件（含所在大厅各部门），各角色正在办理的环节；"
-    "期限最近的在前，带时限颜色。",
+    "期限最近的在前。每行带时限颜色（green 正常、yellow 已用三分之二、red 超期、stopped 暂停计时）和剩余工作日："
+    "待预审的按5个工作日受理期限，已受理的按承诺办结期限（含延长，不计暂停）。",
 )
 def queue(request: HttpRequest, params: Query[CasePageIn]):
-    if staff_of(request.user) is None:
-        raise PermissionDenied("CASE_STAFF_ONLY", "只有工作人员可以使用工作台接口")
-    return _page(selectors.queue_for_staff(request.user), params, deadlines=True, mask=True)
+    _require_staff(request)
+    if params.status and params.status not in CaseStatus.values:
+        raise ValidationFailed("CASE_STATUS_INVALID", "不支持的状态筛选", details={"field": "status"})
+    rows, total = selectors.queue_page(request.user, offset=(params.page - 1) * params.page_size,
+                                       limit=params.page_size, status=params.status,
+                                       number_prefix=params.number.strip().upper())
+    today, calendar = timezone.localdate(), current_calendar()
+    return CasePageOut(items=[CaseOut.of(c, deadline=web.deadline_of(c, today=today, calendar=calendar)) for c in rows],
+                       total=total, page=params.page, page_size=params.page_size)
 
 
 @router.get(
@@ -460,8 +519,7 @@ def queue(request: HttpRequest, params: Query[CasePageIn]):
     description="本部门受理或参与办理的全部办件（草稿除外），可按状态和编号筛选。",
 )
 def department_cases(request: HttpRequest, params: Query[CasePageIn]):
-    if staff_of(request.user) is None:
-        raise PermissionDenied("CASE_STAFF_ONLY", "只有工作人员可以使用工作台接口")
+    _require_staff(request)
     return _page(selectors.cases_of_staff(request.user), params, deadlines=True, mask=True)
 
 
@@ -470,9 +528,11 @@ def department_cases(request: HttpRequest, params: Query[CasePageIn]):
     auth=session_auth,
     response={200: CasePageOut, **ERRORS},
     summary="超期办件（效能监督）",
-    description="效能监督人员所辖区域内超过承诺期限仍在办理的办件；其他人员为空列表。",
+    description="效能监督人员所辖区域内超过承诺期限、仍在计时的办件，超期最久的在前；其他工作人员为空列表，"
+    "非工作人员 403。",
 )
 def overdue(request: HttpRequest, params: Query[CasePageIn]):
+    _require_staff(request)
     return _page(selectors.overdue_cases(request.user), params, deadlines=True, mask=True)
 
 
@@ -481,9 +541,11 @@ def overdue(request: HttpRequest, params: Query[CasePageIn]):
     auth=session_auth,
     response={200: list[BatchResultOut], **ERRORS},
     summary="批量受理",
-    description="逐件受理（各自一个事务，一件失败不影响其他），逐件返回结果。",
+    description="逐件受理，最多100件：每件各自一个事务，一件失败不影响其他；按提交顺序逐件返回 ok 和失败时的"
+    "错误代码（看不到的办件为 CASE_NOT_FOUND）。",
 )
 def batch_accept(request: HttpRequest, payload: BatchIn):
+    _require_staff(request)
     results = []
     for public_id in payload.cases:
         try:
@@ -510,6 +572,8 @@ def staff_case(request: HttpRequest, public_id: str):
     auth=session_auth,
     response={200: None, **ERRORS},
     summary="查看申请材料",
+    description="办件的申请材料文件（本部门或参与办理部门的工作人员）。",
+    openapi_extra=MATERIAL_FILE,
 )
 def staff_material_file(request: HttpRequest, public_id: str, material_id: int) -> HttpResponse:
     return web.file_response(_material(_staff_case(request, public_id), material_id))
@@ -520,6 +584,8 @@ def staff_material_file(request: HttpRequest, public_id: str, material_id: int) 
     auth=session_auth,
     response={200: None, **ERRORS},
     summary="下载文书（工作台）",
+    description="办件已签章的通知书或决定书（PDF）；尚未签章的返回 404。",
+    openapi_extra=DOCUMENT_FILE,
 )
 def staff_document(request: HttpRequest, public_id: str, document_id: str) -> HttpResponse:
     return web.document_response(_staff_case(request, public_id), document_id)
@@ -559,7 +625,7 @@ def stop_clock(request: HttpRequest, public_id: str, payload: StopIn):
 
 
 @router.post("/cases/{public_id}/clock/resume", auth=session_auth, response={200: StaffCaseOut, **ERRORS},
-             summary="恢复计时")
+             summary="恢复计时", description="特别程序结束，恢复计时；承诺办结期限按暂停的工作日顺延。")
 def resume_clock(request: HttpRequest, public_id: str):
     return _act(request, public_id, lambda case: services.resume_clock(actor=request.user, case=case))
 
@@ -574,7 +640,8 @@ def extend(request: HttpRequest, public_id: str, payload: ExtendIn):
 @router.post("/cases/{public_id}/decide", auth=session_auth, response={200: StaffCaseOut, **ERRORS},
              summary="审批决定",
              description="决定环节的审批人员作出决定：准予时签发事项的结果证照到申请人的证照夹，不予时须写明理由；"
-             "均生成加盖印章的决定书。只能决定一次。")
+             "均生成加盖印章的决定书。只能决定一次（再次决定返回 409 CASE_ALREADY_DECIDED），"
+             "决定环节之前的环节未办完、计时暂停时返回 409。")
 def decide(request: HttpRequest, public_id: str, payload: DecideIn):
     return _act(request, public_id, lambda case: services.decide(
         actor=request.user, case=case, approve=payload.approve, reason=payload.reason,
@@ -611,7 +678,9 @@ def reassign(request: HttpRequest, public_id: str, payload: ReassignIn):
 
 
 @router.post("/steps/{step_id}/approve", auth=session_auth, response={200: StaffCaseOut, **ERRORS},
-             summary="审批环节：同意", description="按顺序办理；同一环节序号的联办环节全部办完后进入下一环节。")
+             summary="审批环节：同意",
+             description="按顺序办理：尚未轮到的环节返回 409；同一环节序号的联办环节全部办完后进入下一环节。"
+             "环节只在本人可见的办件中查找，看不到的与不存在同样返回 404。")
 def approve_step(request: HttpRequest, step_id: int, payload: OpinionIn):
     step = _step(request, step_id)
     services.approve_step(actor=request.user, step=step, opinion=payload.opinion)
@@ -631,14 +700,14 @@ def refuse_step(request: HttpRequest, step_id: int, payload: ReasonIn):
     auth=session_auth,
     response={201: CaseOut, **ERRORS},
     summary="窗口或热线代为录入",
-    description="窗口受理人员或12345话务员为已实名注册的申请人录入申请；申请人确认后提交（见确认窗口代录的申请）。",
+    description="窗口受理人员（window，本部门事项）或12345话务员（hotline）为已实名注册的申请人录入申请；"
+    "申请人以 applicant（自然人 public_id）或证件类型和号码指定，代法人申请时另填 enterprise（统一社会信用代码，"
+    "申请人须为其法定代表人或被授权人）。申请人确认后提交（见确认窗口代录的申请）。",
 )
 def enter(request: HttpRequest, payload: EntryIn):
-    if staff_of(request.user) is None:
-        raise PermissionDenied("CASE_STAFF_ONLY", "只有工作人员可以代为录入")
-    applicant = licence_web.find_holder(document_type=payload.document_type, document_number=payload.document_number)
-    if not isinstance(applicant, Person):
-        raise ValidationFailed("CASE_APPLICANT_INVALID", "请填写申请人的证件号码", details={"field": "document_number"})
+    _require_entering_role(request, payload.channel)
+    applicant = _entry_applicant(payload)
     case = services.enter_for_applicant(actor=request.user, applicant=applicant, item=_item(payload.item_id),
-                                        form_data=payload.form_data, channel=payload.channel)
+                                        form_data=payload.form_data, channel=payload.channel,
+                                        enterprise=_enterprise(applicant, payload.enterprise))
     return Status(201, CaseOut.of(case))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictInt
 
 from zwfw.cases import bundles, selectors
 from zwfw.cases.models import Case, CaseDocument, CaseMaterial, CaseStep, ClockEntry, CorrectionNotice
@@ -63,12 +63,12 @@ class StopIn(Schema):
 
 
 class ExtendIn(Schema):
-    days: int = Field(description="延长的工作日数（1到10，只能延长一次）")
+    days: StrictInt = Field(description="延长的工作日数（1到10的整数，只能延长一次）")
     reason: str = Field(max_length=501, description="延长理由（告知申请人）")
 
 
 class DecideIn(Schema):
-    approve: bool = Field(description="true 准予，false 不予")
+    approve: StrictBool = Field(description="true 准予，false 不予（须为 JSON 布尔值）")
     reason: str = Field("", max_length=1001, description="不予许可的理由（不予时必填）")
     license_surface: dict[str, str] | None = Field(None, description="审批结果证照中须由审批人填写的照面项")
 
@@ -92,19 +92,22 @@ class ReassignIn(Schema):
 
 
 class BatchIn(Schema):
-    cases: list[str] = Field(min_length=1, max_length=100, description="要受理的办件 public_id，最多100件")
+    cases: list[Annotated[str, Field(max_length=40)]] = Field(min_length=1, max_length=100,
+                                                             description="要受理的办件 public_id，最多100件")
 
 
 class EntryIn(Schema):
     item_id: int = Field(description="实施清单事项ID")
+    applicant: str = Field("", max_length=40, description="申请人（已实名注册的自然人）public_id；与证件号码二选一")
     document_type: str = Field("resident_id", max_length=20, description="申请人证件类型")
-    document_number: str = Field(max_length=40, description="申请人证件号码（须已实名注册）")
+    document_number: str = Field("", max_length=40, description="申请人证件号码（须已实名注册）")
+    enterprise: str = Field("", max_length=40, description="代法人申请时，法人的统一社会信用代码")
     channel: str = Field("window", max_length=16, description="window（窗口）或 hotline（12345 热线）")
     form_data: JsonObject = Field(default_factory=dict, description="代为录入的表单数据")
 
 
 class ConfirmIn(Schema):
-    idempotency_key: str = Field(max_length=81, description="幂等键")
+    idempotency_key: str = Field("", max_length=81, description="幂等键（1到80个字符）；也可放在 Idempotency-Key 请求头")
 
 
 class CasePageIn(Schema):
@@ -126,7 +129,7 @@ class DeadlineOut(Schema):
     colour: str = Field(description="时限颜色：green（正常）、yellow（已用三分之二）、red（超期）、stopped（暂停计时）、none")
     word: str = Field(description="时限状态的中文说明")
     due: dt.date | None = Field(description="期限（受理期限或承诺办结期限）")
-    left: int | None = Field(description="剩余工作日（超期为负或0）")
+    left: int | None = Field(description="剩余工作日（已超期为0；暂停计时为 null）")
 
 
 class CaseOut(Schema):
@@ -353,3 +356,27 @@ class BundleOut(Schema):
     def of(status: bundles.BundleStatus, bundle: Any) -> BundleOut:
         return BundleOut(public_id=str(bundle.public_id), event=bundle.event.name, status=status.status,
                          status_label=status.label, cases=[CaseOut.of(c) for c in status.cases])
+
+
+class CaseStatusOut(Schema):
+    public_id: str = Field(description="办件 ID")
+    number: str | None = Field(description="办件编号")
+    item_name: str = Field(description="事项名称")
+    department: str = Field(description="受理部门")
+    status: str = Field(description=f"状态：{STATUSES}")
+    status_label: str = Field(description="状态（中文）")
+    submitted_at: dt.datetime | None = Field(description="提交时间")
+    accepted_on: dt.date | None = Field(description="受理日期")
+    promised_due_on: dt.date | None = Field(description="承诺办结期限")
+    clock_stopped: bool = Field(description="计时是否暂停")
+    completed_at: dt.datetime | None = Field(description="办结时间")
+    updated_at: dt.datetime = Field(description="最近一次变化的时间（轮询时据此判断是否需要取详情）")
+
+    @staticmethod
+    def of(row: selectors.CaseStatusRow) -> CaseStatusOut:
+        return CaseStatusOut(
+            public_id=row.public_id, number=row.number, item_name=row.item_name, department=row.department_name,
+            status=row.status, status_label=row.status_label, submitted_at=row.submitted_at,
+            accepted_on=row.accepted_on, promised_due_on=row.promised_due_on, clock_stopped=row.clock_stopped,
+            completed_at=row.completed_at, updated_at=row.updated_at,
+        )
