@@ -343,7 +343,7 @@ def setup(cases: int) -> dict:
     reader = people[READER]
     read_ids = list(Case.objects.filter(applicant=reader).values_list("public_id", flat=True)[:READER_CASES])
     paths_file = Path(os.environ["ZWFW_DATA_DIR"]) / "bench-case-read-paths.txt"
-    paths_file.write_text("".join(f"/api/v1/cases/mine/{pk}\n" for pk in read_ids), encoding="ascii")
+    paths_file.write_text("".join(f"/api/v1/cases/mine/{pk}/status\n" for pk in read_ids), encoding="ascii")
     return {
         "item_id": item.pk,
         "item_code": item.code,

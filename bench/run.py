@@ -14,7 +14,7 @@
 6. Cases (bench/cases_bench.py makes the data: N generated 办件 of 杭州市民政局, default 100,000, with
    bulk_create): submissions through POST /api/v1/cases/submissions (no upload, a distinct
    Idempotency-Key per request, checked against the database afterwards), the applicant's status
-   read GET /api/v1/cases/mine/{public_id}, and the staff workbench queue /cases/workbench/ (a
+   read GET /api/v1/cases/mine/{public_id}/status, and the staff workbench queue /cases/workbench/ (a
    window clerk, approver and department administrator signed in with password and TOTP); each
    on a server of its own.
 
