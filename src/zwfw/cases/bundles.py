@@ -87,6 +87,7 @@ def bundle_form(event: LifeEvent) -> BundleForm:
         for name, source in form.layout.get("prefill", {}).items():
             prefill.setdefault(name, source)
     order += [name for name in properties if name not in order]
+    properties = {name: properties[name] for name in order if name in properties}
     materials: dict[str, dict[str, Any]] = {}
     for material in Material.objects.filter(item__in=items).select_related("item").order_by("item_id", "sort_order", "id"):
         entry = materials.setdefault(material.name, {"source": material.source, "required": False, "items": []})

@@ -6,6 +6,7 @@ Only ``zwfw.cases.services`` (and ``zwfw.cases.bundles`` for 一件事) writes t
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -50,6 +51,15 @@ class ItemForm(models.Model):
 
     def __str__(self) -> str:
         return f"form of item {self.item_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # PostgreSQL's jsonb does not keep the order of an object's keys: the order the author wrote the
+        # fields in is kept as a list in the layout, so that the form reads the same on every database.
+        layout = dict(self.layout or {})
+        if "order" not in layout and isinstance(self.schema, dict):
+            layout["order"] = list(self.schema.get("properties", {}) or {})
+            self.layout = layout
+        super().save(*args, **kwargs)
 
 
 class ItemStep(models.Model):
