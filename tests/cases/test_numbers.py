@@ -16,6 +16,7 @@ from zwfw.cases.numbers import (
     parse_case_number,
 )
 from zwfw.core.codes import InvalidCode, iso7064_mod37_36_check_char
+from zwfw.core.errors import Conflict
 
 DAY = dt.date(2026, 2, 13)
 
@@ -106,3 +107,15 @@ def test_concurrent_allocations_never_share_a_number():
     assert len(results) == 20
     assert len(set(results)) == 20
     assert CaseCounter.objects.get(region_code="330100", day=DAY).last == 20
+
+
+@pytest.mark.django_db
+def test_a_day_whose_numbers_are_all_taken_is_refused_and_the_counter_stays():
+    CaseCounter.objects.create(region_code="330100", day=DAY, last=999_999)
+    with pytest.raises(Conflict) as exc, transaction.atomic():
+        allocate_case_number(region_code="330100", day=DAY)
+    assert exc.value.code == "CASE_NUMBER_EXHAUSTED"
+    assert CaseCounter.objects.get(region_code="330100", day=DAY).last == 999_999
+    # another region's numbers of that day are unaffected
+    with transaction.atomic():
+        assert allocate_case_number(region_code="310000", day=DAY).sequence == 1

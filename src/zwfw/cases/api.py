@@ -316,12 +316,11 @@ def submit(request: HttpRequest, payload: SubmitIn):
     key = _key(request, payload.idempotency_key)
     draft = _mine(request, payload.draft) if payload.draft else None
     item = draft.item if draft is not None else _item(payload.item_id)
-    replayed = Case.objects.exclude(idempotency_key="").filter(applicant=person, idempotency_key=key).exists()
     form_data = payload.form_data if payload.form_data is not None else (draft.form_data if draft else {})
     case = services.submit(actor=request.user, item=item, form_data=form_data, idempotency_key=key,
                            enterprise=_enterprise(person, payload.enterprise) if draft is None else None,
                            channel=payload.channel if draft is None else draft.channel, draft=draft)
-    return Status(200 if replayed else 201, CaseOut.of(case))
+    return Status(200 if case.replayed else 201, CaseOut.of(case))
 
 
 @router.get(
@@ -444,12 +443,10 @@ def withdraw(request: HttpRequest, public_id: str, payload: ReasonIn):
 )
 def confirm(request: HttpRequest, public_id: str, payload: ConfirmIn):
     draft = _mine(request, public_id)
-    person = require_person(request.user)
     key = _key(request, payload.idempotency_key)
-    replayed = Case.objects.exclude(idempotency_key="").filter(applicant=person, idempotency_key=key).exists()
     case = services.submit(actor=request.user, item=draft.item, form_data=draft.form_data, idempotency_key=key,
                            draft=draft)
-    return Status(200 if replayed else 201, CaseOut.of(case))
+    return Status(200 if case.replayed else 201, CaseOut.of(case))
 
 
 @router.post(

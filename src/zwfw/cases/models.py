@@ -166,6 +166,9 @@ class Case(models.Model):
             models.Index(fields=["status", "received_on"]),
         ]
 
+    # Not a column: True on the case services.submit returns for a replayed submission.
+    replayed = False
+
     def __str__(self) -> str:
         return self.number or f"草稿 {self.public_id}"
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
+
 from zwfw.core.codes import InvalidCode, iso7064_mod37_36_check_char, validate_region_code
 from zwfw.core.errors import Conflict
 
@@ -100,12 +102,20 @@ def allocate_case_number(*, region_code: str, day: dt.date) -> CaseNumber:
     from zwfw.cases.models import CaseCounter
 
     validate_region_code(region_code)
-    key = {"region_code": region_code, "day": day}
-    if not CaseCounter.objects.filter(**key).exists():
-        CaseCounter.objects.bulk_create([CaseCounter(**key, last=0)], ignore_conflicts=True)
-    counter = CaseCounter.objects.select_for_update().get(**key)
-    if counter.last >= 10**SEQUENCE_DIGITS - 1:
-        raise Conflict("CASE_NUMBER_EXHAUSTED", "该区划当日的办件编号已用完")
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return make_case_number(region_code=region_code, day=day, sequence=counter.last)
+    # One statement takes the next sequence and locks the row (SQLite 3.35+ and PostgreSQL both have
+    # UPDATE ... RETURNING); a (region, day) with no row yet gets one first.
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    bump = (f"UPDATE {table} SET last = last + 1 WHERE region_code = %s AND day = %s AND last < %s "
+            "RETURNING last")
+    params = [region_code, connection.ops.adapt_datefield_value(day), 10**SEQUENCE_DIGITS - 1]
+    with connection.cursor() as cursor:
+        cursor.execute(bump, params)
+        row = cursor.fetchone()
+        if row is None:
+            if CaseCounter.objects.filter(region_code=region_code, day=day).exists():
+                raise Conflict("CASE_NUMBER_EXHAUSTED", "该区划当日的办件编号已用完")
+            CaseCounter.objects.bulk_create([CaseCounter(region_code=region_code, day=day, last=0)],
+                                            ignore_conflicts=True)
+            cursor.execute(bump, params)
+            row = cursor.fetchone()
+    return make_case_number(region_code=region_code, day=day, sequence=row[0])

@@ -330,40 +330,57 @@ def _replay(person: Person, key: str, request_digest: str) -> Case | None:
         return None
     if existing.request_digest != request_digest:
         raise Conflict("CASE_IDEMPOTENCY_CONFLICT", "该幂等键已用于另一份申请", details={"case": str(existing.public_id)})
+    existing.replayed = True
     return existing
 
 
-def _link_licences(case: Case) -> None:
-    """免提交: materials the item takes from an e-licence are linked to the holder's valid licence."""
-    for material in case.item.materials.filter(source=MaterialSource.E_LICENSE).exclude(license_type_code=""):
-        licences = License.objects.filter(
-            license_type__code=material.license_type_code, status=LicenseStatus.VALID, superseded_by__isnull=True,
-        )
-        licences = (licences.filter(holder_enterprise=case.enterprise) if case.enterprise
-                    else licences.filter(holder_person=case.applicant))
-        licence = licences.order_by("-issued_at").first()
-        already = CaseMaterial.objects.filter(case=case, material=material, superseded_at__isnull=True).exists()
-        if licence is not None and not already:
-            CaseMaterial.objects.create(
-                case=case, material=material, name=material.name, kind=MaterialKind.LICENSE, license=licence
-            )
+def _valid_licences(item: ImplementationItem, materials: list[Material], person: Person,
+                    enterprise: Enterprise | None) -> dict[int, License]:
+    """免提交: the holder's valid licence for each material the item takes from an e-licence."""
+    wanted = {m.pk: m.license_type_code for m in materials if m.source == MaterialSource.E_LICENSE and m.license_type_code}
+    if not wanted:
+        return {}
+    licences = License.objects.filter(
+        license_type__code__in=set(wanted.values()), status=LicenseStatus.VALID, superseded_by__isnull=True,
+    )
+    licences = licences.filter(holder_enterprise=enterprise) if enterprise else licences.filter(holder_person=person)
+    newest: dict[str, License] = {}
+    for licence in licences.select_related("license_type").order_by("issued_at"):
+        newest[licence.license_type.code] = licence
+    return {pk: newest[code] for pk, code in wanted.items() if code in newest}
+
+
+def _link_licences(case: Case, materials: list[Material], licences: dict[int, License], have: set[int | None]) -> set[int | None]:
+    """Link each found licence to the case, unless its material is already there; returns the linked."""
+    links = [
+        CaseMaterial(case=case, material=m, name=m.name, kind=MaterialKind.LICENSE, license=licences[m.pk])
+        for m in materials if m.pk in licences and m.pk not in have
+    ]
+    CaseMaterial.objects.bulk_create(links)
+    return {link.material_id for link in links}
 
 
 def _current_materials(case: Case) -> list[CaseMaterial]:
     return list(CaseMaterial.objects.filter(case=case, superseded_at__isnull=True))
 
 
-def _check_materials(case: Case) -> None:
+def _item_materials(item: ImplementationItem) -> list[Material]:
+    return list(item.materials.order_by("sort_order", "id"))
+
+
+def _check_materials(case: Case, materials: list[Material] | None = None, have: set[int | None] | None = None) -> None:
     """Every required material is there (一次性: all that are missing are named at once).
 
     Materials from data sharing or issued by a department are fetched by the department, not asked
     of the applicant; an e-licence material is met by the linked licence or by an upload."""
-    have = {m.material_id for m in _current_materials(case)}
+    if have is None:
+        have = {m.material_id for m in _current_materials(case)}
     missing = [
         material.name
-        for material in case.item.materials.filter(requirement=MaterialRequirement.REQUIRED, electronic=True)
-        .filter(source__in=[MaterialSource.APPLICANT, MaterialSource.E_LICENSE]).order_by("sort_order", "id")
-        if material.pk not in have and _applies(material, case)
+        for material in (_item_materials(case.item) if materials is None else materials)
+        if material.requirement == MaterialRequirement.REQUIRED and material.electronic
+        and material.source in (MaterialSource.APPLICANT, MaterialSource.E_LICENSE)
+        and material.pk not in have and _applies(material, case)
     ]
     if missing:
         raise ValidationFailed(
@@ -453,29 +470,40 @@ def submit(
     form = _checked_form(item, form_data, person, enterprise)
     request_digest = _request_digest(item, enterprise, channel, form, draft)
     now = now or timezone.now()
+    # Everything that only reads runs before the transaction: on SQLite a transaction holds the
+    # database's one write lock from its first statement, so it should hold only the writes.
+    replayed = _replay(person, key, request_digest)
+    if replayed is not None:
+        return replayed
+    _check_item(item, channel)
+    grant = None
+    if draft is None:
+        if channel not in SELF_SERVICE_CHANNELS:
+            raise ValidationFailed("CASE_CHANNEL_INVALID", "窗口和热线申请由工作人员代为录入")
+        grant = _acting_for(person, enterprise, item)
+    materials = _item_materials(item)
+    licences = _valid_licences(item, materials, person, enterprise)
+    have: set[int | None]
     try:
         with transaction.atomic():
-            replayed = _replay(person, key, request_digest)
-            if replayed is not None:
-                return replayed
-            _check_item(item, channel)
             if draft is not None:
                 case = _locked(draft)
                 _check_applicant(actor, case)
                 if case.status != CaseStatus.DRAFT:
                     raise Conflict("CASE_NOT_DRAFT", "该申请已提交")
+                have = {m.material_id for m in _current_materials(case)}
             else:
-                if channel not in SELF_SERVICE_CHANNELS:
-                    raise ValidationFailed("CASE_CHANNEL_INVALID", "窗口和热线申请由工作人员代为录入")
-                grant = _acting_for(person, enterprise, item)
                 case = Case(item=item, department=item.department, region_code=item.region_code, applicant=person,
                             enterprise=enterprise, agent_grant=grant, channel=channel)
+                have = set()
             states.check(case.status, CaseStatus.SUBMITTED, action="submit")
             before = case.status
+            case.form_data = form
+            if channel in SELF_SERVICE_CHANNELS:
+                _check_materials(case, materials, have | set(licences))
             today = as_local_date(now)
             case.number = allocate_case_number(region_code=item.region_code, day=today).value
             case.status = CaseStatus.SUBMITTED
-            case.form_data = form
             case.idempotency_key = key
             case.request_digest = request_digest
             case.submitted_at = now
@@ -483,9 +511,7 @@ def submit(
             case.legal_limit_days = item.legal_limit_days
             case.promised_limit_days = item.promised_limit_days
             case.save()
-            _link_licences(case)
-            if channel in SELF_SERVICE_CHANNELS:
-                _check_materials(case)
+            _link_licences(case, materials, licences, have)
             note = "申请人确认代录申请" if case.entered_by_id else ""
             _event(case, action="submit", before=before, actor=_label(actor), note=note, now=now)
             _notify(case, f"{_name(case)}已提交，受理部门将在5个工作日内预审。")

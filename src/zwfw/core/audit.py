@@ -219,7 +219,9 @@ def record(
     before_digest = "" if before is None else digest(before)
     after_digest = "" if after is None else digest(after)
 
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: nothing below is meant to fail and be carried on from,
+    # and on the busiest paths (every state change) the two extra statements were a tenth of the work.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
         seq = 1 if last is None else last["seq"] + 1

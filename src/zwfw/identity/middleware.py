@@ -25,12 +25,10 @@ class SessionPolicyMiddleware:
             now = time.time()
             started = session.get(sessions.STARTED_AT, now)
             last_seen = session.get(sessions.LAST_SEEN_AT, now)
-            user = request.user
-            idle_limit = (
-                settings.ZWFW_STAFF_SESSION_IDLE_SECONDS
-                if user.is_staff or hasattr(user, "staff")
-                else settings.ZWFW_SESSION_IDLE_SECONDS
-            )
+            staff = session.get(sessions.STAFF_POLICY)
+            if staff is None:  # a session from before the sign-in recorded it
+                staff = request.user.is_staff or hasattr(request.user, "staff")
+            idle_limit = settings.ZWFW_STAFF_SESSION_IDLE_SECONDS if staff else settings.ZWFW_SESSION_IDLE_SECONDS
             if now - last_seen > idle_limit:
                 sessions.sign_out(request, reason="idle_timeout")
             elif now - started > settings.ZWFW_SESSION_ABSOLUTE_SECONDS:

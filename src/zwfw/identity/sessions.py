@@ -28,6 +28,8 @@ AMR = "zwfw.amr"
 AUTH_TIME = "zwfw.auth_time"
 STARTED_AT = "zwfw.started_at"
 LAST_SEEN_AT = "zwfw.last_seen_at"
+# Whether the staff idle timeout applies, decided at sign-in (the middleware then needs no query).
+STAFF_POLICY = "zwfw.staff_policy"
 STEP_UP = "zwfw.step_up"
 ACTING_FOR = "zwfw.acting_for"
 
@@ -108,6 +110,7 @@ def sign_in(request: HttpRequest, user: Any, *, methods: list[str]) -> None:
     request.session[AUTH_TIME] = int(now)
     request.session[STARTED_AT] = now
     request.session[LAST_SEEN_AT] = now
+    request.session[STAFF_POLICY] = bool(user.is_staff or hasattr(user, "staff"))
     request.session.pop(STEP_UP, None)
     request.session.pop(ACTING_FOR, None)
     if request.session.session_key is None:
