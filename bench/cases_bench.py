@@ -17,6 +17,8 @@ cases are of 杭州市民政局). Everything it makes is reused on later runs.
   department's items, dates from the start of 2025 to yesterday, every state in the proportions
   of a busy bureau, their approval steps, clock ledger and timeline. 3,000 of them belong to the
   READER: the paths of the status-read scenario.
+  The READER's mobile app is an OpenID Connect client the READER consented to: the status read
+  runs with its bearer access token.
 * ``count``: the cases the submission run made (keys under PREFIX) and the distinct keys, for the
   check that no request made two cases.
 * ``profile``: R requests of one scenario through Django's test Client, in process, under
@@ -314,6 +316,35 @@ def generate_cases(n: int, people: list[Any], *, seed: int = 11, batch: int = 50
     return written
 
 
+APP_REDIRECT_URI = "https://app.bench.example/callback"
+
+
+def _mobile_app(reader: Any) -> dict:
+    """A mobile app registered as an OpenID Connect client, with the READER's consent (the status
+    read runs as an app would: a bearer access token from the code flow)."""
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from oauth2_provider.models import Application
+
+    from zwfw.identity.models import Consent
+
+    state_file = Path(os.environ["ZWFW_DATA_DIR"]) / "bench-cases-app.json"
+    if state_file.exists():
+        client = json.loads(state_file.read_text(encoding="utf-8"))
+    else:
+        out = io.StringIO()
+        call_command("oidc_client", "create", "--name", "压测移动端", "--redirect-uri", APP_REDIRECT_URI, stdout=out)
+        client = json.loads(out.getvalue())
+        state_file.write_text(json.dumps(client), encoding="utf-8")
+    application = Application.objects.get(client_id=client["client_id"])
+    Consent.objects.get_or_create(user_id=reader.user_id, application=application, revoked_at=None,
+                                  defaults={"scopes": ["openid", "profile"], "granted_at": timezone.now()})
+    return {"client_id": client["client_id"], "client_secret": client["client_secret"],
+            "redirect_uri": APP_REDIRECT_URI}
+
+
 def setup(cases: int) -> dict:
     _setup_django()
     from django.db import connection
@@ -350,6 +381,7 @@ def setup(cases: int) -> dict:
         "form": {"purpose": "办理不动产登记", "registered_year": 2012, "phone": "13700000000"},
         "submitters": [{"identifier": f"137{n:08d}", "password": PASSWORD} for n in range(SUBMITTERS)],
         "reader": {"identifier": f"137{READER:08d}", "password": PASSWORD},
+        "app": _mobile_app(reader),
         "read_paths_file": str(paths_file),
         "read_paths": len(read_ids),
         "staff": {"username": STAFF, "password": PASSWORD, "totp_secret": secret},

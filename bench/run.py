@@ -214,11 +214,11 @@ function request()
   }, '{"item_id": %(item_id)d, "idempotency_key": "' .. key .. '", "form_data": %(form)s}')
 end
 """
-COOKIE_PATHS_LUA = """
+HEADER_PATHS_LUA = """
 local paths = {}
 for line in io.lines(%(paths)s) do paths[#paths + 1] = line end
 local counter = 0
-wrk.headers["Cookie"] = %(cookie)s
+wrk.headers[%(header)s] = %(value)s
 function setup(thread) thread:set("offset", math.random(1, #paths)) end
 function init(args) counter = offset end
 function request()
@@ -605,21 +605,25 @@ def run_case_scenarios(servers, env: dict, setup: dict, args, tmp: str, results:
                 checks["submission"] = counted
                 met = check(new_per_s) and counted["keys_with_two_cases"] == 0
             else:
-                if key == "case_read":
-                    cookie = _citizen_session(base, setup["reader"])["cookie"]
+                if key == "case_read":  # as the mobile app polls: a bearer access token from the code flow
+                    import identity_load
+
+                    token = identity_load.obtain_tokens(base, setup["app"], setup["reader"])["access_token"]
+                    header, value = "Authorization", f"Bearer {token}"
                     paths = setup["read_paths_file"]
                     first = Path(paths).read_text(encoding="ascii").split()[0]
                 else:
-                    cookie = licenses_load.staff_session(base, setup["staff"])["cookie"]
+                    header, value = "Cookie", licenses_load.staff_session(base, setup["staff"])["cookie"]
                     path_file = Path(tmp) / "workbench-paths.txt"
                     # the first pages of the queue (most-visited), and a few deeper ones
                     path_file.write_text("".join(f"/cases/workbench/?page={p}\n" for p in [1] * 10 + list(range(2, 12))),
                                          encoding="ascii")
                     paths, first = str(path_file), "/cases/workbench/"
-                status, text = _probe(base, "GET", first, cookie)
+                status, text = _probe(base, "GET", first, "", headers={header: value})
                 if status >= 300:
                     raise _ProbeFailed(status, text)
-                text_lua = COOKIE_PATHS_LUA % {"paths": lua_string(paths), "cookie": lua_string(cookie)}
+                text_lua = HEADER_PATHS_LUA % {"paths": lua_string(paths), "header": lua_string(header),
+                                               "value": lua_string(value)}
                 wrk(text_lua, key, 2, args.connections, 3, base)  # warm-up
                 figures = wrk(text_lua, key, 2, args.connections, args.duration, base)
                 met = check(figures["requests_per_s"], figures["p50_ms"], figures["p99_ms"])

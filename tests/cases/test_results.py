@@ -8,6 +8,7 @@ import pytest
 from tests.cases.conftest import at, member, snapshot
 from tests.cases.helpers import GOOD_FORM, accepted, submit, with_form
 from tests.catalog.factories import DepartmentFactory
+from tests.notifications.helpers import run_queued_jobs
 from tests.seals.conftest import make_seal
 from zwfw.appointments.models import Hall, HallClerk
 from zwfw.cases import selectors, services
@@ -19,7 +20,7 @@ from zwfw.identity.models import StaffRole
 from zwfw.licenses import selectors as licence_selectors
 from zwfw.licenses import services as licence_services
 from zwfw.licenses.models import LicenseType
-from zwfw.notifications.models import Message
+from zwfw.notifications.models import Message, MessageStatus
 from zwfw.seals import pki, verification
 from zwfw.seals import services as seal_services
 
@@ -139,9 +140,10 @@ def test_an_approval_whose_licence_cannot_be_issued_changes_nothing(applicant, l
     assert case.result_license is None
 
 
-def test_every_step_also_sends_an_sms_once_it_commits(applicant, item, staff, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        case = accepted(applicant, with_form(item), staff)
+def test_every_step_also_sends_an_sms_through_the_worker(applicant, item, staff):
+    case = accepted(applicant, with_form(item), staff)
+    assert set(Message.objects.filter(channel="sms").values_list("status", flat=True)) == {MessageStatus.QUEUED}
+    assert run_queued_jobs() == [MessageStatus.SENT, MessageStatus.SENT]
     texts = list(Message.objects.filter(channel="sms").order_by("id").values_list("body", flat=True))
     assert len(texts) == 2
     assert "已提交" in texts[0]

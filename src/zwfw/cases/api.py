@@ -353,7 +353,7 @@ def my_case(request: HttpRequest, public_id: str):
     description="办件当前状态和期限（一次查询，供移动端轮询；有变化时再取办件详情）。",
 )
 def my_case_status(request: HttpRequest, public_id: str):
-    return CaseStatusOut.of(selectors.case_status_of(person=require_person(request.user), public_id=public_id))
+    return CaseStatusOut.of(selectors.case_status_of(user=request.user, public_id=public_id))
 
 
 @router.post(

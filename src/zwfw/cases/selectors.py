@@ -32,7 +32,7 @@ from zwfw.cases.states import CLOCK_STATES, CaseStatus
 from zwfw.core.errors import NotFound
 from zwfw.core.masking import mask_name
 from zwfw.identity.models import Person, StaffRole
-from zwfw.identity.selectors import enterprises_represented_by, grants_to
+from zwfw.identity.selectors import enterprises_represented_by, grants_to, require_person
 from zwfw.identity.staff import roles_of, staff_of, staff_scope
 
 _RELATED = ("item", "department", "applicant", "enterprise")
@@ -348,21 +348,22 @@ class CaseStatusRow:
     updated_at: dt.datetime
 
 
-_STATUS_COLUMNS = ("pk", "applicant_id", "enterprise_id", "public_id", "number", "item__name", "department__name",
-                   "status", "submitted_at", "accepted_on", "promised_due_on", "clock_stopped", "completed_at",
-                   "updated_at")
+_STATUS_COLUMNS = ("pk", "applicant__user_id", "enterprise_id", "public_id", "number", "item__name",
+                   "department__name", "status", "submitted_at", "accepted_on", "promised_due_on", "clock_stopped",
+                   "completed_at", "updated_at")
 
 
-def case_status_of(*, person: Person, public_id: object) -> CaseStatusRow:
-    """The status of a case the person may see (their own, or of an enterprise they act for): one
-    query by the unique key for their own cases, the full visibility check only for the others."""
+def case_status_of(*, user: Any, public_id: object) -> CaseStatusRow:
+    """The status of a case the signed-in person may see (their own, or of an enterprise they act
+    for): for their own cases one query by the unique key (the person's row is not even loaded), the
+    full visibility check only for the others."""
     key = _uuid(public_id)
     found = list(Case.objects.filter(public_id=key).order_by().values_list(*_STATUS_COLUMNS)[:1]) if key else []
     if not found:
         raise NotFound("CASE_NOT_FOUND", "未找到该办件")
-    pk, applicant_id, enterprise_id, *shown = found[0]
-    own = applicant_id == person.pk and enterprise_id is None
-    if not own and not cases_of_applicant(person).filter(pk=pk).exists():
+    pk, applicant_user_id, enterprise_id, *shown = found[0]
+    own = applicant_user_id == user.pk and enterprise_id is None
+    if not own and not cases_of_applicant(require_person(user)).filter(pk=pk).exists():
         raise NotFound("CASE_NOT_FOUND", "未找到该办件")
     public, number, item_name, department_name, status, *rest = shown
     return CaseStatusRow(str(public), number, item_name, department_name, status, CaseStatus(status).label, *rest)

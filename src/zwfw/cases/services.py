@@ -9,9 +9,7 @@ A failed call raises a ``DomainError`` and changes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
 import hashlib
 from typing import Any
 
@@ -61,9 +59,8 @@ from zwfw.identity.selectors import live_grant_filter, person_of
 from zwfw.identity.staff import has_role, staff_of
 from zwfw.licenses.models import License, LicenseStatus, LicenseType
 from zwfw.licenses.services import Issuer, issue_license
-from zwfw.notifications.errors import Throttled
 from zwfw.notifications.models import Channel as MessageChannel
-from zwfw.notifications.services import send_message
+from zwfw.notifications.services import queue_message, send_message
 from zwfw.seals.documents import render_notice_pdf
 from zwfw.seals.models import Seal, SealKind, SealStatus
 from zwfw.seals.signing import SigningActor, sign_pdf
@@ -118,7 +115,7 @@ def _event(case: Case, *, action: str, before: str, actor: str, note: str = "", 
 
 def _notify(case: Case, text: str) -> None:
     """站内信 and SMS to the applicant (the person who applied; for an enterprise also its legal
-    representative). The inbox message is written with the change; the SMS leaves once it commits."""
+    representative), written with the change: the worker sends the SMS once it has committed."""
     people = [case.applicant]
     if case.enterprise is not None and case.enterprise.legal_representative_id != case.applicant_id:
         people.append(case.enterprise.legal_representative)
@@ -126,13 +123,8 @@ def _notify(case: Case, text: str) -> None:
         if person.user is not None:
             send_message(channel=MessageChannel.INBOX, purpose="case", to_user=person.user, subject="办件通知", body=text)
         if person.mobile:
-            transaction.on_commit(functools.partial(_send_sms, person.mobile, text))
-
-
-def _send_sms(mobile: str, text: str) -> None:
-    # a recipient with too many messages lately is skipped: the inbox message still tells them
-    with contextlib.suppress(Throttled):
-        send_message(channel=MessageChannel.SMS, purpose="case", to_address=mobile, body=f"【政务服务】{text}"[:300])
+            queue_message(channel=MessageChannel.SMS, purpose="case", to_address=person.mobile,
+                          body=f"【政务服务】{text}"[:300])
 
 
 def _name(case: Case) -> str:

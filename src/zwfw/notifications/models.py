@@ -17,8 +17,10 @@ class Channel(models.TextChoices):
 
 
 class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "待发送"
     SENT = "sent", "已发送"
     FAILED = "failed", "发送失败"
+    LIMITED = "limited", "超过频率限制，未发送"
 
 
 class Message(models.Model):

@@ -75,9 +75,13 @@ def _lock_recipient(index: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [index])
 
 
-def _check_rate(channel: str, index: str, now: dt.datetime, purpose: str) -> None:
+def _check_rate(channel: str, index: str, now: dt.datetime, purpose: str, *, excluding: int | None = None) -> None:
     is_code = purpose.endswith(CODE_SUFFIX)
-    sent = Message.objects.filter(recipient_index=index, channel=channel)
+    # what has gone out counts (delivered or failed at the gateway); not what waits, nor what the limit stopped
+    sent = Message.objects.filter(recipient_index=index, channel=channel).exclude(
+        status__in=[MessageStatus.QUEUED, MessageStatus.LIMITED])
+    if excluding is not None:
+        sent = sent.exclude(pk=excluding)
     sent = sent.filter(purpose__endswith=CODE_SUFFIX) if is_code else sent.exclude(purpose__endswith=CODE_SUFFIX)
     for window, limit in (RATE_LIMITS if is_code else NOTICE_RATE_LIMITS).get(channel, []):
         since = now - dt.timedelta(seconds=window)
@@ -94,6 +98,35 @@ def _check_rate(channel: str, index: str, now: dt.datetime, purpose: str) -> Non
             )
 
 
+def _checked_recipient(channel: str, body: str, to_address: str, to_user: Any) -> str:
+    """The normalised address, or a ValidationFailed naming what is wrong."""
+    if channel not in Channel.values:
+        raise ValidationFailed("INVALID_CHANNEL", f"不支持的消息渠道：{channel}")
+    if not body or len(body) > 2000:
+        raise ValidationFailed("INVALID_MESSAGE", "消息内容不能为空，且不超过2000字")
+    if channel == Channel.SMS:
+        return normalise_mobile(to_address)
+    if channel == Channel.EMAIL:
+        return normalise_email(to_address)
+    if to_user is None:
+        raise ValidationFailed("INVALID_RECIPIENT", "站内信必须指定收件账号")
+    return to_address
+
+
+def _deliver(message: Message) -> None:
+    """Hand the message to its channel's sender; the outcome is written on the message (not saved)."""
+    sender = sender_for(message.channel)
+    message.sender = sender.name
+    try:
+        message.provider_reference = sender.deliver(
+            channel=message.channel, address=message.recipient_address, subject=message.subject, body=message.body
+        )[:80]
+        message.status = MessageStatus.SENT
+    except DeliveryFailed as exc:
+        message.status = MessageStatus.FAILED
+        message.error = str(exc)[:200]
+
+
 def send_message(
     *,
     channel: str,
@@ -108,24 +141,13 @@ def send_message(
     Raises ``Throttled`` (429) when the recipient had too many messages recently; a refused or
     failed delivery is recorded with status ``failed`` and returned, never raised.
     """
-    if channel not in Channel.values:
-        raise ValidationFailed("INVALID_CHANNEL", f"不支持的消息渠道：{channel}")
-    if not body or len(body) > 2000:
-        raise ValidationFailed("INVALID_MESSAGE", "消息内容不能为空，且不超过2000字")
-    if channel == Channel.SMS:
-        to_address = normalise_mobile(to_address)
-    elif channel == Channel.EMAIL:
-        to_address = normalise_email(to_address)
-    elif to_user is None:
-        raise ValidationFailed("INVALID_RECIPIENT", "站内信必须指定收件账号")
+    to_address = _checked_recipient(channel, body, to_address, to_user)
     index = recipient_index(channel, to_address) if to_address else ""
     # An inbox message has no rate limit: one INSERT, no transaction (or savepoint) of its own.
     with transaction.atomic() if index else contextlib.nullcontext():
-        now = timezone.now()
         if index:
             _lock_recipient(index)
-            _check_rate(channel, index, now, purpose)
-        sender = sender_for(channel)
+            _check_rate(channel, index, timezone.now(), purpose)
         message = Message(
             channel=channel,
             purpose=purpose[:40],
@@ -134,17 +156,46 @@ def send_message(
             recipient_index=index,
             subject=subject[:120],
             body=body,
-            sender=sender.name,
         )
-        try:
-            message.provider_reference = sender.deliver(
-                channel=channel, address=to_address, subject=subject, body=body
-            )[:80]
-            message.status = MessageStatus.SENT
-        except DeliveryFailed as exc:
-            message.status = MessageStatus.FAILED
-            message.error = str(exc)[:200]
+        _deliver(message)
         message.save()
+    return message
+
+
+def queue_message(*, channel: str, purpose: str, body: str, subject: str = "", to_address: str = "") -> Message:
+    """Record an SMS or e-mail notice for the worker to send (``deliver_queued``), in the caller's
+    transaction: it leaves only if the change it tells of commits, and a slow or failing gateway never
+    holds up the request. The rate limits apply when it is sent; a notice over them is recorded as
+    failed with the reason."""
+    from zwfw.notifications.tasks import deliver_queued_message
+
+    if channel == Channel.INBOX:
+        raise ValidationFailed("INVALID_CHANNEL", "站内信直接写入，不经发送队列")
+    to_address = _checked_recipient(channel, body, to_address, None)
+    message = Message.objects.create(
+        channel=channel, purpose=purpose[:40], recipient_address=to_address,
+        recipient_index=recipient_index(channel, to_address), subject=subject[:120], body=body,
+        sender="", status=MessageStatus.QUEUED,
+    )
+    deliver_queued_message.enqueue(message.pk)
+    return message
+
+
+def deliver_queued(message_id: int) -> Message | None:
+    """Send one queued message (the worker's job); None if it is gone or was sent already."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(pk=message_id, status=MessageStatus.QUEUED).first()
+        if message is None:
+            return None
+        _lock_recipient(message.recipient_index)
+        try:
+            _check_rate(message.channel, message.recipient_index, timezone.now(), message.purpose,
+                        excluding=message.pk)
+        except Throttled as exc:
+            message.status, message.error = MessageStatus.LIMITED, exc.message[:200]
+        else:
+            _deliver(message)
+        message.save(update_fields=["status", "error", "sender", "provider_reference"])
     return message
 
 
