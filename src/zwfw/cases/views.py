@@ -548,14 +548,21 @@ def _workbench_page(request: HttpRequest, context: dict[str, Any] | None = None,
     filters = _queue_filters(request)
     page = _queue_page(request.user, filters, request.GET.get("page"))
     roles = roles_of(request.user)
-    rows = _rows_with_deadlines(page.rows)
     detail = reverse("cases:workbench_detail", args=["0" * 32])
-    for row in rows:  # what the template would otherwise work out per row (the queue is the hottest page)
-        row["url"] = detail.replace("0" * 32, str(row["case"].public_id))
-        row["status_label"] = CaseStatus(row["case"].status).label
-        left = row["deadline"]["left"]
-        row["left_words"] = (_("剩余%(n)s个工作日") % {"n": left}
-                             if left is not None and row["deadline"]["colour"] != "red" else "")
+    rows = []
+    # The queue is the hottest staff page: each row is worked out here as plain strings, so that the
+    # template only looks keys up in a dict (an attribute of a model row costs the engine several tries).
+    for row in _rows_with_deadlines(page.rows):
+        case, deadline = row["case"], row["deadline"]
+        left = deadline["left"]
+        rows.append({
+            "pk": case.pk, "public_id": str(case.public_id), "number": case.number or "", "item": case.item.name,
+            "applicant": row["applicant"], "status": case.status, "status_label": CaseStatus(case.status).label,
+            "pickable": case.status == CaseStatus.SUBMITTED, "url": detail.replace("0" * 32, str(case.public_id)),
+            "colour": deadline["colour"], "word": deadline["word"], "what": deadline["what"],
+            "due": deadline["due"].isoformat() if deadline["due"] else "",
+            "left_words": _("剩余%(n)s个工作日") % {"n": left} if left is not None and deadline["colour"] != "red" else "",
+        })
     context.update(
         result=page,
         rows=rows,

@@ -60,10 +60,20 @@ def staff_of(user: Any) -> StaffMember | None:
 
 
 def roles_of(user: Any) -> frozenset[str]:
+    """The roles of the user's staff member, read once per loaded staff row (a request loads the
+    user, and so the staff row, afresh; the services granting or revoking a role drop the copy)."""
     staff = staff_of(user)
     if staff is None:
         return frozenset()
-    return frozenset(staff.role_grants.values_list("role", flat=True))
+    roles = getattr(staff, "_roles", None)
+    if roles is None:
+        roles = staff._roles = frozenset(staff.role_grants.values_list("role", flat=True))
+    return roles
+
+
+def forget_roles(staff: StaffMember) -> None:
+    """Drop the roles ``roles_of`` keeps on a loaded staff row (after a grant or revocation)."""
+    staff.__dict__.pop("_roles", None)
 
 
 def has_role(user: Any, role: str) -> bool:
@@ -226,6 +236,7 @@ def set_roles(
             source_ip=source_ip,
             details={"before": before, "after": chosen},
         )
+    forget_roles(staff)
     return locked
 
 
