@@ -317,11 +317,15 @@ def _request_digest(item: ImplementationItem, enterprise: Enterprise | None, cha
 
 def _replay(person: Person, key: str, request_digest: str) -> Case | None:
     # the empty key excluded, so that the partial unique index (non-empty keys) serves the look-up
-    existing = Case.objects.exclude(idempotency_key="").filter(applicant=person, idempotency_key=key).first()
-    if existing is None:
+    # two columns first: most submissions are not replays, and the whole row is only wanted for one
+    found = list(Case.objects.exclude(idempotency_key="").filter(applicant=person, idempotency_key=key)
+                 .values_list("pk", "public_id", "request_digest")[:1])
+    if not found:
         return None
-    if existing.request_digest != request_digest:
-        raise Conflict("CASE_IDEMPOTENCY_CONFLICT", "该幂等键已用于另一份申请", details={"case": str(existing.public_id)})
+    pk, public_id, digest_of_first = found[0]
+    if digest_of_first != request_digest:
+        raise Conflict("CASE_IDEMPOTENCY_CONFLICT", "该幂等键已用于另一份申请", details={"case": str(public_id)})
+    existing = Case.objects.get(pk=pk)
     existing.replayed = True
     return existing
 

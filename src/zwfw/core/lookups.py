@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 
 
 def lookup_key(value: object, *, max_length: int) -> str:
@@ -30,8 +31,12 @@ class PreparedRead:
 
     SAMPLE = "\x1fzwfw-prepared-key\x1f"
 
-    def __init__(self, build: Callable[[str], QuerySet]) -> None:
+    def __init__(self, build: Callable[[Any], QuerySet], *, key_field: Field | None = None) -> None:
+        """``key_field``: the model field the key is compared with, when the database stores it in
+        another form than a string (a UUID: hex text on SQLite, uuid on PostgreSQL); the key is then
+        prepared by that field, exactly as a filter on it would be."""
         self._build = build
+        self._key_field = key_field
         # per connection object (one per thread and alias): a compiler belongs to its connection
         self._compiled: dict[int, tuple[Any, Any, str, list]] = {}
 
@@ -40,18 +45,26 @@ class PreparedRead:
         cached = self._compiled.get(id(connection))
         if cached is not None and cached[0] is connection:
             return cached[1], cached[2], cached[3]
-        compiler = self._build(self.SAMPLE).query.get_compiler(using=alias)
+        sample = self.SAMPLE if self._key_field is None else self._SAMPLE_UUID
+        compiler = self._build(sample).query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        if list(params) != [self.SAMPLE]:
+        if list(params) != [self._prepared(sample, connection)]:
             raise ValueError("a prepared read takes exactly one parameter, the key")
         converters = compiler.get_converters([column[0] for column in compiler.select])
         self._compiled[id(connection)] = (connection, compiler, sql, converters)
         return compiler, sql, converters
 
-    def rows(self, key: str, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    _SAMPLE_UUID = uuid.UUID("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f1")
+
+    def _prepared(self, key: Any, connection: Any) -> Any:
+        if self._key_field is None:
+            return key
+        return self._key_field.get_db_prep_value(key, connection, prepared=False)
+
+    def rows(self, key: Any, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
         compiler, sql, converters = self._compile(using)
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [key])
+            cursor.execute(sql, [self._prepared(key, connections[using])])
             rows = cursor.fetchall()
         if converters:
             return [tuple(row) for row in compiler.apply_converters(rows, converters)]
