@@ -65,9 +65,9 @@ def roles_of(user: Any) -> frozenset[str]:
     staff = staff_of(user)
     if staff is None:
         return frozenset()
-    roles = getattr(staff, "_roles", None)
+    roles = staff.__dict__.get("_roles")
     if roles is None:
-        roles = staff._roles = frozenset(staff.role_grants.values_list("role", flat=True))
+        roles = staff.__dict__["_roles"] = frozenset(staff.role_grants.values_list("role", flat=True))
     return roles
 
 
