@@ -186,10 +186,12 @@ end
 # Cases (issue: case benchmarks): wrk against a server of its own per row, the data made by
 # bench/cases_bench.py (checked on new cases per second for the submission row).
 CASES = "cases"
+# The submission row runs last: the cases it makes would otherwise lengthen the queue the workbench row
+# reads (cases_bench.py setup removes them before the next run).
 CASE_SCENARIOS = [
-    ("case submission (API)", "case_submit", ">= 400 new cases/s, no duplicate", lambda new_per_s: new_per_s >= 400),
     ("case status read (API)", "case_read", ">= 1000 requests/s", lambda rps, p50, p99: rps >= 1000),
     ("workbench queue page", "case_workbench", "p99 <= 200 ms over 100,000 cases", lambda rps, p50, p99: p99 <= 200),
+    ("case submission (API)", "case_submit", ">= 400 new cases/s, no duplicate", lambda new_per_s: new_per_s >= 400),
 ]
 CASE_SUBMIT_PATH = "/api/v1/cases/submissions"
 # One connection per thread, each signed in as its own applicant (session cookie and CSRF token, as

@@ -263,3 +263,19 @@ def test_portal_404_stays_an_html_page(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_api_routes_grouped_by_module_resolve_as_the_flat_list_did():
+    import re
+
+    from django.urls import resolve
+
+    from zwfw.api import api
+
+    patterns, _, namespace = api.urls
+    first: dict[str, str] = {}  # a path with several methods has a name per method; the first resolves
+    for pattern in patterns:
+        first.setdefault(re.sub(r"<[^>]+>", "x", str(pattern.pattern)), pattern.name)
+    for route, name in first.items():
+        match = resolve(f"/api/v1/{route}")
+        assert (match.url_name, match.namespace) == (name, namespace), route
