@@ -112,10 +112,13 @@ def allocate_case_number(*, region_code: str, day: dt.date) -> CaseNumber:
         cursor.execute(bump, params)
         row = cursor.fetchone()
         if row is None:
-            if CaseCounter.objects.filter(region_code=region_code, day=day).exists():
-                raise Conflict("CASE_NUMBER_EXHAUSTED", "该区划当日的办件编号已用完")
+            # no row yet, or a concurrent first submission of the day has just made it, or the day is
+            # used up: after the insert (a no-op if the row exists) the row is there, so a second miss
+            # can only mean the last number was taken
             CaseCounter.objects.bulk_create([CaseCounter(region_code=region_code, day=day, last=0)],
                                             ignore_conflicts=True)
             cursor.execute(bump, params)
             row = cursor.fetchone()
+            if row is None:
+                raise Conflict("CASE_NUMBER_EXHAUSTED", "该区划当日的办件编号已用完")
     return make_case_number(region_code=region_code, day=day, sequence=row[0])
