@@ -14,7 +14,6 @@ admin.site.index_title = "运营管理"
 admin.site.login = admin_login  # staff sign in through identity (second factor), never admin's own form
 
 
-
 def _by_module(urls: tuple[list[Any], str, str]) -> tuple[list[Any], str, str]:
     """django-ninja gives one flat list of the API's ~100 routes, which Django tries one by one: an
     API read spent an eighth of its time finding its view. Grouped by their first segment (catalog/,

@@ -104,9 +104,11 @@ def allocate_case_number(*, region_code: str, day: dt.date) -> CaseNumber:
     validate_region_code(region_code)
     # One statement takes the next sequence and locks the row (SQLite 3.35+ and PostgreSQL both have
     # UPDATE ... RETURNING); a (region, day) with no row yet gets one first.
-    table = connection.ops.quote_name(CaseCounter._meta.db_table)
-    bump = (f"UPDATE {table} SET last = last + 1 WHERE region_code = %s AND day = %s AND last < %s "
-            "RETURNING last")
+    qn, meta = connection.ops.quote_name, CaseCounter._meta
+    table, last, region, day_column = (qn(meta.db_table), qn(meta.get_field("last").column),
+                                       qn(meta.get_field("region_code").column), qn(meta.get_field("day").column))
+    bump = (f"UPDATE {table} SET {last} = {last} + 1 WHERE {region} = %s AND {day_column} = %s AND {last} < %s "
+            f"RETURNING {last}")
     params = [region_code, connection.ops.adapt_datefield_value(day), 10**SEQUENCE_DIGITS - 1]
     with connection.cursor() as cursor:
         cursor.execute(bump, params)

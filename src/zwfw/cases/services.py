@@ -330,9 +330,8 @@ def _replay(person: Person, key: str, request_digest: str) -> Case | None:
     return existing
 
 
-def _valid_licences(item: ImplementationItem, materials: list[Material], person: Person,
-                    enterprise: Enterprise | None) -> dict[int, License]:
-    """免提交: the holder's valid licence for each material the item takes from an e-licence."""
+def _valid_licences(materials: list[Material], person: Person, enterprise: Enterprise | None) -> dict[int, License]:
+    """免提交: the holder's valid licence for each of the item's materials taken from an e-licence."""
     wanted = {m.pk: m.license_type_code for m in materials if m.source == MaterialSource.E_LICENSE and m.license_type_code}
     if not wanted:
         return {}
@@ -478,7 +477,7 @@ def submit(
             raise ValidationFailed("CASE_CHANNEL_INVALID", "窗口和热线申请由工作人员代为录入")
         grant = _acting_for(person, enterprise, item)
     materials = _item_materials(item)
-    licences = _valid_licences(item, materials, person, enterprise)
+    licences = _valid_licences(materials, person, enterprise)
     have: set[int | None]
     try:
         with transaction.atomic():

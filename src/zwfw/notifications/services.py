@@ -165,8 +165,8 @@ def send_message(
 def queue_message(*, channel: str, purpose: str, body: str, subject: str = "", to_address: str = "") -> Message:
     """Record an SMS or e-mail notice for the worker to send (``deliver_queued``), in the caller's
     transaction: it leaves only if the change it tells of commits, and a slow or failing gateway never
-    holds up the request. The rate limits apply when it is sent; a notice over them is recorded as
-    failed with the reason."""
+    holds up the request. The rate limits apply when it is sent; a notice over them is not sent and
+    is recorded as ``limited`` with the reason."""
     from zwfw.notifications.tasks import deliver_queued_message
 
     if channel == Channel.INBOX:
