@@ -357,7 +357,10 @@ def _forget_earlier_runs() -> None:
 
     from zwfw.cases.models import Case
 
-    made = Case.objects.filter(Q(*[("idempotency_key__startswith", key) for key in RUN_KEYS], _connector=Q.OR))
+    # only the bench's own applicants' cases: an idempotency key is the client's choice, and a real
+    # citizen's could start the same way
+    made = Case.objects.filter(Q(*[("idempotency_key__startswith", key) for key in RUN_KEYS], _connector=Q.OR),
+                               applicant__user__username__startswith=USERNAME)
     count = made.count()
     if count:
         _log(f"  removing the {count:,} cases of earlier submission runs ...")
