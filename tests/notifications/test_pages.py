@@ -45,3 +45,17 @@ def test_demo_sms_page_shows_codes_only_in_demo(client, settings):
     assert "手机号码应为11位" in client.get(reverse("portal:demo_messages"), {"to": "abc"}).content.decode()
     settings.DEMO = False
     assert client.get(reverse("portal:demo_messages"), {"to": "13912345678"}).status_code == 404
+
+
+def test_demo_sms_page_tells_a_notice_not_yet_sent_from_one_sent(client):
+    from tests.notifications.helpers import run_queued_jobs
+    from zwfw.notifications.services import queue_message
+
+    queue_message(channel="sms", purpose="case", body="【政务服务】已受理", to_address="13912345678")
+    page = client.get(reverse("portal:demo_messages"), {"to": "13912345678"}).content.decode()
+    assert "已受理" in page
+    assert "（待发送）" in page
+    run_queued_jobs()
+    page = client.get(reverse("portal:demo_messages"), {"to": "13912345678"}).content.decode()
+    assert "已受理" in page
+    assert "（待发送）" not in page
