@@ -187,7 +187,12 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _de
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE avoids lock upgrades mid-transaction.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        # A 64 MiB page cache and 256 MiB of the file mapped, per connection: SQLite's default cache
+        # is 2 MiB, and a book of 100,000 cases re-read the same index pages through read() calls.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+            " PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
+        ),
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("ZWFW_TEST_SQLITE_NAME") or None
