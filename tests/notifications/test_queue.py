@@ -76,3 +76,30 @@ def test_a_gateway_failure_is_recorded_on_the_queued_notice(monkeypatch):
     monkeypatch.setattr("zwfw.notifications.services.sender_for", lambda channel: Refusing())
     assert run_queued_jobs() == [MessageStatus.FAILED]
     assert Message.objects.get().error == "gateway said no"
+
+
+class Broken(senders.Sender):
+    """An adapter with a fault of its own (a timeout it does not translate, a bug): not DeliveryFailed."""
+
+    name = "broken"
+
+    def deliver(self, **kwargs):
+        raise TimeoutError("read timed out")
+
+
+def test_a_sender_that_breaks_leaves_the_queued_notice_failed_not_waiting_forever(monkeypatch, caplog):
+    queue_message(channel="sms", purpose="case", body="x", to_address=MOBILE)
+    monkeypatch.setattr("zwfw.notifications.services.sender_for", lambda channel: Broken())
+    assert run_queued_jobs() == [MessageStatus.FAILED]
+    message = Message.objects.get()
+    assert (message.status, message.sender) == (MessageStatus.FAILED, "broken")
+    assert message.error == "发送通道异常（TimeoutError），未发送"
+    assert "read timed out" in caplog.text  # the operator's log keeps the fault
+    assert run_queued_jobs() == ["gone"]
+
+
+def test_a_direct_send_through_a_broken_sender_is_recorded_failed_not_raised(monkeypatch):
+    monkeypatch.setattr("zwfw.notifications.services.sender_for", lambda channel: Broken())
+    message = send_message(channel="sms", purpose="login", body="验证码 123456", to_address=MOBILE)
+    assert message.status == MessageStatus.FAILED
+    assert Message.objects.get().error == "发送通道异常（TimeoutError），未发送"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import re
 import unicodedata
 import uuid
@@ -19,6 +20,8 @@ from zwfw.notifications.errors import Throttled
 from zwfw.notifications.models import Channel, Message, MessageStatus
 from zwfw.notifications.selectors import inbox_of
 from zwfw.notifications.senders import DeliveryFailed, sender_for
+
+logger = logging.getLogger(__name__)
 
 # ASCII digits only (``\d`` would take any script's digits: "13９…" or "13٩…" would be a new recipient
 # for the rate limits and a second account's "unused" number); full-width digits are folded first.
@@ -125,6 +128,12 @@ def _deliver(message: Message) -> None:
     except DeliveryFailed as exc:
         message.status = MessageStatus.FAILED
         message.error = str(exc)[:200]
+    except Exception as exc:
+        # a fault of the adapter itself (an untranslated timeout, a bug): the message is still
+        # recorded as not sent, never left queued for ever; the operator's log keeps the traceback
+        logger.exception("sender %s failed on message %s", sender.name, message.public_id)
+        message.status = MessageStatus.FAILED
+        message.error = f"发送通道异常（{type(exc).__name__}），未发送"[:200]
 
 
 def send_message(
