@@ -159,10 +159,16 @@ def _shown_licences(department: Any, approver: Any) -> list[Any]:
     from zwfw.identity.indexes import document_index
     from zwfw.identity.models import DocumentType, Person
     from zwfw.licenses import services
+    from zwfw.licenses.models import License
 
     license_type = _residence_permit()
     licences = []
     for n in range(SHOWN):
+        # a kept data dir set up on an earlier day has them already (issued with that day's date)
+        kept = License.objects.filter(issuer=department, idempotency_key=f"{SHOW_KEY}{n}").first()
+        if kept is not None:
+            licences.append(kept)
+            continue
         number = holder_number(HOLDERS + n)
         holder = Person.objects.get(document_index=document_index(DocumentType.RESIDENT_ID, number))
         licences.append(

@@ -54,6 +54,7 @@ from zwfw.core import audit
 from zwfw.core.audit import digest
 from zwfw.core.calendar import as_local_date, current_calendar
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zwfw.core.lookups import PreparedInsert
 from zwfw.identity.models import AgentGrant, Enterprise, Person, StaffRole
 from zwfw.identity.selectors import live_grant_filter, person_of
 from zwfw.identity.staff import has_role, staff_of
@@ -98,10 +99,14 @@ def _locked(case: Case) -> Case:
     )
 
 
+# every write of a case adds one: compiled once per connection
+_CASE_EVENT = PreparedInsert(CaseEvent)
+
+
 def _event(case: Case, *, action: str, before: str, actor: str, note: str = "", now: dt.datetime) -> None:
-    CaseEvent.objects.create(
+    _CASE_EVENT.insert(CaseEvent(
         case=case, action=action, status_before=before, status_after=case.status, actor=actor, note=note[:1000], at=now
-    )
+    ))
     audit.record(
         actor=actor,
         action=f"cases.{action}",

@@ -1,4 +1,5 @@
-"""Values a user sends that are looked up in the database (an identifier, a code in a URL)."""
+"""Values a user sends that are looked up in the database (an identifier, a code in a URL), and the
+statements a hot path compiles once: a read by one key, an insert of one row."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, QuerySet
+from django.db.models import Field, Model, QuerySet
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 
 
 def lookup_key(value: object, *, max_length: int) -> str:
@@ -69,3 +72,65 @@ class PreparedRead:
         if converters:
             return [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return [tuple(row) for row in rows]
+
+
+class PreparedInsert:
+    """One row into a model's table, the INSERT compiled once per connection, for a hot path that
+    writes the same kind of row on every request (``Model.save`` compiles its INSERT each time, which
+    costs more than running it).
+
+    Each value is prepared by Django's own insert compiler, field by field (defaults, ``auto_now_add``,
+    encrypted fields), so the row is the one ``objects.create`` would write, or with
+    ``ignore_conflicts`` the one ``bulk_create([obj], ignore_conflicts=True)`` would. No signals are
+    sent (the project has no receivers on the models it is used for). Runs in the caller's
+    transaction, or as a statement of its own in autocommit.
+    """
+
+    def __init__(self, model: type[Model], *, ignore_conflicts: bool = False) -> None:
+        meta = model._meta
+        self._model = model
+        self._fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+        self._ignore = ignore_conflicts
+        self._compiled: dict[int, tuple[Any, Any, str]] = {}
+
+    def _params(self, compiler: Any, obj: Model) -> list[Any]:
+        return [compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in self._fields]
+
+    def _compile(self, alias: str, obj: Model) -> tuple[Any, str]:
+        connection = connections[alias]
+        cached = self._compiled.get(id(connection))
+        if cached is not None and cached[0] is connection:
+            return cached[1], cached[2]
+        if not connection.features.can_return_columns_from_insert:
+            raise RuntimeError("a prepared insert needs INSERT … RETURNING (SQLite >= 3.35, PostgreSQL)")
+        query = InsertQuery(self._model, on_conflict=OnConflict.IGNORE if self._ignore else None)
+        query.insert_values(self._fields, [obj])
+        compiler = query.get_compiler(using=alias)
+        compiler.returning_fields = [self._model._meta.pk]
+        statements = compiler.as_sql()
+        if len(statements) != 1:
+            raise ValueError("a prepared insert writes exactly one row")
+        sql, params = statements[0]
+        # every column a plain placeholder, in field order: the values of each insert fill them alike
+        custom = [f.name for f in self._fields if hasattr(f, "get_placeholder")]
+        if custom or len(params) != len(self._fields):
+            raise ValueError(f"{self._model.__name__}: a column is not a plain placeholder {custom}")
+        self._compiled[id(connection)] = (connection, compiler, sql)
+        return compiler, sql
+
+    def insert(self, obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> bool:
+        """Write ``obj`` (unsaved, no primary key); its ``pk`` is set. False, and nothing written,
+        when ``ignore_conflicts`` and a unique constraint already holds such a row."""
+        if obj.pk is not None:
+            raise ValueError("a prepared insert writes a new row: the object has a primary key")
+        compiler, sql = self._compile(using, obj)
+        params = self._params(compiler, obj)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:  # the conflict was ignored
+            return False
+        obj.pk = row[0]
+        obj._state.adding = False
+        obj._state.db = using
+        return True
