@@ -10,7 +10,9 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.cases.conftest import at, grant, member, snapshot
 from tests.cases.helpers import GOOD_FORM, png_bytes, submit, with_form
@@ -186,6 +188,27 @@ def test_an_applicant_drafts_uploads_submits_idempotently_and_reads_the_case(app
     detail = call(client, "get", f"/mine/{public_id}").json()
     assert [e["label"] for e in detail["timeline"]] == ["提交申请"]
     assert call(client, "get", "/mine").json()["total"] == 1
+
+
+def test_a_direct_submission_reads_the_item_once_and_stores_the_whole_case(applicant, item):
+    with_form(item)
+    client = signed_in(applicant)
+    with CaptureQueriesContext(connection) as queries:
+        response = call(client, "post", "/submissions", {"item_id": item.pk, "form_data": GOOD_FORM},
+                        HTTP_IDEMPOTENCY_KEY="direct-1")
+    assert response.status_code == 201, response.content
+    # the item's fields a submission needs come in one query: no deferred field is loaded later
+    item_reads = [q["sql"] for q in queries.captured_queries if 'FROM "catalog_implementationitem"' in q["sql"]]
+    assert len(item_reads) == 1, item_reads
+    body = response.json()
+    assert (body["item_name"], body["department"]) == (item.name, item.department.name)
+    case = Case.objects.get(public_id=body["public_id"])
+    assert (case.number, case.status, case.idempotency_key) == (body["number"], "submitted", "direct-1")
+    assert (case.item_id, case.department_id, case.region_code) == (item.pk, item.department_id, item.region_code)
+    assert (case.legal_limit_days, case.promised_limit_days) == (item.legal_limit_days, item.promised_limit_days)
+    assert GOOD_FORM.items() <= case.form_data.items()
+    assert case.submitted_at is not None
+    assert [e.action for e in case.events.all()] == ["submit"]
 
 
 def test_invalid_form_data_and_a_changed_replay_change_nothing(applicant, item):

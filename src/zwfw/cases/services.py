@@ -99,8 +99,10 @@ def _locked(case: Case) -> Case:
     )
 
 
-# every write of a case adds one: compiled once per connection
+# every write of a case adds an event, and every submission without a draft a case: compiled once
+# per connection
 _CASE_EVENT = PreparedInsert(CaseEvent)
+_CASE = PreparedInsert(Case)
 
 
 def _event(case: Case, *, action: str, before: str, actor: str, note: str = "", now: dt.datetime) -> None:
@@ -510,7 +512,10 @@ def submit(
             case.received_on = today
             case.legal_limit_days = item.legal_limit_days
             case.promised_limit_days = item.promised_limit_days
-            case.save()
+            if case.pk is None:
+                _CASE.insert(case)
+            else:
+                case.save()
             _link_licences(case, materials, licences, have)
             note = "申请人确认代录申请" if case.entered_by_id else ""
             _event(case, action="submit", before=before, actor=_label(actor), note=note, now=now)
