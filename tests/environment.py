@@ -4,11 +4,16 @@ Loaded as an early plugin (`-p tests.environment` in pyproject.toml) because pyt
 Django before any conftest.py is imported.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("ZWFW_DEMO", "1")
 os.environ.setdefault("ZWFW_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
-os.environ.setdefault("ZWFW_DATA_DIR", tempfile.mkdtemp(prefix="zwfw-test-"))
+if "ZWFW_DATA_DIR" not in os.environ:
+    # the run's own data directory (keys demo mode makes, uploads), removed when the run ends
+    os.environ["ZWFW_DATA_DIR"] = tempfile.mkdtemp(prefix="zwfw-test-")
+    atexit.register(shutil.rmtree, os.environ["ZWFW_DATA_DIR"], ignore_errors=True)
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used synchronously.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
