@@ -285,12 +285,15 @@ def test_the_api_routes_grouped_by_module_resolve_as_the_flat_list_did():
 def test_a_sqlite_node_connects_with_wal_and_a_page_cache_for_a_large_book(tmp_path):
     # given a node on its own SQLite file
     code = (
-        "import django; django.setup(); from django.db import connection; c = connection.cursor(); "
+        "import django; django.setup(); from django.db import connections; connection = connections['default']; "
+        "c = connection.cursor(); "
         "print(*[c.execute(f'PRAGMA {p}').fetchone()[0] for p in "
-        "('journal_mode', 'synchronous', 'busy_timeout', 'cache_size', 'mmap_size')])"
+        "('journal_mode', 'synchronous', 'busy_timeout', 'cache_size', 'mmap_size')], "
+        "type(connection).__module__)"
     )
     env = _env(tmp_path, ZWFW_SECRET_KEY="k" * 40, DJANGO_SETTINGS_MODULE="zwfw.settings")
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    # then every connection has WAL, NORMAL sync, a 10 s busy wait, a 64 MiB cache and 256 MiB mapped
-    assert result.stdout.split() == ["wal", "1", "10000", "-65536", "268435456"]
+    # then every connection has WAL, NORMAL sync, a 10 s busy wait, a 64 MiB cache and 256 MiB mapped,
+    # through the backend that queues writers on a lock file
+    assert result.stdout.split() == ["wal", "1", "10000", "-65536", "268435456", "zwfw.core.sqlite.base"]

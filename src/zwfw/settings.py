@@ -185,6 +185,8 @@ TEMPLATES = [
 _default_db = f"sqlite:///{DATA_DIR / 'zwfw.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend with writers queued on a lock file instead of SQLite's coarse busy sleeps
+    DATABASES["default"]["ENGINE"] = "zwfw.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE avoids lock upgrades mid-transaction.
         # A 64 MiB page cache and 256 MiB of the file mapped, per connection: SQLite's default cache

@@ -1,0 +1,90 @@
+"""SQLite with its writers queued: every transaction takes an exclusive ``flock`` on
+``<database>.writelock`` before ``BEGIN IMMEDIATE`` and gives it up at COMMIT or ROLLBACK.
+
+SQLite has one write lock for the whole database, and a connection that finds it taken sleeps in
+its busy handler in steps of 1, 2, 5, 10, 15, 20, 25, 50 and 100 ms before it looks again, so
+under two or more busy writers much of the time goes in sleeping past the moment the lock came
+free. On the lock file a waiter looks again within a millisecond. Measured on the licence issuance
+bench (2 workers, 2 CPUs): 82 new licences/s (p99 289 ms) with SQLite's own waiting, 109/s (p99
+178 ms) queued here.
+
+The wait is bounded like SQLite's busy timeout: after ``WRITE_WAIT_SECONDS`` the transaction is not
+started and ``OperationalError("database is locked")`` is raised. Single statements in autocommit
+take no file lock; they still wait in SQLite's handler. An in-memory database (the test suite's)
+needs no queue: only one process can open it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+
+from django.db import OperationalError
+from django.db.backends.sqlite3 import base
+
+WRITE_WAIT_SECONDS = 10.0  # as the node's PRAGMA busy_timeout (zwfw.settings)
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.0001, 0.001
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    _lock_fd: int | None = None
+    _lock_pid: int | None = None
+    _write_locked = False
+
+    def _lock_file(self) -> int | None:
+        if self.is_in_memory_db():
+            return None
+        # opened per process: a descriptor inherited across fork() would share one lock between parent and child
+        if self._lock_fd is None or self._lock_pid != os.getpid():
+            self._lock_fd = os.open(f"{self.settings_dict['NAME']}.writelock", os.O_CREAT | os.O_RDWR, 0o600)
+            self._lock_pid = os.getpid()
+        return self._lock_fd
+
+    def _take_write_lock(self) -> None:
+        fd = self._lock_file()
+        if fd is None:
+            return
+        deadline = time.monotonic() + WRITE_WAIT_SECONDS
+        pause = _FIRST_PAUSE
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OperationalError("database is locked") from None
+                time.sleep(pause)
+                pause = min(pause * 2, _LONGEST_PAUSE)
+        self._write_locked = True
+
+    def _release_write_lock(self) -> None:
+        if self._write_locked:
+            self._write_locked = False
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    def _start_transaction_under_autocommit(self) -> None:
+        self._take_write_lock()
+        try:
+            super()._start_transaction_under_autocommit()
+        except BaseException:
+            self._release_write_lock()
+            raise
+
+    def _commit(self) -> None:
+        try:
+            super()._commit()
+        finally:
+            self._release_write_lock()
+
+    def _rollback(self) -> None:
+        try:
+            super()._rollback()
+        finally:
+            self._release_write_lock()
+
+    def _close(self) -> None:
+        try:
+            super()._close()
+        finally:
+            self._release_write_lock()

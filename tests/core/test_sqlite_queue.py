@@ -1,0 +1,118 @@
+"""The SQLite backend's write queue: a transaction holds the lock file from BEGIN to COMMIT/ROLLBACK."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+
+import pytest
+from django.db import OperationalError
+from django.db.utils import ConnectionHandler
+
+from zwfw.core.sqlite import base as queued
+
+pytestmark = pytest.mark.skipif("DATABASE_URL" in os.environ, reason="the queue is SQLite's")
+
+
+@pytest.fixture
+def node_file(tmp_path, django_db_blocker):
+    """Two connections (as two workers would have) on one SQLite file, with a table to write."""
+    settings = {"ENGINE": "zwfw.core.sqlite", "NAME": str(tmp_path / "node.sqlite3"),
+                "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000;",
+                            "transaction_mode": "IMMEDIATE"}}
+    with django_db_blocker.unblock():
+        complete = ConnectionHandler().configure_settings({"default": settings})["default"]
+        a, b = queued.DatabaseWrapper(dict(complete), "a"), queued.DatabaseWrapper(dict(complete), "b")
+        b.inc_thread_sharing()  # the second writer runs in a thread of the test
+        with a.cursor() as cursor:
+            cursor.execute("CREATE TABLE t (n INTEGER)")
+        yield a, b, tmp_path / "node.sqlite3.writelock"
+        a.close()
+        b.close()
+        b.dec_thread_sharing()
+
+
+def lock_is_free(path) -> bool:
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def write(connection, n: int, *, fail: bool = False) -> None:
+    connection.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO t VALUES (%s)", [n])
+        if fail:
+            raise RuntimeError("the change failed")
+        connection.commit()
+    except RuntimeError:
+        connection.rollback()
+    finally:
+        connection.set_autocommit(True)
+
+
+def test_a_transaction_holds_the_lock_until_commit_or_rollback(node_file):
+    a, _, lock = node_file
+    a.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    assert not lock_is_free(lock)
+    a.commit()
+    a.set_autocommit(True)
+    assert lock_is_free(lock)
+    write(a, 1, fail=True)
+    assert lock_is_free(lock)  # given up on rollback too
+    with a.cursor() as cursor:
+        assert cursor.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+
+
+def test_a_second_writer_waits_for_the_first_and_then_writes(node_file):
+    a, b, _ = node_file
+    a.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    with a.cursor() as cursor:
+        cursor.execute("INSERT INTO t VALUES (1)")
+    done = []
+
+    def second():
+        write(b, 2)
+        done.append(time.monotonic())
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.2)
+    assert done == []  # still queued behind the open transaction
+    released = time.monotonic()
+    a.commit()
+    a.set_autocommit(True)
+    thread.join(5)
+    assert done
+    assert done[0] - released < 0.1  # it went on at once, not after a busy sleep
+    with a.cursor() as cursor:
+        assert [r[0] for r in cursor.execute("SELECT n FROM t ORDER BY rowid")] == [1, 2]
+
+
+def test_a_writer_that_waits_too_long_gets_database_is_locked_and_holds_nothing(node_file, monkeypatch):
+    a, b, lock = node_file
+    monkeypatch.setattr(queued, "WRITE_WAIT_SECONDS", 0.2)
+    a.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    failed = []
+
+    def second():
+        try:
+            b.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+        except OperationalError as exc:
+            failed.append(str(exc))
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(5)
+    assert failed == ["database is locked"]
+    a.rollback()
+    a.set_autocommit(True)
+    assert lock_is_free(lock)
