@@ -197,7 +197,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("ZWFW_TEST_SQLITE_NAME") or None
+    # ":memory:" rather than None: pytest-django recognises only Django's own engine name as SQLite
+    # when it gives each xdist worker its test database, and would make a file name of the node's.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("ZWFW_TEST_SQLITE_NAME") or ":memory:"
 # Persistent connections on both engines: opening one (and its PRAGMAs on SQLite) costs more than a page.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

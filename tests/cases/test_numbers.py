@@ -78,7 +78,7 @@ def test_allocation_counts_per_region_and_day():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
-    connection.vendor == "sqlite" and not connection.settings_dict.get("TEST", {}).get("NAME"),
+    connection.vendor == "sqlite" and connection.settings_dict.get("TEST", {}).get("NAME") in (None, "", ":memory:"),
     reason="threads cannot share the in-memory SQLite test database (runs on PostgreSQL or a file SQLite)",
 )
 def test_concurrent_allocations_never_share_a_number():

@@ -380,7 +380,7 @@ def test_verify_audit_command_names_the_first_broken_link_and_exits_non_zero():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
-    connection.vendor == "sqlite" and not connection.settings_dict.get("TEST", {}).get("NAME"),
+    connection.vendor == "sqlite" and connection.settings_dict.get("TEST", {}).get("NAME") in (None, "", ":memory:"),
     reason="threads cannot share the in-memory SQLite test database (set ZWFW_TEST_SQLITE_NAME to run this)",
 )
 def test_concurrent_appends_keep_one_linear_chain():
