@@ -170,10 +170,11 @@ class ShownLicense:
     status_reason: str = ""
 
 
+# The first scan's 用证记录, compiled once; a second worker's insert for the same token meets the
+# unique (licence, token) constraint and writes nothing.
+_SHOWN_USE = PreparedInsert(LicenseUse, ignore_conflicts=True)
 # What ``show`` reads of a licence, run on every scan: the columns it needs only, compiled once
 # (compiling the query cost more than running it; measured: ~40% of the scan).
-# the first scan's 用证记录; a second worker's insert for the same token meets the unique constraint
-_SHOWN_USE = PreparedInsert(LicenseUse, ignore_conflicts=True)
 _SHOWN = PreparedRead(
     lambda identifier: License.objects.filter(identifier=identifier)
     .order_by()  # the identifier is unique: no ORDER BY (the model's default ordering)
