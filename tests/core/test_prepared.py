@@ -1,11 +1,12 @@
-"""Prepared statements of hot paths: a prepared insert writes the row the ORM would."""
+"""Prepared statements of hot paths: a prepared insert writes the row the ORM would, a prepared read
+gives the rows the queryset would."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from zwfw.core.lookups import PreparedInsert
+from zwfw.core.lookups import PreparedInsert, PreparedRead
 from zwfw.notifications.models import Message, MessageStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,3 +68,38 @@ def test_an_object_with_a_primary_key_is_refused():
     with pytest.raises(ValueError, match="primary key"):
         MESSAGES.insert(saved)
     assert Message.objects.count() == 1
+
+
+BY_ADDRESS_AND_STATUS = PreparedRead(
+    lambda status, purpose: Message.objects.filter(status=status, purpose=purpose).order_by("id")
+    .values_list("id", "body", "created_at"),
+    keys=2,
+)
+NEWEST = PreparedRead(lambda: Message.objects.order_by("-id").values_list("id", "body")[:1], keys=0)
+
+
+def test_a_prepared_read_by_two_keys_gives_the_rows_the_queryset_gives():
+    for body, status, purpose in (("甲", "queued", "case"), ("乙", "sent", "case"), ("丙", "queued", "license")):
+        Message.objects.create(**{c: getattr(_message(body=body, status=status, purpose=purpose), c) for c in COLUMNS})
+    rows = BY_ADDRESS_AND_STATUS.rows("queued", "case")
+    assert rows == list(Message.objects.filter(status="queued", purpose="case").order_by("id")
+                        .values_list("id", "body", "created_at"))
+    assert [row[1] for row in rows] == ["甲"]
+    assert BY_ADDRESS_AND_STATUS.rows("case", "queued") == []  # the keys go where the queryset put them
+    assert [row[1] for row in BY_ADDRESS_AND_STATUS.rows("queued", "license")] == ["丙"]
+
+
+def test_a_prepared_read_without_a_key_and_a_read_given_the_wrong_number_of_keys():
+    assert NEWEST.rows() == []
+    Message.objects.create(**{c: getattr(_message(body="最新"), c) for c in COLUMNS})
+    assert [row[1] for row in NEWEST.rows()] == ["最新"]
+    with pytest.raises(TypeError):
+        NEWEST.rows("extra")
+    with pytest.raises(TypeError):
+        BY_ADDRESS_AND_STATUS.rows("queued")
+
+
+def test_a_read_whose_sql_holds_more_than_its_keys_is_refused():
+    with_a_constant = PreparedRead(lambda key: Message.objects.filter(purpose=key, channel="sms").values_list("id"))
+    with pytest.raises(ValueError, match="key"):
+        with_a_constant.rows("case")

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zwfw.core.errors import Conflict, ValidationFailed
+from zwfw.core.lookups import PreparedInsert, PreparedRead
 from zwfw.core.models import AuditEntry, AuditResult
 
 GENESIS_HASH = "0" * 64
@@ -162,6 +163,11 @@ def _stored_hash(entry: AuditEntry) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+# Every change of state appends an entry: the two statements compiled once per connection.
+_LAST = PreparedRead(lambda: AuditEntry.objects.order_by("-seq").values_list("seq", "hash")[:1], keys=0)
+_APPEND = PreparedInsert(AuditEntry)
+
+
 def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -223,9 +229,9 @@ def record(
     # and on the busiest paths (every state change) the two extra statements were a tenth of the work.
     with transaction.atomic(savepoint=False):
         _lock_chain()
-        last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
-        seq = 1 if last is None else last["seq"] + 1
-        prev_hash = GENESIS_HASH if last is None else last["hash"]
+        last = _LAST.rows()
+        seq = 1 if not last else last[0][0] + 1
+        prev_hash = GENESIS_HASH if not last else last[0][1]
         occurred_at = timezone.now().astimezone(dt.UTC)
         entry = AuditEntry(
             seq=seq,
@@ -243,8 +249,7 @@ def record(
             prev_hash=prev_hash,
         )
         entry.hash = _stored_hash(entry)
-        entry._appended_by_record = True  # type: ignore[attr-defined]
-        entry.save(force_insert=True)
+        _APPEND.insert(entry)  # not entry.save(): the model refuses saves (AuditLogImmutable)
         return entry
 
 

@@ -23,39 +23,48 @@ def lookup_key(value: object, *, max_length: int) -> str:
 
 
 class PreparedRead:
-    """A read by one key that a hot path runs on every request, compiled to SQL once per connection.
+    """A read by a key (or a few, or none) that a hot path runs on every request, compiled to SQL
+    once per connection.
 
     Compiling a queryset costs more than running it on an indexed column (measured on the 亮证 scan:
-    ~40% of the request). ``queryset`` is built with the placeholder ``SAMPLE`` where the key goes
-    and must be a ``values_list`` query; ``rows(key)`` runs the same SQL with the real key and
-    applies the same converters Django would (dates on SQLite, JSON, encrypted fields), so the rows
-    are exactly what iterating the queryset would give.
+    ~40% of the request). ``build`` makes the queryset from placeholders where the keys go (``keys``
+    of them, default one) and must give a ``values_list`` query that uses each key once;
+    ``rows(*keys)`` runs the same SQL with the real keys and applies the same converters Django
+    would (dates on SQLite, JSON, encrypted fields), so the rows are exactly what iterating the
+    queryset would give.
     """
 
-    SAMPLE = "\x1fzwfw-prepared-key\x1f"
+    SAMPLE = 7_919_000_000_000_000
 
-    def __init__(self, build: Callable[[Any], QuerySet], *, key_field: Field | None = None) -> None:
-        """``key_field``: the model field the key is compared with, when the database stores it in
-        another form than a string (a UUID: hex text on SQLite, uuid on PostgreSQL); the key is then
-        prepared by that field, exactly as a filter on it would be."""
+    def __init__(self, build: Callable[..., QuerySet], *, key_field: Field | None = None, keys: int = 1) -> None:
+        """``key_field``: the model field a single key is compared with, when the database stores it
+        in another form than a string (a UUID: hex text on SQLite, uuid on PostgreSQL); the key is
+        then prepared by that field, exactly as a filter on it would be. Other keys are strings or
+        integers, passed to the database as they are."""
+        if key_field is not None and keys != 1:
+            raise ValueError("a key field is for a read by one key")
         self._build = build
         self._key_field = key_field
+        self._keys = keys
         # per connection object (one per thread and alias): a compiler belongs to its connection
-        self._compiled: dict[int, tuple[Any, Any, str, list]] = {}
+        self._compiled: dict[int, tuple[Any, Any, str, list, list[int]]] = {}
 
-    def _compile(self, alias: str) -> tuple[Any, str, list]:
+    def _compile(self, alias: str) -> tuple[Any, str, list, list[int]]:
         connection = connections[alias]
         cached = self._compiled.get(id(connection))
         if cached is not None and cached[0] is connection:
-            return cached[1], cached[2], cached[3]
-        sample = self.SAMPLE if self._key_field is None else self._SAMPLE_UUID
-        compiler = self._build(sample).query.get_compiler(using=alias)
+            return cached[1], cached[2], cached[3], cached[4]
+        # numbers no real key is, which a text column takes as their digits
+        samples: list[Any] = [self._SAMPLE_UUID] if self._key_field else [self.SAMPLE + n for n in range(self._keys)]
+        compiler = self._build(*samples).query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        if list(params) != [self._prepared(sample, connection)]:
-            raise ValueError("a prepared read takes exactly one parameter, the key")
+        prepared = [str(self._prepared(sample, connection)) for sample in samples]
+        if sorted(map(str, params)) != sorted(prepared):
+            raise ValueError(f"a prepared read takes exactly its {self._keys} key(s) as parameters")
+        order = [prepared.index(str(param)) for param in params]  # the keys in the statement's order
         converters = compiler.get_converters([column[0] for column in compiler.select])
-        self._compiled[id(connection)] = (connection, compiler, sql, converters)
-        return compiler, sql, converters
+        self._compiled[id(connection)] = (connection, compiler, sql, converters, order)
+        return compiler, sql, converters, order
 
     _SAMPLE_UUID = uuid.UUID("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f1")
 
@@ -64,10 +73,12 @@ class PreparedRead:
             return key
         return self._key_field.get_db_prep_value(key, connection, prepared=False)
 
-    def rows(self, key: Any, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
-        compiler, sql, converters = self._compile(using)
+    def rows(self, *keys: Any, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+        if len(keys) != self._keys:
+            raise TypeError(f"this read takes {self._keys} key(s), not {len(keys)}")
+        compiler, sql, converters, order = self._compile(using)
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [self._prepared(key, connections[using])])
+            cursor.execute(sql, [self._prepared(keys[n], connections[using]) for n in order])
             rows = cursor.fetchall()
         if converters:
             return [tuple(row) for row in compiler.apply_converters(rows, converters)]

@@ -228,9 +228,8 @@ class AuditEntry(models.Model):
 
         if not self._state.adding:
             raise AuditLogImmutable()
-        if not getattr(self, "_appended_by_record", False):
-            raise AuditLogImmutable("审计记录只能通过 zwfw.core.audit.record() 逐条追加")
-        super().save(*args, **kwargs)
+        # record() appends with an INSERT of its own (zwfw.core.lookups.PreparedInsert), never save()
+        raise AuditLogImmutable("审计记录只能通过 zwfw.core.audit.record() 逐条追加")
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         from zwfw.core.audit import AuditLogImmutable
