@@ -99,7 +99,11 @@ def test_a_prepared_read_without_a_key_and_a_read_given_the_wrong_number_of_keys
         BY_ADDRESS_AND_STATUS.rows("queued")
 
 
-def test_a_read_whose_sql_holds_more_than_its_keys_is_refused():
-    with_a_constant = PreparedRead(lambda key: Message.objects.filter(purpose=key, channel="sms").values_list("id"))
+def test_constants_stay_in_the_statement_and_a_key_it_does_not_use_is_refused():
+    for channel in ("sms", "email"):
+        Message.objects.create(**{c: getattr(_message(channel=channel), c) for c in COLUMNS})
+    sms_by_purpose = PreparedRead(lambda key: Message.objects.filter(purpose=key, channel="sms").values_list("channel"))
+    assert sms_by_purpose.rows("case") == [("sms",)]
+    unused = PreparedRead(lambda first, second: Message.objects.filter(purpose=first).values_list("id"), keys=2)
     with pytest.raises(ValueError, match="key"):
-        with_a_constant.rows("case")
+        unused.rows("case", "sms")

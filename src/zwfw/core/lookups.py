@@ -47,9 +47,9 @@ class PreparedRead:
         self._key_field = key_field
         self._keys = keys
         # per connection object (one per thread and alias): a compiler belongs to its connection
-        self._compiled: dict[int, tuple[Any, Any, str, list, list[int]]] = {}
+        self._compiled: dict[int, tuple[Any, Any, str, list, list[tuple[int | None, Any]]]] = {}
 
-    def _compile(self, alias: str) -> tuple[Any, str, list, list[int]]:
+    def _compile(self, alias: str) -> tuple[Any, str, list, list[tuple[int | None, Any]]]:
         connection = connections[alias]
         cached = self._compiled.get(id(connection))
         if cached is not None and cached[0] is connection:
@@ -59,9 +59,12 @@ class PreparedRead:
         compiler = self._build(*samples).query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         prepared = [str(self._prepared(sample, connection)) for sample in samples]
-        if sorted(map(str, params)) != sorted(prepared):
-            raise ValueError(f"a prepared read takes exactly its {self._keys} key(s) as parameters")
-        order = [prepared.index(str(param)) for param in params]  # the keys in the statement's order
+        # the statement's parameters: each key where the queryset put it, the constants as compiled
+        order: list[tuple[int | None, Any]] = [
+            (prepared.index(str(param)), None) if str(param) in prepared else (None, param) for param in params
+        ]
+        if sorted(n for n, _ in order if n is not None) != list(range(len(samples))):
+            raise ValueError(f"a prepared read uses each of its {self._keys} key(s) once")
         converters = compiler.get_converters([column[0] for column in compiler.select])
         self._compiled[id(connection)] = (connection, compiler, sql, converters, order)
         return compiler, sql, converters, order
@@ -78,7 +81,8 @@ class PreparedRead:
             raise TypeError(f"this read takes {self._keys} key(s), not {len(keys)}")
         compiler, sql, converters, order = self._compile(using)
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [self._prepared(keys[n], connections[using]) for n in order])
+            cursor.execute(sql, [constant if n is None else self._prepared(keys[n], connections[using])
+                                 for n, constant in order])
             rows = cursor.fetchall()
         if converters:
             return [tuple(row) for row in compiler.apply_converters(rows, converters)]

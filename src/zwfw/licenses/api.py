@@ -250,13 +250,12 @@ def issue(request: HttpRequest, payload: LicenseIssueIn):
         document_type=payload.holder_document_type, document_number=payload.holder_document_number,
         credit_code=payload.holder_credit_code,
     )
-    replay = web.issued_with_key(request.user, payload.idempotency_key)
     license = services.issue_license(
         issuer=services.Issuer(user=request.user), license_type=license_type, department=department, holder=holder,
         surface=payload.surface, valid_from=payload.valid_from, idempotency_key=payload.idempotency_key,
         trust_level=payload.trust_level,
     )
-    return Status(200 if replay else 201, IssuedLicenseOut.of(license))
+    return Status(200 if license.replayed else 201, IssuedLicenseOut.of(license))
 
 
 @router.get(

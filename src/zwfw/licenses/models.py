@@ -113,6 +113,9 @@ class License(models.Model):
             ),
         ]
 
+    # Not a column: True on the licence services.issue_license returns for a replayed idempotency key.
+    replayed = False
+
     def __str__(self) -> str:
         return f"{self.license_type.name} {self.identifier}"
 

@@ -4,7 +4,7 @@ Issuance: staff of the issuing department (approver or department administrator)
 system named as a system actor, with an idempotency key. The surface data is checked against the
 type's fields and the holder's verified identity, the identifier made (GB/T 36904), the data signed
 with the issuer's seal (JWS ES256, a recorded seal use), the holder told in their inbox, the issue
-audited — all in one transaction.
+audited: the checks first, then all the writes in one transaction.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from zwfw.catalog.models import Department
@@ -23,7 +23,7 @@ from zwfw.core.audit import canonical_json, digest
 from zwfw.core.codes import is_valid_credit_code, is_valid_resident_id
 from zwfw.core.crypto import blind_index
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from zwfw.core.lookups import lookup_key
+from zwfw.core.lookups import PreparedInsert, lookup_key
 from zwfw.identity.models import Enterprise, Person, StaffRole
 from zwfw.identity.staff import has_role, staff_of
 from zwfw.licenses.identifiers import make_identifier
@@ -185,24 +185,40 @@ SERIAL_DIGITS = 7  # 流水号 = year + 7 digits (GB/T 36904 leaves its form to 
 
 def _next_serial(license_type: LicenseType, department: Department, year: int) -> str:
     """The next 流水号 of the type, department and year, from its counter row, locked until this
-    transaction ends (a max()+1 over the licences gave two concurrent issuances the same serial)."""
-    key = {"license_type": license_type, "issuer": department, "year": year}
-    if not SerialCounter.objects.filter(**key).exists():
-        # the first issuance of the year, or the first since counters came: go on from the licences
-        last = (
-            License.objects.filter(license_type=license_type, issuer=department, serial__startswith=str(year), version=1)
-            .order_by("-serial")
-            .values_list("serial", flat=True)
-            .first()
-        )
-        start = int(last[4:]) if last and last[4:].isdigit() else 0
-        SerialCounter.objects.bulk_create([SerialCounter(**key, last=start)], ignore_conflicts=True)
-    counter = SerialCounter.objects.select_for_update().get(**key)
-    if counter.last >= 10**SERIAL_DIGITS - 1:
-        raise Conflict("LICENSE_SERIAL_EXHAUSTED", f"该部门本年度“{license_type.name}”的流水号已用完")
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{year}{counter.last:0{SERIAL_DIGITS}d}"
+    transaction ends (a max()+1 over the licences gave two concurrent issuances the same serial).
+    One statement takes it and locks the row (UPDATE ... RETURNING, SQLite 3.35+ and PostgreSQL)."""
+    qn, meta = connection.ops.quote_name, SerialCounter._meta
+    table, last, type_column, issuer_column, year_column = (
+        qn(meta.db_table), qn(meta.get_field("last").column), qn(meta.get_field("license_type").column),
+        qn(meta.get_field("issuer").column), qn(meta.get_field("year").column),
+    )
+    bump = (
+        f"UPDATE {table} SET {last} = {last} + 1 WHERE {type_column} = %s AND {issuer_column} = %s "
+        f"AND {year_column} = %s AND {last} < %s RETURNING {last}"
+    )
+    params = [license_type.pk, department.pk, year, 10**SERIAL_DIGITS - 1]
+    with connection.cursor() as cursor:
+        cursor.execute(bump, params)
+        row = cursor.fetchone()
+        if row is None:
+            key = {"license_type": license_type, "issuer": department, "year": year}
+            if not SerialCounter.objects.filter(**key).exists():
+                # the first issuance of the year, or the first since counters came: go on from the licences
+                found = (
+                    License.objects.filter(
+                        license_type=license_type, issuer=department, serial__startswith=str(year), version=1
+                    )
+                    .order_by("-serial")
+                    .values_list("serial", flat=True)
+                    .first()
+                )
+                start = int(found[4:]) if found and found[4:].isdigit() else 0
+                SerialCounter.objects.bulk_create([SerialCounter(**key, last=start)], ignore_conflicts=True)
+                cursor.execute(bump, params)
+                row = cursor.fetchone()
+        if row is None:  # the counter is there and at its last number
+            raise Conflict("LICENSE_SERIAL_EXHAUSTED", f"该部门本年度“{license_type.name}”的流水号已用完")
+    return f"{year}{row[0]:0{SERIAL_DIGITS}d}"
 
 
 def _valid_until(license_type: LicenseType, valid_from: dt.date) -> dt.date | None:
@@ -264,14 +280,23 @@ def _replayed(existing: License, license_type: LicenseType, holder: Person | Ent
     same = existing.license_type_id == license_type.pk and existing.holder_index == holder_index(_holder_facts(holder)[1])
     if not same or digest(check_surface(license_type, surface, holder)) != digest(surface_of(existing)):
         raise Conflict("IDEMPOTENCY_KEY_REUSED", "该幂等键已用于另一份证照签发请求")
+    existing.replayed = True
     return existing
 
 
-@transaction.atomic
+# every issuance writes a licence and its first event: compiled once per connection
+_LICENSE = PreparedInsert(License)
+_EVENT = PreparedInsert(LicenseEvent)
+
+
 def _issue(
     *, issuer: Issuer, license_type: LicenseType, department: Department, holder: Person | Enterprise,
     surface: dict[str, Any], valid_from: dt.date | None, key: str, trust_level: str,
 ) -> License:
+    # Everything that only reads runs before the transaction: on SQLite a transaction holds the
+    # database's one write lock from its first statement, so it should hold only the writes. A
+    # concurrent request with the same key that commits first makes the insert below fail, and
+    # issue_license answers with that licence.
     _authorise(issuer, department)
     if key:
         existing = _issued_with(department, key)
@@ -291,48 +316,50 @@ def _issue(
     now = timezone.now()
     valid_from = valid_from or timezone.localdate(now)
     seal = _issuing_seal(department)
-    serial = _next_serial(license_type, department, valid_from.year)
-    identifier = make_identifier(type_code=license_type.code, issuer_code=department.credit_code, serial=serial)
     name, code = _holder_facts(holder)
-    license = License(
-        identifier=identifier.value,
-        license_type=license_type,
-        serial=serial,
-        version=1,
-        issuer=department,
-        holder_person=holder if isinstance(holder, Person) else None,
-        holder_enterprise=holder if isinstance(holder, Enterprise) else None,
-        holder_name=name,
-        holder_index=holder_index(code),
-        surface=canonical_json(checked),
-        trust_level=trust_level,
-        issued_at=now.replace(microsecond=0),
-        valid_from=valid_from,
-        valid_until=_valid_until(license_type, valid_from),
-        seal_code=seal.code,
-        idempotency_key=key,
-    )
-    # The issuing authority was checked above; the department's seal signs on its behalf (the use is
-    # recorded under the issuer's label), whatever seal-use roles the issuing staff member holds.
-    signed = signing.sign_data(
-        actor=signing.SigningActor(system=f"licenses:{issuer.label}"),
-        seal=seal,
-        data=signed_payload(license, checked),
-        purpose=f"签发电子证照 {license.identifier}",
-        fmt="jws",
-    )
-    license.signature = signed.signature
-    license.save()
-    LicenseEvent.objects.create(license=license, action="issue", status=LicenseStatus.VALID, actor=issuer.label, at=now)
-    audit.record(
-        actor=issuer.label,
-        action="licenses.issue",
-        object_type="licenses.License",
-        object_id=license.pk,
-        after={"type": license_type.code, "holder": license.holder_index, "surface": digest(checked)},
-        details={"identifier": license.identifier},
-    )
-    _notify(license, f"{department.name}向您签发了{license_type.name}（{license.identifier}），可在“我的证照”中查看。")
+    with transaction.atomic():
+        serial = _next_serial(license_type, department, valid_from.year)
+        identifier = make_identifier(type_code=license_type.code, issuer_code=department.credit_code, serial=serial)
+        license = License(
+            identifier=identifier.value,
+            license_type=license_type,
+            serial=serial,
+            version=1,
+            issuer=department,
+            holder_person=holder if isinstance(holder, Person) else None,
+            holder_enterprise=holder if isinstance(holder, Enterprise) else None,
+            holder_name=name,
+            holder_index=holder_index(code),
+            surface=canonical_json(checked),
+            trust_level=trust_level,
+            issued_at=now.replace(microsecond=0),
+            valid_from=valid_from,
+            valid_until=_valid_until(license_type, valid_from),
+            seal_code=seal.code,
+            idempotency_key=key,
+        )
+        # The issuing authority was checked above; the department's seal signs on its behalf (the use
+        # is recorded under the issuer's label), whatever seal-use roles the issuing staff member holds.
+        # sign_data locks the seal and checks it is still usable.
+        signed = signing.sign_data(
+            actor=signing.SigningActor(system=f"licenses:{issuer.label}"),
+            seal=seal,
+            data=signed_payload(license, checked),
+            purpose=f"签发电子证照 {license.identifier}",
+            fmt="jws",
+        )
+        license.signature = signed.signature
+        _LICENSE.insert(license)
+        _EVENT.insert(LicenseEvent(license=license, action="issue", status=LicenseStatus.VALID, actor=issuer.label, at=now))
+        audit.record(
+            actor=issuer.label,
+            action="licenses.issue",
+            object_type="licenses.License",
+            object_id=license.pk,
+            after={"type": license_type.code, "holder": license.holder_index, "surface": digest(checked)},
+            details={"identifier": license.identifier},
+        )
+        _notify(license, f"{department.name}向您签发了{license_type.name}（{license.identifier}），可在“我的证照”中查看。")
     return license
 
 

@@ -301,7 +301,9 @@ def find_holder(*, document_type: str = "", document_number: str = "", credit_co
     Call only after ``issuing_department``: the answer tells whether someone has an account."""
     credit_code = (credit_code or "").strip().upper()
     if credit_code:
-        enterprise = Enterprise.objects.filter(credit_code=credit_code[:18]).first()
+        enterprise = (
+            Enterprise.objects.filter(credit_code=credit_code[:18]).select_related("legal_representative__user").first()
+        )
         if enterprise is None:
             raise NotFound(
                 "LICENSE_HOLDER_NOT_FOUND", "未找到使用该统一社会信用代码注册的法人", details={"field": "holder_credit_code"}
@@ -314,18 +316,11 @@ def find_holder(*, document_type: str = "", document_number: str = "", credit_co
         )
     if document_type not in DocumentType.values:
         raise ValidationFailed("DOCUMENT_TYPE_INVALID", "证件类型不正确", details={"field": "holder_document_type"})
-    person = Person.objects.filter(document_index=document_index(document_type, number[:40])).first()
+    # with the account, which the holder's inbox message is sent to
+    person = Person.objects.filter(document_index=document_index(document_type, number[:40])).select_related("user").first()
     if person is None:
         raise NotFound("LICENSE_HOLDER_NOT_FOUND", "未找到使用该证件注册的自然人", details={"field": "holder_document_number"})
     return person
-
-
-def issued_with_key(user: Any, key: str) -> bool:
-    """Whether this department already issued a licence with the idempotency key (a replay: 200, not 201)."""
-    key = (key or "").strip()
-    return bool(key) and (
-        selectors.licenses_issued_by(user).exclude(idempotency_key="").filter(idempotency_key=key).exists()
-    )
 
 
 def issued_license(user: Any, identifier: str) -> License:

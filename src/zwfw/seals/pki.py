@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from zwfw.core import audit
 from zwfw.core.errors import Conflict, NotFound
+from zwfw.core.lookups import PreparedRead
 from zwfw.seals import x509
 from zwfw.seals.keystore import keystore
 from zwfw.seals.models import AuthorityKind, CertificateAuthority, KeyAlgorithm, Seal, SealStatus, StoredKey
@@ -162,7 +163,23 @@ def root_certificate(algorithm: str) -> asn1_x509.Certificate:
 
 
 def seal_ca_certificate(algorithm: str) -> asn1_x509.Certificate:
-    return x509.load(authority(AuthorityKind.SEAL_CA, algorithm).certificate)
+    return x509.load(seal_ca_der(algorithm))
+
+
+# every data signature carries the seal CA's certificate (JWS x5c): read by a statement compiled once
+_SEAL_CA_DER = PreparedRead(
+    lambda algorithm: CertificateAuthority.objects.filter(kind=AuthorityKind.SEAL_CA, algorithm=algorithm)
+    .order_by("pk")
+    .values_list("certificate")[:1]
+)
+
+
+def seal_ca_der(algorithm: str) -> bytes:
+    """The seal CA's certificate as stored (DER), the one ``authority`` gives."""
+    found = _SEAL_CA_DER.rows(algorithm)
+    if not found:
+        raise PkiNotInitialised()
+    return bytes(found[0][0])
 
 
 def root_pem(algorithm: str) -> str:

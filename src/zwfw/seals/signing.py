@@ -32,6 +32,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from zwfw.core import audit
 from zwfw.core.audit import canonical_json
 from zwfw.core.errors import ValidationFailed
+from zwfw.core.lookups import PreparedInsert
 from zwfw.seals import gm, pki, ses
 from zwfw.seals.keystore import keystore
 from zwfw.seals.models import KeyAlgorithm, Seal, SealUsage, SignatureFormat, StoredKey
@@ -71,11 +72,15 @@ def _purpose(purpose: str) -> str:
     return text
 
 
+# every signature is recorded (用章记录): the INSERT compiled once per connection
+_USAGE = PreparedInsert(SealUsage)
+
+
 def _record(
     *, actor: SigningActor, seal: Seal, fmt: str, algorithm: str, digest: str, purpose: str,
     signed_at: dt.datetime, batch: uuid.UUID | None = None,
 ) -> SealUsage:
-    usage = SealUsage.objects.create(
+    usage = SealUsage(
         seal=seal,
         format=fmt,
         digest_algorithm=algorithm,
@@ -86,6 +91,7 @@ def _record(
         batch=batch,
         signed_at=signed_at,
     )
+    _USAGE.insert(usage)
     audit.record(
         actor=actor.label,
         action=f"seals.use.{fmt}",
@@ -103,7 +109,7 @@ def _b64url(data: bytes) -> str:
 def chain_der(seal: Seal, algorithm: str) -> list[bytes]:
     """The seal's certificate, then the seal CA's (the root is the verifier's trust anchor)."""
     leaf = seal.sm2_certificate if algorithm == KeyAlgorithm.SM2 else seal.ecdsa_certificate
-    return [bytes(leaf), pki.seal_ca_certificate(algorithm).dump()]
+    return [bytes(leaf), pki.seal_ca_der(algorithm)]
 
 
 def jws_sign(*, key: StoredKey, chain: list[bytes], kid: str, data: bytes, signed_at: dt.datetime) -> str:
