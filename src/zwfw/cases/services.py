@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -54,7 +54,7 @@ from zwfw.core import audit
 from zwfw.core.audit import digest
 from zwfw.core.calendar import as_local_date, current_calendar
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from zwfw.core.lookups import PreparedInsert
+from zwfw.core.lookups import PreparedInsert, PreparedRead
 from zwfw.identity.models import AgentGrant, Enterprise, Person, StaffRole
 from zwfw.identity.selectors import live_grant_filter, person_of
 from zwfw.identity.staff import has_role, staff_of
@@ -201,8 +201,19 @@ def _check_clerk(actor: Any, case: Case) -> None:
         raise PermissionDenied("CASE_ASSIGNED_TO_OTHER", "该办件已改派给其他工作人员")
 
 
-def _item_form(item: ImplementationItem) -> ItemForm | None:
-    return ItemForm.objects.filter(item=item).first()
+class _Form(NamedTuple):
+    schema: dict[str, Any]
+    layout: dict[str, Any]
+
+
+# read on every submission and every form opened: compiled once per connection
+_FORM = PreparedRead(lambda item: ItemForm.objects.filter(item=item).order_by().values_list("schema", "layout"))
+
+
+def _item_form(item: ImplementationItem) -> _Form | None:
+    """The item's form (JSON Schema and layout hints), or None for an item without one."""
+    found = _FORM.rows(item.pk)
+    return _Form(*found[0]) if found else None
 
 
 def _checked_form(item: ImplementationItem, data: Any, person: Person, enterprise: Enterprise | None) -> dict[str, Any]:
@@ -322,11 +333,17 @@ def _request_digest(item: ImplementationItem, enterprise: Enterprise | None, cha
     })
 
 
+# the empty key excluded, so that the partial unique index (non-empty keys) serves the look-up; three
+# columns first: most submissions are not replays, and the whole row is only wanted for one
+_REPLAY = PreparedRead(
+    lambda applicant, key: Case.objects.exclude(idempotency_key="").filter(applicant=applicant, idempotency_key=key)
+    .order_by().values_list("pk", "public_id", "request_digest")[:1],
+    keys=2,
+)
+
+
 def _replay(person: Person, key: str, request_digest: str) -> Case | None:
-    # the empty key excluded, so that the partial unique index (non-empty keys) serves the look-up
-    # two columns first: most submissions are not replays, and the whole row is only wanted for one
-    found = list(Case.objects.exclude(idempotency_key="").filter(applicant=person, idempotency_key=key)
-                 .values_list("pk", "public_id", "request_digest")[:1])
+    found = _REPLAY.rows(person.pk, key)
     if not found:
         return None
     pk, public_id, digest_of_first = found[0]
@@ -485,6 +502,7 @@ def submit(
         grant = _acting_for(person, enterprise, item)
     materials = _item_materials(item)
     licences = _valid_licences(materials, person, enterprise)
+    label = _label(actor)
     have: set[int | None]
     try:
         with transaction.atomic():
@@ -518,7 +536,7 @@ def submit(
                 case.save()
             _link_licences(case, materials, licences, have)
             note = "申请人确认代录申请" if case.entered_by_id else ""
-            _event(case, action="submit", before=before, actor=_label(actor), note=note, now=now)
+            _event(case, action="submit", before=before, actor=label, note=note, now=now)
             _notify(case, f"{_name(case)}已提交，受理部门将在5个工作日内预审。")
             return case
     except IntegrityError:
