@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 from typing import Any, NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -383,8 +383,16 @@ def _current_materials(case: Case) -> list[CaseMaterial]:
     return list(CaseMaterial.objects.filter(case=case, superseded_at__isnull=True))
 
 
+# every column, so that the rows make whole Material objects (Model.from_db, as a queryset makes them)
+_MATERIAL_COLUMNS = tuple(field.attname for field in Material._meta.concrete_fields)
+_MATERIALS = PreparedRead(
+    lambda item: Material.objects.filter(item=item).order_by("sort_order", "id").values_list(*_MATERIAL_COLUMNS)
+)
+
+
 def _item_materials(item: ImplementationItem) -> list[Material]:
-    return list(item.materials.order_by("sort_order", "id"))
+    """The item's materials in their order (read on every submission: a prepared read)."""
+    return [Material.from_db(DEFAULT_DB_ALIAS, _MATERIAL_COLUMNS, row) for row in _MATERIALS.rows(item.pk)]
 
 
 def _check_materials(case: Case, materials: list[Material] | None = None, have: set[int | None] | None = None) -> None:
