@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from zwfw.catalog.models import Department
@@ -23,7 +23,7 @@ from zwfw.core.audit import canonical_json, digest
 from zwfw.core.codes import is_valid_credit_code, is_valid_resident_id
 from zwfw.core.crypto import blind_index
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from zwfw.core.lookups import PreparedInsert, lookup_key
+from zwfw.core.lookups import PreparedInsert, PreparedRead, lookup_key
 from zwfw.identity.models import Enterprise, Person, StaffRole
 from zwfw.identity.staff import has_role, staff_of
 from zwfw.licenses.identifiers import make_identifier
@@ -78,16 +78,22 @@ def _authorise(issuer: Issuer, department: Department) -> None:
         raise PermissionDenied("LICENSE_ISSUER_FORBIDDEN", "只有颁发部门的审批人员或部门管理员可以签发证照")
 
 
-def _issuing_seal(department: Department) -> Seal:
-    seal = (
-        Seal.objects.filter(department=department, status=SealStatus.ACTIVE, kind__in=[SealKind.SPECIAL, SealKind.OFFICIAL])
-        .only("pk", "code", "department_id", "status", "kind")
-        .order_by("-kind", "code")  # a 业务专用章 before the 公章
-        .first()
+# read on every issuance, as is the look-up of its idempotency key: compiled once per connection
+_ISSUING_SEAL = PreparedRead(
+    lambda department: Seal.objects.filter(
+        department=department, status=SealStatus.ACTIVE, kind__in=[SealKind.SPECIAL, SealKind.OFFICIAL]
     )
-    if seal is None:
+    .order_by("-kind", "code")  # a 业务专用章 before the 公章
+    .values_list("id", "code")[:1]
+)
+
+
+def _issuing_seal(department: Department) -> Seal:
+    """The department's active seal that signs its licences (only its id and code loaded)."""
+    found = _ISSUING_SEAL.rows(department.pk)
+    if not found:
         raise Conflict("LICENSE_NO_SEAL", "颁发部门没有可用的电子印章，不能签发电子证照")
-    return seal
+    return Seal.from_db(DEFAULT_DB_ALIAS, ["id", "code"], found[0])
 
 
 def _holder_facts(holder: Person | Enterprise) -> tuple[str, str]:
@@ -271,9 +277,18 @@ def issue_license(
         raise Conflict("LICENSE_CONCURRENT_ISSUE", "证照正在被同时签发，请重试") from None
 
 
+# the empty key is excluded so that the partial unique index (non-empty keys) serves the look-up; the
+# id first: most requests are not replays, and the whole row is only wanted for one
+_ISSUED_WITH = PreparedRead(
+    lambda issuer, key: License.objects.exclude(idempotency_key="").filter(issuer=issuer, idempotency_key=key)
+    .order_by().values_list("id")[:1],
+    keys=2,
+)
+
+
 def _issued_with(department: Department, key: str) -> License | None:
-    # the empty key is excluded so that the partial unique index (non-empty keys) serves the look-up
-    return License.objects.exclude(idempotency_key="").filter(issuer=department, idempotency_key=key).first()
+    found = _ISSUED_WITH.rows(department.pk, key)
+    return License.objects.get(pk=found[0][0]) if found else None
 
 
 def _replayed(existing: License, license_type: LicenseType, holder: Person | Enterprise, surface: dict[str, Any]) -> License:
