@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,26 +130,23 @@ def check_surface(license_type: LicenseType, surface: Any, holder: Person | Ente
         if not isinstance(value, str | int) or isinstance(value, bool):
             raise ValidationFailed("LICENSE_FIELD_INVALID", f"{field['label']}应为文本", details={"field": f"surface.{key}"})
         text = str(value).strip()
-        if len(text) > MAX_VALUE_LENGTH or any(ord(ch) < 32 for ch in text):
+        if len(text) > MAX_VALUE_LENGTH or not _storable(text):
             raise ValidationFailed(
                 "LICENSE_FIELD_INVALID", f"{field['label']}不能超过{MAX_VALUE_LENGTH}字，也不能包含控制字符",
                 details={"field": f"surface.{key}"},
             )
         kind = field.get("type", "text")
         if kind == "date":
-            try:
-                dt.date.fromisoformat(text)
-            except ValueError:
+            # exactly YYYY-MM-DD, kept as written: the 亮证 mask shows a date's first 7 characters (the month)
+            if not _DATE.fullmatch(text) or not _is_date(text):
                 raise ValidationFailed(
                     "LICENSE_FIELD_INVALID", f"{field['label']}应为日期（YYYY-MM-DD）", details={"field": f"surface.{key}"}
-                ) from None
+                )
         elif kind == "number":
-            try:
-                float(text)
-            except ValueError:
+            if not _NUMBER.fullmatch(text):  # float() would take NaN, inf, 1_000 and other scripts' digits
                 raise ValidationFailed(
                     "LICENSE_FIELD_INVALID", f"{field['label']}应为数字", details={"field": f"surface.{key}"}
-                ) from None
+                )
         elif kind == "id_number" and not is_valid_resident_id(text):
             raise ValidationFailed(
                 "LICENSE_FIELD_INVALID", f"{field['label']}不是有效的公民身份号码", details={"field": f"surface.{key}"}
@@ -164,6 +162,33 @@ def check_surface(license_type: LicenseType, surface: Any, holder: Person | Ente
             details={"field": "surface.holder_name"},
         )
     return checked
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _storable(text: str) -> bool:
+    """No control character (C0, DEL, C1) and no lone surrogate, which UTF-8 cannot encode."""
+    return not any(ord(ch) < 32 or 127 <= ord(ch) < 160 or 0xD800 <= ord(ch) < 0xE000 for ch in text)
+
+
+def _short_text(value: Any, *, field: str, code: str, what: str) -> str:
+    """A reason or purpose: 1 to 200 characters of text, no control character."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > 200:
+        raise ValidationFailed(code, f"请填写{what}（不超过200字）", details={"field": field})
+    if not _storable(text):
+        raise ValidationFailed(code, f"{what}不能包含控制字符", details={"field": field})
+    return text
 
 
 def signed_payload(license: License, surface: dict[str, str]) -> bytes:
@@ -227,6 +252,22 @@ def _next_serial(license_type: LicenseType, department: Department, year: int) -
     return f"{year}{row[0]:0{SERIAL_DIGITS}d}"
 
 
+# 有效期起始: the 流水号 begins with its year (four digits), and a licence is issued for now, not for
+# a distant past or future
+EARLIEST_VALID_FROM = dt.date(1949, 10, 1)
+LATEST_VALID_FROM_YEARS = 1  # at most a year ahead of today
+
+
+def _check_valid_from(valid_from: dt.date, today: dt.date) -> None:
+    latest = today.replace(year=today.year + LATEST_VALID_FROM_YEARS, day=min(today.day, 28))
+    if not EARLIEST_VALID_FROM <= valid_from <= latest:
+        raise ValidationFailed(
+            "LICENSE_VALID_FROM_INVALID",
+            f"有效期起始日期应在{EARLIEST_VALID_FROM.isoformat()}至{latest.isoformat()}之间",
+            details={"field": "valid_from"},
+        )
+
+
 def _valid_until(license_type: LicenseType, valid_from: dt.date) -> dt.date | None:
     if license_type.validity_years is None:
         return None
@@ -261,9 +302,14 @@ def issue_license(
 ) -> License:
     """签发 a licence (version 001). The same idempotency key from the same department returns the
     licence it made, or a conflict if the request differs."""
-    key = (idempotency_key or "").strip()
-    if len(key) > 80:
-        raise ValidationFailed("IDEMPOTENCY_KEY_INVALID", "幂等键不能超过80个字符", details={"field": "idempotency_key"})
+    if not isinstance(idempotency_key, str):
+        raise ValidationFailed("IDEMPOTENCY_KEY_INVALID", "幂等键应为文本", details={"field": "idempotency_key"})
+    key = idempotency_key.strip()
+    if len(key) > 80 or (idempotency_key and not key) or not _storable(key):
+        raise ValidationFailed(
+            "IDEMPOTENCY_KEY_INVALID", "幂等键应为1到80个字符，不能全是空白，也不能包含控制字符",
+            details={"field": "idempotency_key"},
+        )
     try:
         return _issue(
             issuer=issuer, license_type=license_type, department=department, holder=holder, surface=surface,
@@ -273,7 +319,7 @@ def issue_license(
         if key:  # a concurrent request with the same key won the race
             existing = _issued_with(department, key)
             if existing is not None:
-                return _replayed(existing, license_type, holder, surface)
+                return _replayed(existing, license_type, holder, surface, valid_from, trust_level)
         raise Conflict("LICENSE_CONCURRENT_ISSUE", "证照正在被同时签发，请重试") from None
 
 
@@ -291,8 +337,18 @@ def _issued_with(department: Department, key: str) -> License | None:
     return License.objects.get(pk=found[0][0]) if found else None
 
 
-def _replayed(existing: License, license_type: LicenseType, holder: Person | Enterprise, surface: dict[str, Any]) -> License:
-    same = existing.license_type_id == license_type.pk and existing.holder_index == holder_index(_holder_facts(holder)[1])
+def _replayed(
+    existing: License, license_type: LicenseType, holder: Person | Enterprise, surface: dict[str, Any],
+    valid_from: dt.date | None, trust_level: str,
+) -> License:
+    """The licence issued with the key, if the request is the same (a valid_from not given is the same
+    as the one the first request got: its day)."""
+    same = (
+        existing.license_type_id == license_type.pk
+        and existing.holder_index == holder_index(_holder_facts(holder)[1])
+        and valid_from in (None, existing.valid_from)
+        and trust_level == existing.trust_level
+    )
     if not same or digest(check_surface(license_type, surface, holder)) != digest(surface_of(existing)):
         raise Conflict("IDEMPOTENCY_KEY_REUSED", "该幂等键已用于另一份证照签发请求")
     existing.replayed = True
@@ -316,7 +372,7 @@ def _issue(
     if key:
         existing = _issued_with(department, key)
         if existing is not None:
-            return _replayed(existing, license_type, holder, surface)
+            return _replayed(existing, license_type, holder, surface, valid_from, trust_level)
     if not license_type.is_active:
         raise Conflict("LICENSE_TYPE_INACTIVE", "该证照类型已停用")
     expected = HolderKind.PERSON if isinstance(holder, Person) else HolderKind.ENTERPRISE
@@ -330,6 +386,7 @@ def _issue(
     checked = check_surface(license_type, surface, holder)
     now = timezone.now()
     valid_from = valid_from or timezone.localdate(now)
+    _check_valid_from(valid_from, timezone.localdate(now))
     seal = _issuing_seal(department)
     name, code = _holder_facts(holder)
     with transaction.atomic():
@@ -413,9 +470,7 @@ def change_status(*, issuer: Issuer, license: License, action: str, reason: str)
             "LICENSE_STATUS_TRANSITION",
             f"证照当前为“{LicenseStatus(license.status).label}”，不能{_ACTION_NAMES[action]}",
         )
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 200:
-        raise ValidationFailed("LICENSE_REASON_REQUIRED", "请填写原因（不超过200字）", details={"field": "reason"})
+    reason = _short_text(reason, field="reason", code="LICENSE_REASON_REQUIRED", what="原因")
     before = license.status
     license.status, license.status_reason = target, reason
     license.save(update_fields=["status", "status_reason", "updated_at"])
@@ -445,9 +500,7 @@ def new_version(
     checked = check_surface(old.license_type, merged, holder)
     if not renew and checked == surface_of(old):
         raise ValidationFailed("LICENSE_NOTHING_CHANGED", "照面信息没有变化", details={"field": "surface"})
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 200:
-        raise ValidationFailed("LICENSE_REASON_REQUIRED", "请填写原因（不超过200字）", details={"field": "reason"})
+    reason = _short_text(reason, field="reason", code="LICENSE_REASON_REQUIRED", what="原因")
     now = timezone.now()
     today = timezone.localdate(now)
     seal = _issuing_seal(old.issuer)
@@ -513,9 +566,7 @@ def authorise_use(
 ) -> UseGrant:
     """The holder (or whoever may see the licence in the wallet: check with ``selectors.license_of``
     first) lets ``department`` fetch ``license`` for ``purpose`` until ``valid_until``; audited."""
-    purpose = (purpose or "").strip()
-    if not purpose or len(purpose) > 200:
-        raise ValidationFailed("LICENSE_PURPOSE_REQUIRED", "请填写用途（不超过200字）", details={"field": "purpose"})
+    purpose = _short_text(purpose, field="purpose", code="LICENSE_PURPOSE_REQUIRED", what="用途")
     now = timezone.now()
     if timezone.is_naive(valid_until) or not now < valid_until <= now + dt.timedelta(days=MAX_GRANT_DAYS):
         raise ValidationFailed(
@@ -570,9 +621,7 @@ def fetch_for_use(*, actor: Any, identifier: str, purpose: str) -> FetchedLicens
     staff = staff_of(actor)
     if staff is None or staff.department_id is None:
         raise PermissionDenied("LICENSE_USE_STAFF_ONLY", "只有部门工作人员可以调取证照")
-    purpose = (purpose or "").strip()
-    if not purpose or len(purpose) > 200:
-        raise ValidationFailed("LICENSE_PURPOSE_REQUIRED", "请填写用途（不超过200字）", details={"field": "purpose"})
+    purpose = _short_text(purpose, field="purpose", code="LICENSE_PURPOSE_REQUIRED", what="用途")
     license = License.objects.select_related("license_type", "issuer").filter(identifier=lookup_key(identifier, max_length=120)).first()
     now = timezone.now()
     grant = live_use_grant(license=license, department_id=staff.department_id, now=now) if license else None

@@ -75,9 +75,10 @@ def _end_of_day(value: str, field: str) -> dt.datetime:
     """A grant runs to the end of its last day, Asia/Shanghai."""
     try:
         day = dt.date.fromisoformat(value)
-    except ValueError:
+        end = day + dt.timedelta(days=1)
+    except (ValueError, OverflowError):  # not a date, or 9999-12-31 (no next day)
         raise ValidationFailed("INVALID_DATE", _("日期格式应为 YYYY-MM-DD"), details={"field": field}) from None
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_default_timezone())
+    return dt.datetime.combine(end, dt.time.min, tzinfo=timezone.get_default_timezone())
 
 
 # --- the wallet ------------------------------------------------------------------------------------

@@ -146,7 +146,7 @@ def active_departments() -> QuerySet[Department]:
 
 
 def active_department(credit_code: str) -> Department:
-    department = active_departments().filter(credit_code=(credit_code or "").strip().upper()[:18]).first()
+    department = active_departments().filter(credit_code=lookup_key(credit_code, max_length=18).upper()).first()
     if department is None:
         raise NotFound("DEPARTMENT_NOT_FOUND", "用证部门不存在或已停用", details={"field": "department_code"})
     return department
@@ -299,10 +299,12 @@ def license_type_by_code(code: str) -> LicenseType:
 def find_holder(*, document_type: str = "", document_number: str = "", credit_code: str = "") -> Person | Enterprise:
     """The registered holder: an enterprise by credit code, or a person by document (blind index).
     Call only after ``issuing_department``: the answer tells whether someone has an account."""
-    credit_code = (credit_code or "").strip().upper()
+    if isinstance(credit_code, str) and "\x00" in credit_code:
+        raise ValidationFailed("LICENSE_HOLDER_INVALID", "统一社会信用代码不能包含控制字符", details={"field": "holder_credit_code"})
+    credit_code = lookup_key(credit_code, max_length=18).upper()
     if credit_code:
         enterprise = (
-            Enterprise.objects.filter(credit_code=credit_code[:18]).select_related("legal_representative__user").first()
+            Enterprise.objects.filter(credit_code=credit_code).select_related("legal_representative__user").first()
         )
         if enterprise is None:
             raise NotFound(
