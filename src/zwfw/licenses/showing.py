@@ -13,14 +13,15 @@ import base64
 import datetime as dt
 import json
 import secrets
+import time
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from joserfc import jws
 from joserfc.errors import JoseError
@@ -47,8 +48,16 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+# The display keys, as this process last read them. Another worker may make a key (the first, or the
+# next after a retirement), and a retired key stops verifying once the tokens it signed have expired:
+# the set is read again after KEYSET_SECONDS, at once when a token names a key this process does not
+# hold but the node does, and for every publication (keys.json).
+KEYSET_SECONDS = 60
+_KEYSET: dict[str, Any] = {"keys": None, "kids": frozenset(), "at": 0.0}
+
+
 def reset_caches() -> None:
-    _keyset.cache_clear()
+    _KEYSET.update(keys=None, kids=frozenset(), at=0.0)
 
 
 @transaction.atomic
@@ -58,23 +67,44 @@ def current_key() -> DisplayKey:
     if key is None:
         stored = keystore().generate(KeyAlgorithm.ECDSA_P256)
         key = DisplayKey.objects.create(kid=secrets.token_urlsafe(12), key=stored)
-        _keyset.cache_clear()
+        reset_caches()
     return key
 
 
-@lru_cache(maxsize=1)
-def _keyset() -> KeySet:
-    keys: list[Any] = []
-    for row in DisplayKey.objects.select_related("key"):
-        public = serialization.load_der_public_key(bytes(row.key.public_key))
-        assert isinstance(public, ec.EllipticCurvePublicKey)
-        keys.append(ECKey.import_key(public, {"kid": row.kid, "use": "sig", "alg": "ES256"}))
-    return KeySet(keys)
+def _keyset(kid: str = "", *, fresh: bool = False) -> KeySet:
+    """The display keys that verify tokens: the active ones and those retired less than a token's
+    lifetime ago."""
+    stale = (
+        fresh
+        or _KEYSET["keys"] is None
+        or time.monotonic() - _KEYSET["at"] > KEYSET_SECONDS
+        or (kid and kid not in _KEYSET["kids"] and DisplayKey.objects.filter(kid=kid[:32]).exists())
+    )
+    if stale:
+        since = timezone.now() - dt.timedelta(seconds=MAX_SECONDS)
+        keys: list[Any] = []
+        rows = DisplayKey.objects.select_related("key").filter(Q(retired_at__isnull=True) | Q(retired_at__gt=since))
+        for row in rows.order_by("id"):
+            public = serialization.load_der_public_key(bytes(row.key.public_key))
+            assert isinstance(public, ec.EllipticCurvePublicKey)
+            keys.append(ECKey.import_key(public, {"kid": row.kid, "use": "sig", "alg": "ES256"}))
+        _KEYSET.update(keys=KeySet(keys), kids=frozenset(key.kid for key in keys), at=time.monotonic())
+    return _KEYSET["keys"]
+
+
+def _kid_of(token: str) -> str:
+    """The key a compact JWS names in its header ("" when it names none or is not one)."""
+    try:
+        header = json.loads(base64.urlsafe_b64decode(token.split(".", 1)[0] + "=="))
+    except (ValueError, TypeError):
+        return ""
+    kid = header.get("kid") if isinstance(header, dict) else None
+    return kid if isinstance(kid, str) else ""
 
 
 def jwks() -> dict:
     """The published keys (public parts only)."""
-    return {"keys": [key.as_dict(private=False) for key in _keyset().keys]}
+    return {"keys": [key.as_dict(private=False) for key in _keyset(fresh=True).keys]}
 
 
 def disclosable_fields(license: License) -> list[dict]:
@@ -125,7 +155,7 @@ def read_token(token: str, *, now: dt.datetime | None = None) -> TokenClaims:
     if not isinstance(token, str) or len(token) > 2048:
         raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码无效")
     try:
-        parsed = jws.deserialize_compact(token, _keyset(), algorithms=["ES256"], registry=_REGISTRY)
+        parsed = jws.deserialize_compact(token, _keyset(_kid_of(token)), algorithms=["ES256"], registry=_REGISTRY)
         if parsed.protected.get("typ") != TOKEN_TYPE:
             raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码无效")
         claims = json.loads(parsed.payload)
