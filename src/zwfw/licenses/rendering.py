@@ -92,6 +92,8 @@ def render_license_pdf(license: License, *, base_url: str = "") -> bytes:
 @transaction.atomic
 def license_file(license: License, *, base_url: str = "") -> LicenseFile:
     """The signed licence file, made once (a recorded use of the issuer's seal) and kept."""
+    # two first downloads at once: the second waits on the licence row, then finds the file made
+    License.objects.select_for_update().filter(pk=license.pk).values_list("pk").first()
     existing = LicenseFile.objects.filter(license=license).first()
     if existing is not None:
         return existing
