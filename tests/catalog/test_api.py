@@ -132,7 +132,7 @@ def test_item_detail_malformed_code_is_422(api_client, catalog):
     response = api_client.get(f"{BASE}/items/not-a-code")
     assert response.status_code == 422
     assert response.json()["details"] == [
-        {"field": "code", "reason": "String should match pattern '^[0-9A-Z]{31}$'"}
+        {"field": "code", "reason": "格式不正确"}
     ]
 
 
