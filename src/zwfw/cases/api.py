@@ -67,6 +67,7 @@ from zwfw.catalog.selectors import published_items
 from zwfw.core.api import ErrorOut
 from zwfw.core.calendar import current_calendar
 from zwfw.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from zwfw.core.lookups import lookup_key
 from zwfw.identity.api.auth import account_auth, session_auth
 from zwfw.identity.models import Enterprise, Person, StaffMember
 from zwfw.identity.selectors import enterprises_represented_by, grants_to, require_person
@@ -111,10 +112,12 @@ def _item(item_id: int | None, *, fields: tuple[str, ...] = ()) -> Implementatio
 def _enterprise(person: Person, credit_code: str) -> Enterprise | None:
     """The enterprise applied for, by credit code: one the person represents or holds a live grant for
     (the services check the grant covers the item)."""
-    code = (credit_code or "").strip().upper()
+    code = lookup_key(credit_code, max_length=18).upper()
     if not code:
+        if credit_code and "\x00" in str(credit_code):
+            raise PermissionDenied("CASE_NOT_AUTHORISED_FOR_ENTERPRISE", "您未获该法人授权办理此事项")
         return None
-    enterprise = Enterprise.objects.filter(credit_code=code[:18]).select_related("legal_representative").first()
+    enterprise = Enterprise.objects.filter(credit_code=code).select_related("legal_representative").first()
     allowed = enterprise is not None and (
         enterprises_represented_by(person).filter(pk=enterprise.pk).exists()
         or any(grant.enterprise_id == enterprise.pk for grant in grants_to(person))
@@ -156,7 +159,7 @@ def _page(queryset: QuerySet[Case], params: CasePageIn, *, deadlines: bool, mask
             raise ValidationFailed("CASE_STATUS_INVALID", "不支持的状态筛选", details={"field": "status"})
         queryset = queryset.filter(status=params.status)
     if params.number:
-        queryset = queryset.filter(number=params.number.strip().upper())
+        queryset = queryset.filter(number=lookup_key(params.number, max_length=40).upper())
     start = (params.page - 1) * params.page_size
     rows = list(queryset[start:start + params.page_size])
     today, calendar = timezone.localdate(), current_calendar()
@@ -512,7 +515,7 @@ def queue(request: HttpRequest, params: Query[CasePageIn]):
         raise ValidationFailed("CASE_STATUS_INVALID", "不支持的状态筛选", details={"field": "status"})
     rows, total = selectors.queue_page(request.user, offset=(params.page - 1) * params.page_size,
                                        limit=params.page_size, status=params.status,
-                                       number_prefix=params.number.strip().upper())
+                                       number_prefix=lookup_key(params.number, max_length=40).upper())
     today, calendar = timezone.localdate(), current_calendar()
     return CasePageOut(items=[CaseOut.of(c, deadline=web.deadline_of(c, today=today, calendar=calendar)) for c in rows],
                        total=total, page=params.page, page_size=params.page_size)

@@ -20,6 +20,7 @@ from zwfw.cases.states import CaseStatus
 from zwfw.catalog.models import ImplementationItem, ItemStatus, Material, MaterialRequirement, MaterialSource
 from zwfw.core.audit import digest
 from zwfw.core.errors import Conflict, NotFound, ValidationFailed
+from zwfw.core.lookups import lookup_key
 from zwfw.identity.models import Enterprise
 
 MAX_FILES = 30
@@ -60,7 +61,8 @@ def event_items(event: LifeEvent) -> list[ImplementationItem]:
 
 
 def published_event(code: object) -> LifeEvent:
-    event = LifeEvent.objects.filter(code=str(code)[:40], published=True).first() if isinstance(code, str) else None
+    key = lookup_key(code, max_length=40)
+    event = LifeEvent.objects.filter(code=key, published=True).first() if key else None
     if event is None:
         raise NotFound("BUNDLE_NOT_FOUND", "未找到该一件事")
     return event
@@ -126,8 +128,7 @@ def submit_bundle(
     if not key or len(key) > services.MAX_KEY - 4 or "\x00" in key:
         raise ValidationFailed("CASE_IDEMPOTENCY_KEY_INVALID", "提交必须带有1到76个字符的幂等键",
                                details={"field": "idempotency_key"})
-    if not isinstance(form_data, dict):
-        raise ValidationFailed("CASE_FORM_INVALID", "表单数据应为对象", details=[{"field": "", "reason": "表单数据应为对象"}])
+    forms.check_form_data(form_data)
     person = services._require_person(actor)
     merged = bundle_form(event)
     files = files or {}

@@ -13,11 +13,13 @@ taken from the identity, whatever was sent.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
+from zwfw.core.audit import canonical_json
 from zwfw.core.errors import ValidationFailed
 
 PREFILL_SOURCES = {
@@ -138,6 +140,47 @@ def _title(properties: Any, name: Any) -> str:
     """The field's title, or its name (a field schema may also be ``true``)."""
     field = properties.get(name) if isinstance(properties, dict) else None
     return str(field.get("title", name)) if isinstance(field, dict) else str(name)
+
+
+MAX_FORM_CHARS = 100_000  # the whole form as JSON
+MAX_FORM_DEPTH = 10
+
+
+def _unstorable_text(text: str) -> bool:
+    """A control character other than tab and line breaks (NUL cannot be stored on PostgreSQL), or a
+    lone surrogate (not UTF-8)."""
+    return any((ord(ch) < 32 and ch not in "\t\n\r") or 0xD800 <= ord(ch) < 0xE000 for ch in text)
+
+
+def check_form_data(data: Any) -> None:
+    """Form data as the platform can keep it, whatever the item's form says: an object at most
+    MAX_FORM_DEPTH levels deep, no NaN or infinite number, no control character in a text, at most
+    MAX_FORM_CHARS characters as JSON. Raises ValidationFailed (CASE_FORM_INVALID / _TOO_LARGE)."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("CASE_FORM_INVALID", "表单数据应为对象", details=[{"field": "", "reason": "表单数据应为对象"}])
+    stack: list[tuple[Any, tuple, int]] = [(data, (), 1)]  # a loop, not recursion: any depth is refused, not a crash
+    while stack:
+        value, path, depth = stack.pop()
+        field = ".".join(str(part) for part in path)
+        reason = ""
+        if isinstance(value, dict | list):
+            if depth > MAX_FORM_DEPTH:
+                reason = f"表单数据不能超过{MAX_FORM_DEPTH}层"
+            else:
+                pairs = value.items() if isinstance(value, dict) else enumerate(value)
+                for key, item in pairs:
+                    if isinstance(key, str) and _unstorable_text(key):
+                        reason = "字段名不能包含控制字符"
+                        break
+                    stack.append((item, (*path, key), depth + 1))
+        elif isinstance(value, float) and not math.isfinite(value):
+            reason = "数字不能是 NaN 或无穷大"
+        elif isinstance(value, str) and _unstorable_text(value):
+            reason = "不能包含控制字符"
+        if reason:
+            raise ValidationFailed("CASE_FORM_INVALID", f"表单填写有误：{reason}", details=[{"field": field, "reason": reason}])
+    if len(canonical_json(data)) > MAX_FORM_CHARS:
+        raise ValidationFailed("CASE_FORM_TOO_LARGE", f"表单数据过大（不超过{MAX_FORM_CHARS}个字符）")
 
 
 def _long_texts(value: Any, path: tuple = ()) -> list[tuple]:

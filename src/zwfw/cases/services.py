@@ -221,8 +221,7 @@ def _item_form(item: ImplementationItem) -> _Form | None:
 
 def _checked_form(item: ImplementationItem, data: Any, person: Person, enterprise: Enterprise | None) -> dict[str, Any]:
     """Form data with 免填 fields taken from the verified identity, validated against the item's form."""
-    if not isinstance(data, dict):
-        raise ValidationFailed("CASE_FORM_INVALID", "表单数据应为对象", details=[{"field": "", "reason": "表单数据应为对象"}])
+    forms.check_form_data(data)
     form = _item_form(item)
     if form is None:
         return dict(data)
@@ -270,10 +269,7 @@ def save_draft(
     draft: Case | None = None,
 ) -> Case:
     """Keep a draft (not validated beyond being an object); a new one, or an update of ``draft``."""
-    if not isinstance(form_data, dict):
-        raise ValidationFailed("CASE_FORM_INVALID", "表单数据应为对象", details=[{"field": "", "reason": "表单数据应为对象"}])
-    if len(audit.canonical_json(form_data)) > 100_000:
-        raise ValidationFailed("CASE_FORM_TOO_LARGE", "表单数据过大")
+    forms.check_form_data(form_data)
     with transaction.atomic():
         person = _require_person(actor)
         if draft is not None:
@@ -310,8 +306,7 @@ def enter_for_applicant(
     role = ENTERING_ROLES.get(channel)
     if role is None:
         raise ValidationFailed("CASE_CHANNEL_INVALID", "代为录入只适用于窗口和热线渠道")
-    if not isinstance(form_data, dict):
-        raise ValidationFailed("CASE_FORM_INVALID", "表单数据应为对象")
+    forms.check_form_data(form_data)
     with transaction.atomic():
         _check_item(item, channel)
         staff = staff_of(actor)

@@ -458,7 +458,7 @@ def mine_upload(request: HttpRequest, public_id: str) -> HttpResponse:
         material = None
         raw = request.POST.get("material", "")
         if raw:
-            material = Material.objects.filter(item=case.item, pk=int(raw) if raw.isdigit() else 0).first()
+            material = Material.objects.filter(item=case.item, pk=int(raw) if raw.isascii() and raw.isdigit() else 0).first()
             if material is None:
                 raise ValidationFailed("CASE_MATERIAL_UNKNOWN", "该材料不属于此事项", details={"field": "material"})
         services.add_upload(actor=request.user, case=case, content=upload.read(), filename=upload.name or "",
@@ -713,7 +713,7 @@ def workbench_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _step_of(case: Case, raw: str) -> Any:
-    step = case.steps.filter(pk=int(raw) if raw.isdigit() else 0).first()
+    step = case.steps.filter(pk=int(raw) if raw.isascii() and raw.isdigit() else 0).first()
     if step is None:
         raise NotFound("CASE_STEP_NOT_FOUND", "未找到该审批环节")
     return step
@@ -726,7 +726,7 @@ def _correction_rows(request: HttpRequest) -> list[dict[str, str]]:
 
 
 def _days(raw: str) -> int | str:
-    return int(raw) if raw.strip().isdigit() and len(raw.strip()) < 4 else raw
+    return int(raw) if raw.strip().isascii() and raw.strip().isdigit() and len(raw.strip()) < 4 else raw
 
 
 def _act(user: Any, case: Case, action: str, post: Any, rows: list[dict[str, str]]) -> str:
