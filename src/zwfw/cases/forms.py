@@ -21,6 +21,7 @@ from jsonschema.exceptions import SchemaError, ValidationError
 
 from zwfw.core.audit import canonical_json
 from zwfw.core.errors import ValidationFailed
+from zwfw.core.text import unstorable
 
 PREFILL_SOURCES = {
     "person.name",
@@ -146,12 +147,6 @@ MAX_FORM_CHARS = 100_000  # the whole form as JSON
 MAX_FORM_DEPTH = 10
 
 
-def _unstorable_text(text: str) -> bool:
-    """A control character other than tab and line breaks (NUL cannot be stored on PostgreSQL), or a
-    lone surrogate (not UTF-8)."""
-    return any((ord(ch) < 32 and ch not in "\t\n\r") or 0xD800 <= ord(ch) < 0xE000 for ch in text)
-
-
 def check_form_data(data: Any) -> None:
     """Form data as the platform can keep it, whatever the item's form says: an object at most
     MAX_FORM_DEPTH levels deep, no NaN or infinite number, no control character in a text, at most
@@ -169,13 +164,13 @@ def check_form_data(data: Any) -> None:
             else:
                 pairs = value.items() if isinstance(value, dict) else enumerate(value)
                 for key, item in pairs:
-                    if isinstance(key, str) and _unstorable_text(key):
+                    if isinstance(key, str) and unstorable(key, line_breaks=True):
                         reason = "字段名不能包含控制字符"
                         break
                     stack.append((item, (*path, key), depth + 1))
         elif isinstance(value, float) and not math.isfinite(value):
             reason = "数字不能是 NaN 或无穷大"
-        elif isinstance(value, str) and _unstorable_text(value):
+        elif isinstance(value, str) and unstorable(value, line_breaks=True):
             reason = "不能包含控制字符"
         if reason:
             raise ValidationFailed("CASE_FORM_INVALID", f"表单填写有误：{reason}", details=[{"field": field, "reason": reason}])

@@ -25,6 +25,7 @@ from zwfw.core.codes import is_valid_credit_code, is_valid_resident_id
 from zwfw.core.crypto import blind_index
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zwfw.core.lookups import PreparedInsert, PreparedRead, lookup_key
+from zwfw.core.text import unstorable
 from zwfw.identity.models import Enterprise, Person, StaffRole
 from zwfw.identity.staff import has_role, staff_of
 from zwfw.licenses.identifiers import make_identifier
@@ -130,7 +131,7 @@ def check_surface(license_type: LicenseType, surface: Any, holder: Person | Ente
         if not isinstance(value, str | int) or isinstance(value, bool):
             raise ValidationFailed("LICENSE_FIELD_INVALID", f"{field['label']}应为文本", details={"field": f"surface.{key}"})
         text = str(value).strip()
-        if len(text) > MAX_VALUE_LENGTH or not _storable(text):
+        if len(text) > MAX_VALUE_LENGTH or unstorable(text):
             raise ValidationFailed(
                 "LICENSE_FIELD_INVALID", f"{field['label']}不能超过{MAX_VALUE_LENGTH}字，也不能包含控制字符",
                 details={"field": f"surface.{key}"},
@@ -176,17 +177,12 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def _storable(text: str) -> bool:
-    """No control character (C0, DEL, C1) and no lone surrogate, which UTF-8 cannot encode."""
-    return not any(ord(ch) < 32 or 127 <= ord(ch) < 160 or 0xD800 <= ord(ch) < 0xE000 for ch in text)
-
-
 def _short_text(value: Any, *, field: str, code: str, what: str) -> str:
     """A reason or purpose: 1 to 200 characters of text, no control character."""
     text = value.strip() if isinstance(value, str) else ""
     if not text or len(text) > 200:
         raise ValidationFailed(code, f"请填写{what}（不超过200字）", details={"field": field})
-    if not _storable(text):
+    if unstorable(text):
         raise ValidationFailed(code, f"{what}不能包含控制字符", details={"field": field})
     return text
 
@@ -305,7 +301,7 @@ def issue_license(
     if not isinstance(idempotency_key, str):
         raise ValidationFailed("IDEMPOTENCY_KEY_INVALID", "幂等键应为文本", details={"field": "idempotency_key"})
     key = idempotency_key.strip()
-    if len(key) > 80 or (idempotency_key and not key) or not _storable(key):
+    if len(key) > 80 or (idempotency_key and not key) or unstorable(key):
         raise ValidationFailed(
             "IDEMPOTENCY_KEY_INVALID", "幂等键应为1到80个字符，不能全是空白，也不能包含控制字符",
             details={"field": "idempotency_key"},
