@@ -83,3 +83,18 @@ def test_deemed_acceptance_after_five_working_days(cal):
     assert clock.acceptance_deadline(received, calendar=cal) == D("2026-02-27")
     assert not clock.is_deemed_accepted(received, today=D("2026-02-27"), calendar=cal)
     assert clock.is_deemed_accepted(received, today=D("2026-02-28"), calendar=cal)
+
+
+def test_a_due_date_in_a_year_not_imported_is_flagged_not_known_and_the_rest_of_the_clock_still_counts(cal):
+    # accepted 2026-12-04 with 20 working days: the end falls in 2027, whose calendar is not loaded
+    start = LedgerEntry(kind="start", on=D("2026-12-04"))
+    extend = LedgerEntry(kind="extend", on=D("2026-12-10"), days=3)
+    state = clock.compute([start, extend], limit_days=20, today=D("2026-12-11"), calendar=cal)
+    assert state.due_on is None
+    assert state.due_not_known
+    assert state.running
+    assert state.extension_days == 3
+    assert state.used_days == 5
+    assert state.colour == "green"
+    known = clock.compute([START], limit_days=5, today=D("2026-02-13"), calendar=cal)
+    assert not known.due_not_known

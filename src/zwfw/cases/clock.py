@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from zwfw.core.calendar import WorkingCalendar
+from zwfw.core.calendar import CalendarNotLoaded, WorkingCalendar
 
 MAX_EXTENSION_DAYS = 10  # 《行政许可法》第42条: 延长十日
 ACCEPTANCE_PERIOD_DAYS = 5  # 《行政许可法》第32条: 五日内一次告知, 逾期不告知的自收到材料之日起即为受理
@@ -54,8 +54,10 @@ class ClockState:
     used_days: int  # working days counted from acceptance to today
     running: bool
     stopped_since: dt.date | None
-    due_on: dt.date | None  # None while stopped
+    due_on: dt.date | None  # None while stopped, or while not known (below)
     colour: Colour
+    # the due date falls in a year whose holiday calendar is not imported: flagged, never guessed
+    due_not_known: bool = False
 
     @property
     def total_limit(self) -> int:
@@ -108,7 +110,12 @@ def compute(
     stopped_to_today = sum(calendar.working_days_between(s, min(r, today)) for s, r in intervals if s < today)
     used = max(0, calendar.working_days_between(accepted_on, today) - stopped_to_today)
     total = limit_days + extension
-    due = None if open_since is not None else calendar.add_working_days(accepted_on, total + stopped)
+    due, due_not_known = None, False
+    if open_since is None:
+        try:
+            due = calendar.add_working_days(accepted_on, total + stopped)
+        except CalendarNotLoaded:
+            due_not_known = True
     colour: Colour
     if used > total or (due is not None and today > due):
         colour = "red"
@@ -126,6 +133,7 @@ def compute(
         stopped_since=open_since,
         due_on=due,
         colour=colour,
+        due_not_known=due_not_known,
     )
 
 

@@ -876,24 +876,19 @@ def _ledger(case: Case) -> list[clock.LedgerEntry]:
     ]
 
 
-def _due_on(entries: list[clock.LedgerEntry], *, limit_days: int, today: dt.date) -> dt.date | None:
-    """The due date; None while the clock is stopped, and None — flagged as not yet known, never
-    guessed — when it falls in a year whose holiday calendar is not imported yet (the next
-    _refresh_due_dates after the import, at the next clock change, gives it)."""
-    try:
-        return clock.compute(entries, limit_days=limit_days, today=today, calendar=current_calendar()).due_on
-    except CalendarNotLoaded:
-        logger.warning("calendar not loaded for a due date (%s working days from %s)", limit_days, entries[0].on)
-        return None
-
-
 def _refresh_due_dates(case: Case, *, today: dt.date) -> None:
+    """The due dates from the ledger; a due date in a year whose holiday calendar is not imported yet
+    is left empty (clock.ClockState.due_not_known) until the next clock change after the import."""
     entries = _ledger(case)
-    case.legal_due_on = _due_on(entries, limit_days=case.legal_limit_days, today=today)
-    case.promised_due_on = _due_on(entries, limit_days=case.promised_limit_days, today=today)
-    stops = [entry.kind for entry in entries if entry.kind in (ClockKind.STOP, ClockKind.RESUME)]
-    case.clock_stopped = bool(stops) and stops[-1] == ClockKind.STOP
-    case.extended_days = sum(entry.days for entry in entries if entry.kind == ClockKind.EXTEND)
+    calendar = current_calendar()
+    legal = clock.compute(entries, limit_days=case.legal_limit_days, today=today, calendar=calendar)
+    promised = clock.compute(entries, limit_days=case.promised_limit_days, today=today, calendar=calendar)
+    if legal.due_not_known or promised.due_not_known:
+        logger.warning("case %s: a due date falls in a year whose holiday calendar is not imported", case.pk)
+    case.legal_due_on = legal.due_on
+    case.promised_due_on = promised.due_on
+    case.clock_stopped = not legal.running
+    case.extended_days = legal.extension_days
     case.save(update_fields=["legal_due_on", "promised_due_on", "clock_stopped", "extended_days", "updated_at"])
     CaseStep.objects.filter(case=case).update(due_on=case.promised_due_on)  # the queue sorts steps by it
 
