@@ -112,12 +112,10 @@ def _item(item_id: int | None, *, fields: tuple[str, ...] = ()) -> Implementatio
 def _enterprise(person: Person, credit_code: str) -> Enterprise | None:
     """The enterprise applied for, by credit code: one the person represents or holds a live grant for
     (the services check the grant covers the item)."""
-    code = lookup_key(credit_code, max_length=18).upper()
-    if not code:
-        if credit_code and "\x00" in str(credit_code):
-            raise PermissionDenied("CASE_NOT_AUTHORISED_FOR_ENTERPRISE", "您未获该法人授权办理此事项")
-        return None
-    enterprise = Enterprise.objects.filter(credit_code=code).select_related("legal_representative").first()
+    if not isinstance(credit_code, str) or not credit_code.strip():
+        return None  # applying for oneself
+    code = lookup_key(credit_code, max_length=18).upper()  # "" for a code that names no enterprise (NUL)
+    enterprise = Enterprise.objects.filter(credit_code=code).select_related("legal_representative").first() if code else None
     allowed = enterprise is not None and (
         enterprises_represented_by(person).filter(pk=enterprise.pk).exists()
         or any(grant.enterprise_id == enterprise.pk for grant in grants_to(person))
