@@ -27,3 +27,15 @@ def assert_clean_4xx(response, statuses=None) -> dict:
     assert set(body) == {"code", "message", "details"}, body
     assert has_chinese(body["message"]), body
     return body
+
+
+def issue_body(holder, **extra) -> dict:
+    """The JSON of POST /issue: a 居住证 for ``holder``, ``extra`` replacing or adding fields."""
+    from tests.licenses.wallet_helpers import license_type
+
+    return {
+        "type_code": license_type("居住证").code, "holder_document_type": "resident_id",
+        "holder_document_number": holder.document_number,
+        "surface": {"issue_date": "2026-12-01", "address": "杭州市上城区"},
+        "idempotency_key": "hostile-1",
+    } | extra

@@ -10,20 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.identity.factories import PersonFactory
-from tests.licenses.hostile.helpers import API, assert_clean_4xx, call
+from tests.licenses.hostile.helpers import API, assert_clean_4xx, call, issue_body
 from tests.licenses.wallet_helpers import licence_state, license_type, signed_in
 from zwfw.licenses.models import License
 
 pytestmark = pytest.mark.django_db
-
-
-def _issue_body(holder, **extra) -> dict:
-    return {
-        "type_code": license_type("居住证").code, "holder_document_type": "resident_id",
-        "holder_document_number": holder.document_number,
-        "surface": {"issue_date": "2026-12-01", "address": "杭州市上城区"},
-        "idempotency_key": "probe-1",
-    } | extra
 
 
 def _raw(client, path, text: str):
@@ -47,7 +38,7 @@ def test_lone_surrogate_in_public_verify_identifier(world):
 def test_lone_surrogate_in_issue_surface(world, people):
     before = licence_state()
     holder = PersonFactory()
-    body = json.dumps(_issue_body(holder, surface={"issue_date": "2026-12-01", "address": "XSURX"})).replace("XSURX", "\\ud800")
+    body = json.dumps(issue_body(holder, surface={"issue_date": "2026-12-01", "address": "XSURX"})).replace("XSURX", "\\ud800")
     assert_clean_4xx(_raw(signed_in(people["approver"].user), "/issue", body))
     assert licence_state() == before
 
@@ -80,7 +71,7 @@ def test_lone_surrogate_in_status_reason(world, people):
 
 def test_lone_surrogate_in_idempotency_key(world, people):
     before = licence_state()
-    body = json.dumps(_issue_body(PersonFactory(), idempotency_key="XSURX")).replace("XSURX", "\\ud800")
+    body = json.dumps(issue_body(PersonFactory(), idempotency_key="XSURX")).replace("XSURX", "\\ud800")
     assert_clean_4xx(_raw(signed_in(people["approver"].user), "/issue", body))
     assert licence_state() == before
 
@@ -89,20 +80,20 @@ def test_lone_surrogate_in_idempotency_key(world, people):
 
 def test_issue_with_valid_from_at_the_end_of_time(world, people):
     before = licence_state()
-    response = call(signed_in(people["approver"].user), "post", "/issue", _issue_body(PersonFactory(), valid_from="9999-12-31"))
+    response = call(signed_in(people["approver"].user), "post", "/issue", issue_body(PersonFactory(), valid_from="9999-12-31"))
     assert_clean_4xx(response)
     assert licence_state() == before
 
 
 def test_issue_with_valid_from_in_year_one(world, people):
-    response = call(signed_in(people["approver"].user), "post", "/issue", _issue_body(PersonFactory(), valid_from="0001-01-01"))
+    response = call(signed_in(people["approver"].user), "post", "/issue", issue_body(PersonFactory(), valid_from="0001-01-01"))
     # a licence valid from year 1 (and expired 1,900 years ago) should not be issued
     assert 400 <= response.status_code < 500, response.content
 
 
 def test_issue_with_valid_from_in_the_future_is_not_shown_as_valid_yet(world, people):
     response = call(signed_in(people["approver"].user), "post", "/issue",
-                    _issue_body(PersonFactory(), valid_from="2099-01-01", idempotency_key="future"))
+                    issue_body(PersonFactory(), valid_from="2099-01-01", idempotency_key="future"))
     if response.status_code == 201:
         assert response.json()["status"] != "valid", "a licence not yet in force is reported 有效"
 
@@ -133,8 +124,8 @@ def test_workbench_issue_with_valid_from_at_the_end_of_time(world, people):
 
 def test_a_blank_idempotency_key_is_not_a_key(world, people):
     client, holder = signed_in(people["approver"].user), PersonFactory()
-    first = call(client, "post", "/issue", _issue_body(holder, idempotency_key="   "))
-    second = call(client, "post", "/issue", _issue_body(holder, idempotency_key="   "))
+    first = call(client, "post", "/issue", issue_body(holder, idempotency_key="   "))
+    second = call(client, "post", "/issue", issue_body(holder, idempotency_key="   "))
     assert first.status_code in (400, 422) or License.objects.filter(holder_person=holder).count() == 1, (
         first.status_code, second.status_code, License.objects.filter(holder_person=holder).count()
     )
@@ -143,9 +134,9 @@ def test_a_blank_idempotency_key_is_not_a_key(world, people):
 @pytest.mark.parametrize("change", [{"valid_from": "2026-01-05"}, {"trust_level": "C"}])
 def test_a_replay_with_different_content_is_a_conflict(world, people, change):
     client, holder = signed_in(people["approver"].user), PersonFactory()
-    first = call(client, "post", "/issue", _issue_body(holder, idempotency_key="k-diff"))
+    first = call(client, "post", "/issue", issue_body(holder, idempotency_key="k-diff"))
     assert first.status_code == 201
-    replay = call(client, "post", "/issue", _issue_body(holder, idempotency_key="k-diff", **change))
+    replay = call(client, "post", "/issue", issue_body(holder, idempotency_key="k-diff", **change))
     assert replay.status_code == 409, (replay.status_code, replay.json())
 
 
@@ -166,7 +157,7 @@ def test_a_number_field_refuses_non_numbers(world, people, area):
 
 def test_huge_integer_in_surface(world, people):
     holder = PersonFactory()
-    body = json.dumps(_issue_body(holder, surface={"issue_date": "2026-12-01", "address": "BIGINT"}))
+    body = json.dumps(issue_body(holder, surface={"issue_date": "2026-12-01", "address": "BIGINT"}))
     body = body.replace('"BIGINT"', "9" * 5000)
     assert_clean_4xx(_raw(signed_in(people["approver"].user), "/issue", body))
 
@@ -175,7 +166,7 @@ def test_huge_integer_in_surface(world, people):
 def test_a_date_field_in_a_non_canonical_form_is_stored_canonically(world, people, day):
     holder = PersonFactory()
     response = call(signed_in(people["approver"].user), "post", "/issue",
-                    _issue_body(holder, surface={"issue_date": day, "address": "杭州市上城区"}, idempotency_key=f"d-{day}"))
+                    issue_body(holder, surface={"issue_date": day, "address": "杭州市上城区"}, idempotency_key=f"d-{day}"))
     if response.status_code == 201:
         stored = json.loads(License.objects.get(identifier=response.json()["identifier"]).surface)["issue_date"]
         assert stored == dt.date.fromisoformat(day).isoformat(), stored
@@ -204,7 +195,7 @@ def test_json_array_body(world):
 
 
 def test_deeply_nested_json(world, people):
-    body = json.dumps(_issue_body(PersonFactory(), surface={"issue_date": "2026-12-01", "address": "NEST"}))
+    body = json.dumps(issue_body(PersonFactory(), surface={"issue_date": "2026-12-01", "address": "NEST"}))
     body = body.replace('"NEST"', "[" * 100000 + "]" * 100000)
     assert_clean_4xx(_raw(signed_in(people["approver"].user), "/issue", body))
 

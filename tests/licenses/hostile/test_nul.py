@@ -11,20 +11,11 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.identity.factories import PersonFactory
-from tests.licenses.hostile.helpers import assert_clean_4xx, call
+from tests.licenses.hostile.helpers import assert_clean_4xx, call, issue_body
 from tests.licenses.wallet_helpers import licence_state, license_type, signed_in
 
 pytestmark = pytest.mark.django_db
 NUL = "\x00"
-
-
-def _issue_body(holder, **extra) -> dict:
-    return {
-        "type_code": license_type("居住证").code, "holder_document_type": "resident_id",
-        "holder_document_number": holder.document_number,
-        "surface": {"issue_date": "2026-12-01", "address": "杭州市上城区"},
-        "idempotency_key": "nul-1",
-    } | extra
 
 
 def test_nul_in_grant_department_code(world, other_department):
@@ -49,21 +40,21 @@ def test_nul_in_grant_purpose(world, other_department):
 
 def test_nul_in_issue_holder_credit_code(world, people):
     before = licence_state()
-    body = _issue_body(PersonFactory(), type_code=license_type("营业执照").code, holder_credit_code="9133" + NUL)
+    body = issue_body(PersonFactory(), type_code=license_type("营业执照").code, holder_credit_code="9133" + NUL)
     assert_clean_4xx(call(signed_in(people["approver"].user), "post", "/issue", body))
     assert licence_state() == before
 
 
 def test_nul_in_issue_idempotency_key(world, people):
     before = licence_state()
-    body = _issue_body(PersonFactory(), idempotency_key="k" + NUL)
+    body = issue_body(PersonFactory(), idempotency_key="k" + NUL)
     assert_clean_4xx(call(signed_in(people["approver"].user), "post", "/issue", body))
     assert licence_state() == before
 
 
 def test_nul_in_issue_document_number(world, people):
     before = licence_state()
-    body = _issue_body(PersonFactory(), holder_document_number="3301" + NUL)
+    body = issue_body(PersonFactory(), holder_document_number="3301" + NUL)
     assert_clean_4xx(call(signed_in(people["approver"].user), "post", "/issue", body))
     assert licence_state() == before
 
