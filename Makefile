@@ -34,7 +34,7 @@ demo: $(RUNTIME_STAMP) ## Create the venv, migrate, seed demo data and serve on 
 	@scripts/system-deps.sh demo
 	$(BIN)/zwfw demo --host $(HOST) --port $(PORT)
 
-serve: $(RUNTIME_STAMP) ## Production server (gunicorn; set ZWFW_SECRET_KEY, DATABASE_URL, ...)
+serve: $(RUNTIME_STAMP) ## Production server (granian; set ZWFW_SECRET_KEY, DATABASE_URL, ...)
 	$(BIN)/zwfw serve --host $(HOST) --port $(PORT)
 
 worker: $(RUNTIME_STAMP) ## Background job worker

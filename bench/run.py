@@ -2,7 +2,7 @@
 
 1. A fresh data directory (SQLite, or DATABASE_URL if set), migrated and seeded with the demo catalogue.
 2. 100,000 generated implementation items (bench/generate.py) and a rebuilt search index.
-3. `zwfw serve` (gunicorn, production settings) on a free loopback port.
+3. `zwfw serve` (granian, production settings) on a free loopback port.
 4. wrk (C, from Debian) with 16 connections per scenario (identity: sign-ins on 4 connections,
    refresh chains one per connection, driven by Lua scripts that carry each answer's token into the
    next request, so the load generator spends little of the shared CPUs); requests/s, p50 and p99
@@ -19,7 +19,7 @@
    on a server of its own.
 
 Options: --items N (default 100000), --duration S (default 15), --connections C (default 16),
---workers W (gunicorn workers, default one per CPU), --worker-class, --threads, --only SCENARIO, --keep DIR (reuse a generated data dir between runs),
+--workers W (server worker processes, default one per CPU), --threads, --only SCENARIO, --keep DIR (reuse a generated data dir between runs),
 --seal-seconds S (per side of each seal row, default 3), --cases N (generated cases, default 100000). `--only seals` needs neither wrk, the
 generated items nor the server: it migrates the data dir and runs step 5 alone.
 """
@@ -696,7 +696,6 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", help="data directory to create once and reuse")
-    parser.add_argument("--worker-class", default=os.environ.get("ZWFW_WORKER_CLASS", "sync"))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("ZWFW_WEB_THREADS", "1")))
     parser.add_argument(
         "--only",
@@ -796,7 +795,6 @@ def main() -> int:
     serve_env = dict(
         env,
         ZWFW_WEB_WORKERS=str(args.workers),
-        ZWFW_WORKER_CLASS=args.worker_class,
         ZWFW_WEB_THREADS=str(args.threads),
     )
 
@@ -820,8 +818,8 @@ def main() -> int:
         "items": args.items,
         "connections": args.connections,
         "duration_s": args.duration,
-        "gunicorn_workers": args.workers,
-        "worker_class": args.worker_class,
+        "server": "granian",
+        "workers": args.workers,
         "threads": args.threads,
         "cpus": os.cpu_count(),
         "database": database,
@@ -854,9 +852,8 @@ def main() -> int:
                 )
                 results["scenarios"].append(figures)
             if not args.only or args.only in {key for _, key, _, _ in IDENTITY_SCENARIOS}:
-                # A server of their own: gunicorn recycles a worker after ~20,000 requests
-                # (--max-requests), which the catalogue scenarios would otherwise bring into the
-                # middle of these measurements (a worker restarting costs seconds of CPU).
+                # A server of their own: fresh workers, so that the catalogue scenarios' caches and
+                # connections do not carry into these measurements.
                 stop_server(server)
                 server, base = start_server()
                 run_identity_scenarios(base, identity_setup, args, tmp, results)
@@ -912,7 +909,7 @@ def main() -> int:
         f"\n({f'{args.items:,} items' if not only_own else 'no generated items'}, "
         + (f"{case_setup['cases']:,} cases, " if with_cases else "")
         + f"{args.connections} connections, {args.duration} s each, "
-        f"{args.workers} gunicorn {args.worker_class} workers x {args.threads} threads, {os.cpu_count()} CPUs"
+        f"{args.workers} granian workers x {args.threads} threads, {os.cpu_count()} CPUs"
         + (f"; seals in process, {args.seal_seconds:g} s per side of each row" if "seals" in results else "")
         + (f"; licence PDF row in process, {args.pdf_seconds:g} s" if "licenses" in results else "")
         + "; bench/results/latest.json)"

@@ -1,4 +1,4 @@
-"""Real node processes for federation tests: one ``zwfw serve`` (gunicorn) per node on loopback.
+"""Real node processes for federation tests: one ``zwfw serve`` (granian) per node on loopback.
 
 Each node gets its own data directory (secret and field keys, OIDC signing keys, static files) and its
 own SQLite database, the node settings of ARCHITECTURE.md §2 (``ZWFW_NODE_ROLE``, ``ZWFW_NODE_CODE``,
@@ -81,8 +81,6 @@ class Node:
             ZWFW_WEB_WORKERS="1",
             ZWFW_ACCESS_LOG="-",
             ZWFW_LOG_LEVEL="WARNING",
-            # two gunicorn masters must not share the default control socket (~/.gunicorn/gunicorn.ctl)
-            GUNICORN_CMD_ARGS="--no-control-socket",
             DATABASE_URL=f"sqlite:///{self.data_dir / 'zwfw.sqlite3'}",
         )
         env.update(self.extra_env)
@@ -168,7 +166,7 @@ class Node:
             return ""
 
     def stop(self) -> None:
-        """Stop the server (gunicorn's graceful TERM, then KILL if it lingers)."""
+        """Stop the server (granian's graceful TERM, then KILL if it lingers)."""
         self._terminate()
         self._reap()
 

@@ -1,4 +1,4 @@
-"""The node as an operator runs it: settings from the environment, the zwfw command, gunicorn."""
+"""The node as an operator runs it: settings from the environment, the zwfw command, granian."""
 
 from __future__ import annotations
 
@@ -114,13 +114,13 @@ def _free_port() -> int:
 def _get(url: str) -> tuple[int, bytes, dict]:
     try:
         with urllib.request.urlopen(url, timeout=10) as resp:
-            return resp.status, resp.read(), dict(resp.headers)
+            return resp.status, resp.read(), resp.headers
     except urllib.error.HTTPError as err:
-        return err.code, err.read(), dict(err.headers)
+        return err.code, err.read(), err.headers
 
 
 @pytest.mark.server
-def test_zwfw_serve_runs_gunicorn_with_static_files(tmp_path, node_database_url):
+def test_zwfw_serve_runs_granian_with_static_files(tmp_path, node_database_url):
     # given a migrated node in production mode
     env = _env(tmp_path, ZWFW_SECRET_KEY="s" * 40, ZWFW_WEB_WORKERS="2", ZWFW_ACCESS_LOG="/dev/null")
     if node_database_url:
@@ -144,7 +144,7 @@ def test_zwfw_serve_runs_gunicorn_with_static_files(tmp_path, node_database_url)
                 assert server.poll() is None, server.stdout.read().decode()
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.3)
-        # then the API, a page and a hashed static file are served by gunicorn itself
+        # then the API, a page and a hashed static file are served by granian itself
         assert status == 200
         assert b'"openapi"' in body
         status, body, _ = _get(f"{base}/")
@@ -153,7 +153,7 @@ def test_zwfw_serve_runs_gunicorn_with_static_files(tmp_path, node_database_url)
         status, body, headers = _get(f"{base}/no-such-page/")
         assert status == 404
         assert "页面" in body.decode()
-        assert "gunicorn" in headers.get("Server", "")
+        assert "granian" in headers.get("Server", "")
         status, _, headers = _get(f"{base}/static/admin/css/base.css")
         assert status == 200
         assert "max-age" in headers.get("Cache-Control", "")

@@ -1,7 +1,7 @@
 """The `zwfw` command: demo, serve, worker, seed and manage.
 
 zwfw demo [--host H] [--port P]   migrate, seed, start a worker and serve the demo node
-zwfw serve [--host H] [--port P] [--workers N]   production server (gunicorn + whitenoise)
+zwfw serve [--host H] [--port P] [--workers N]   production server (granian + whitenoise)
 zwfw worker                       background jobs (django-tasks, database backend)
 zwfw seed                         load the demo data (idempotent)
 zwfw manage <command> ...         any Django management command
@@ -10,10 +10,12 @@ zwfw manage <command> ...         any Django management command
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 
 
@@ -39,39 +41,58 @@ def _default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def _gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
+def _access_log_options() -> list[str]:
+    """ZWFW_ACCESS_LOG: "-" (standard output, the default), "off" (or "/dev/null", ""), or a file path."""
+    target = os.environ.get("ZWFW_ACCESS_LOG", "-").strip()
+    if target in ("", "off", os.devnull):
+        return ["--no-access-log"]
+    if target == "-":
+        return ["--access-log"]
+    # Granian logs through the logging module: a dictConfig that sends its access logger to the file.
+    config = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"access": {"()": "logging.Formatter", "fmt": "%(message)s"}},
+        "handlers": {"access": {"class": "logging.FileHandler", "filename": target, "formatter": "access"}},
+        "loggers": {"granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False}},
+    }
+    with tempfile.NamedTemporaryFile("w", prefix="zwfw-access-log-", suffix=".json", delete=False) as file:
+        json.dump(config, file)
+    return ["--access-log", "--log-config", file.name]
+
+
+def _server_argv(host: str, port: int, workers: int) -> list[str]:
+    """Granian (HTTP parsed in Rust, keep-alive connections) serving the WSGI application.
+
+    One process per core, each running one request at a time (ZWFW_WEB_THREADS): page and API work is
+    CPU-bound Python, so more threads only contend for the GIL (bench/run.py measured it). Granian keeps
+    client connections open between requests and queues them in Rust while the worker is busy."""
     return [
         sys.executable,
         "-m",
-        "gunicorn",
-        "zwfw.wsgi:application",
-        "--bind",
-        f"{host}:{port}",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
         "--workers",
         str(workers),
-        "--worker-class",
-        # sync workers: threads only contend for the GIL on CPU-bound requests (bench/run.py measured it);
-        # put a buffering reverse proxy or load balancer in front of them in production.
-        os.environ.get("ZWFW_WORKER_CLASS", "sync"),
-        "--threads",
+        "--blocking-threads",
         os.environ.get("ZWFW_WEB_THREADS", "1"),
-        "--access-logfile",
-        os.environ.get("ZWFW_ACCESS_LOG", "-"),
-        "--timeout",
-        "60",
-        "--graceful-timeout",
+        "--respawn-failed-workers",
+        "--workers-kill-timeout",
         "20",
-        "--max-requests",
-        "20000",
-        "--max-requests-jitter",
-        "2000",
+        *_access_log_options(),
+        "zwfw.wsgi:application",
     ]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Production server: static files collected, then gunicorn (never Django's runserver)."""
+    """Production server: static files collected, then granian (never Django's runserver)."""
     _manage(["collectstatic", "--noinput", "--verbosity", "0"])
-    argv = _gunicorn_argv(args.host, args.port, args.workers or _default_workers())
+    argv = _server_argv(args.host, args.port, args.workers or _default_workers())
     os.execv(argv[0], argv)
     return 0  # pragma: no cover - execv does not return
 
@@ -125,7 +146,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
 
     worker = subprocess.Popen([sys.executable, "-m", "zwfw.cli", "worker"], env=os.environ.copy())
-    server = subprocess.Popen(_gunicorn_argv(args.host, args.port, args.workers), env=os.environ.copy())
+    server = subprocess.Popen(_server_argv(args.host, args.port, args.workers), env=os.environ.copy())
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     base = f"http://{shown_host}:{args.port}"
     _print_banner(base, accounts)
@@ -184,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--workers", type=int, default=2)
     demo.set_defaults(func=cmd_demo)
 
-    serve = sub.add_parser("serve", help="生产服务器（gunicorn，多进程，whitenoise 静态文件）")
+    serve = sub.add_parser("serve", help="生产服务器（granian，多进程，whitenoise 静态文件）")
     serve.add_argument("--host", default=os.environ.get("ZWFW_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("ZWFW_PORT", "8000")))
     serve.add_argument("--workers", type=int, default=0, help="默认 ZWFW_WEB_WORKERS 或 CPU 核数")

@@ -1,4 +1,4 @@
-"""WSGI entry point used by `zwfw serve` (gunicorn)."""
+"""WSGI entry point used by `zwfw serve` (granian)."""
 
 import os
 

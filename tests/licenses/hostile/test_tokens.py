@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _key_made_by_another_worker() -> DisplayKey:
-    """What current_key() does in another gunicorn worker: the row appears, this process's
+    """What current_key() does in another server worker: the row appears, this process's
     key set is not told."""
     return DisplayKey.objects.create(kid=secrets.token_urlsafe(12), key=keystore().generate(KeyAlgorithm.ECDSA_P256))
 
