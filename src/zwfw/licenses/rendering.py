@@ -13,11 +13,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from zwfw.core.errors import Conflict
 from zwfw.licenses.models import License, LicenseFile
 from zwfw.licenses.services import surface_of
 from zwfw.seals import signing
 from zwfw.seals.documents import new_pdf
 from zwfw.seals.models import Seal
+from zwfw.seals.services import check_usable
 
 PAGE_W, PAGE_H = 210, 297
 # The seal's centre (mm from the lower left): over the issuer's name and the date.
@@ -89,24 +91,44 @@ def render_license_pdf(license: License, *, base_url: str = "") -> bytes:
     return out.getvalue()
 
 
+def _file_unavailable(license: License, seal_error: Conflict) -> Conflict:
+    return Conflict(
+        "LICENSE_FILE_UNAVAILABLE",
+        f"证照文件暂时无法生成：颁发机构{license.issuer.name}的电子印章目前不能签章（{seal_error.message}）。"
+        "证照本身不受影响，仍可亮证和在线核验；需要证照文件请联系颁发机构。",
+        details={"seal_code": license.seal_code, "reason": seal_error.code},
+    )
+
+
 @transaction.atomic
 def license_file(license: License, *, base_url: str = "") -> LicenseFile:
-    """The signed licence file, made once (a recorded use of the issuer's seal) and kept."""
+    """The signed licence file, made once (a recorded use of the issuer's seal) and kept. It is made
+    right after issuance (``tasks.render_license_file``); made here when that has not run, and then
+    only while the seal signs: otherwise a clear conflict (``LICENSE_FILE_UNAVAILABLE``)."""
     # two first downloads at once: the second waits on the licence row, then finds the file made
     License.objects.select_for_update().filter(pk=license.pk).values_list("pk").first()
     existing = LicenseFile.objects.filter(license=license).first()
     if existing is not None:
         return existing
     seal = Seal.objects.get(code=license.seal_code)
-    unsigned = render_license_pdf(license, base_url=base_url)
-    signed = signing.sign_pdf(
-        actor=signing.SigningActor(system="licenses:file"),
-        seal=seal,
-        pdf=unsigned,
-        purpose=f"电子证照文件 {license.identifier}",
-        placement=signing.Placement(page=1, x_mm=SEAL_X_MM, y_mm=SEAL_Y_MM),
-    )
+    try:
+        check_usable(seal=seal)  # before the half second of rendering; signing checks it again, locked
+        unsigned = render_license_pdf(license, base_url=base_url)
+        signed = signing.sign_pdf(
+            actor=signing.SigningActor(system="licenses:file"),
+            seal=seal,
+            pdf=unsigned,
+            purpose=f"电子证照文件 {license.identifier}",
+            placement=signing.Placement(page=1, x_mm=SEAL_X_MM, y_mm=SEAL_Y_MM),
+        )
+    except Conflict as exc:
+        if exc.code not in _SEAL_CANNOT_SIGN:
+            raise
+        raise _file_unavailable(license, exc) from None
     return LicenseFile.objects.create(license=license, pdf=signed, sha256=hashlib.sha256(signed).hexdigest())
+
+
+_SEAL_CANNOT_SIGN = ("SEAL_NOT_ACTIVE", "SEAL_EXPIRED")  # zwfw.seals.services.check_usable
 
 
 def license_for_pdf(pdf: bytes) -> License | None:

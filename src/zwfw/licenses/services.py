@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
@@ -307,7 +308,7 @@ def issue_license(
             details={"field": "idempotency_key"},
         )
     try:
-        return _issue(
+        license = _issue(
             issuer=issuer, license_type=license_type, department=department, holder=holder, surface=surface,
             valid_from=valid_from, key=key, trust_level=trust_level,
         )
@@ -317,6 +318,17 @@ def issue_license(
             if existing is not None:
                 return _replayed(existing, license_type, holder, surface, valid_from, trust_level)
         raise Conflict("LICENSE_CONCURRENT_ISSUE", "证照正在被同时签发，请重试") from None
+    if not license.replayed:
+        # the file is made by the worker while the seal signs (one queued row here); robust: a licence
+        # whose job could not be queued gets its file at the first download instead
+        transaction.on_commit(partial(_queue_file, license.pk), robust=True)
+    return license
+
+
+def _queue_file(license_id: int) -> None:
+    from zwfw.licenses.tasks import render_license_file
+
+    render_license_file.enqueue(license_id)
 
 
 # the empty key is excluded so that the partial unique index (non-empty keys) serves the look-up; the

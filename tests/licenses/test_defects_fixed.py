@@ -1,0 +1,105 @@
+"""Defects of 统一电子证照 found in review, each shown through the public surface (services, the API,
+the pages) and fixed: the test came first and failed on the code before the fix."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from tests.identity.factories import PersonFactory
+from tests.licenses.hostile.helpers import assert_clean_4xx
+from tests.licenses.test_api import _fresh_keys_and_limits, world  # noqa: F401  (fixtures)
+from tests.licenses.wallet_helpers import issue_residence, licence_state, license_type, signed_in
+from zwfw.licenses import services
+from zwfw.licenses.models import LicenseFile
+from zwfw.seals import services as seal_services
+from zwfw.seals.models import SealUsage
+
+pytestmark = pytest.mark.django_db
+
+
+def suspend(people, seal, reason="印章遗失，暂停使用"):
+    seal_services.set_seal_status(
+        actor=people["dept_admin"].user, seal=seal, status="suspended", reason=reason
+    )
+
+
+def seal_uses() -> list:
+    return list(SealUsage.objects.order_by("id").values_list("id", flat=True))
+
+
+def run_worker() -> None:
+    """What `zwfw worker` does: every queued job, then exit."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+
+
+# --- 1. the licence file is made after issuance, so a later seal suspension does not lose it --------
+
+
+def test_issuance_queues_the_file_and_the_holder_downloads_it_after_the_seal_is_suspended(
+    seal, people, department, django_capture_on_commit_callbacks
+):
+    holder = PersonFactory()
+    # when a licence is issued, the file is queued after the commit (not made in the request)
+    with django_capture_on_commit_callbacks(execute=True):
+        licence = issue_residence(people, department, holder)
+    job = DBTaskResult.objects.get()
+    assert job.task_path == "zwfw.licenses.tasks.render_license_file"
+    assert job.args_kwargs == {"args": [licence.pk], "kwargs": {}}
+    assert not LicenseFile.objects.exists()
+    # and the worker makes it, signed while the seal was usable
+    run_worker()
+    made = LicenseFile.objects.get(license=licence)
+    # then after the seal is suspended the holder still downloads it, on the page and by the API
+    suspend(people, seal)
+    client = signed_in(holder.user)
+    page = client.get(f"/licenses/wallet/{licence.identifier}/file.pdf")
+    api = client.get(f"/api/v1/licenses/wallet/{licence.identifier}/file")
+    assert (page.status_code, api.status_code) == (200, 200)
+    assert page.content == api.content == bytes(made.pdf)
+
+
+def test_a_replayed_issuance_queues_nothing_more(
+    seal, people, department, django_capture_on_commit_callbacks
+):
+    holder = PersonFactory()
+    surface = {"issue_date": "2026-12-01"}
+    kwargs = {
+        "issuer": services.Issuer(user=people["approver"].user),
+        "license_type": license_type("居住证"),
+        "department": department,
+        "holder": holder,
+        "surface": surface,
+        "idempotency_key": "k-1",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.issue_license(**kwargs)
+        again = services.issue_license(**kwargs)
+    assert again == first
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_no_file_yet_and_an_unusable_seal_is_a_clear_409_on_the_page_and_the_api(seal, people, department):
+    holder = PersonFactory()
+    licence = issue_residence(people, department, holder)  # the queued job has not run
+    suspend(people, seal)
+    before, uses = licence_state(), seal_uses()
+    client = signed_in(holder.user)
+    page = client.get(f"/licenses/wallet/{licence.identifier}/file.pdf")
+    assert page.status_code == 409
+    assert "证照文件暂时无法生成" in page.content.decode()
+    body = assert_clean_4xx(client.get(f"/api/v1/licenses/wallet/{licence.identifier}/file"), {409})
+    assert body["code"] == "LICENSE_FILE_UNAVAILABLE"
+    assert "证照文件暂时无法生成" in body["message"]
+    assert not LicenseFile.objects.exists()
+    assert (licence_state(), seal_uses()) == (before, uses)
+
+
+def test_the_job_leaves_a_licence_whose_seal_became_unusable_without_a_file(seal, people, department):
+    from zwfw.licenses.tasks import render_license_file
+
+    licence = issue_residence(people, department, PersonFactory())
+    suspend(people, seal)
+    assert render_license_file.call(licence.pk) == "LICENSE_FILE_UNAVAILABLE"
+    assert not LicenseFile.objects.exists()
