@@ -3,6 +3,9 @@ the pages) and fixed: the test came first and failed on the code before the fix.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
@@ -11,6 +14,7 @@ from tests.identity.factories import PersonFactory
 from tests.licenses.hostile.helpers import assert_clean_4xx
 from tests.licenses.test_api import _fresh_keys_and_limits, world  # noqa: F401  (fixtures)
 from tests.licenses.wallet_helpers import issue_residence, licence_state, license_type, signed_in
+from zwfw.core.models import AuditEntry
 from zwfw.licenses import services
 from zwfw.licenses.models import LicenseFile
 from zwfw.seals import services as seal_services
@@ -103,3 +107,35 @@ def test_the_job_leaves_a_licence_whose_seal_became_unusable_without_a_file(seal
     suspend(people, seal)
     assert render_license_file.call(licence.pk) == "LICENSE_FILE_UNAVAILABLE"
     assert not LicenseFile.objects.exists()
+
+
+# --- 2. a Verifiable Credential is a use of the seal: checked and recorded --------------------------
+
+
+def test_a_credential_is_not_signed_with_a_suspended_seal(world, people, seal):
+    suspend(people, seal)
+    before, uses = licence_state(), seal_uses()
+    identifier = world["degree"].identifier
+    body = assert_clean_4xx(
+        world["alice_client"].get(f"/api/v1/licenses/wallet/{identifier}/credential"), {409}
+    )
+    assert body["code"] == "SEAL_NOT_ACTIVE"
+    page = world["alice_client"].get(f"/licenses/wallet/{identifier}/credential.jwt")
+    assert page.status_code == 409
+    assert "不能用于签章" in page.content.decode()
+    assert (licence_state(), seal_uses()) == (before, uses)
+
+
+def test_a_credential_export_is_a_recorded_seal_use(world, seal):
+    before = seal_uses()
+    identifier = world["degree"].identifier
+    response = world["alice_client"].get(f"/api/v1/licenses/wallet/{identifier}/credential")
+    assert response.status_code == 200
+    usage = SealUsage.objects.exclude(pk__in=before).get()
+    payload = response.content.decode().split(".")[1]
+    signed = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert (usage.seal, usage.format, usage.digest_algorithm) == (seal, "jws", "sha256")
+    assert usage.document_digest == hashlib.sha256(signed).hexdigest()
+    assert identifier in usage.purpose
+    assert usage.used_by_label == "licenses:credential"
+    assert AuditEntry.objects.filter(action="seals.use.jws", details__usage=usage.pk).exists()
