@@ -11,12 +11,13 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from tests.identity.factories import PersonFactory
-from tests.licenses.hostile.helpers import assert_clean_4xx
+from tests.licenses.hostile.helpers import assert_clean_4xx, call
 from tests.licenses.test_api import _fresh_keys_and_limits, world  # noqa: F401  (fixtures)
 from tests.licenses.wallet_helpers import issue_residence, licence_state, license_type, signed_in
+from zwfw.core.errors import ValidationFailed
 from zwfw.core.models import AuditEntry
 from zwfw.licenses import services
-from zwfw.licenses.models import LicenseFile
+from zwfw.licenses.models import License, LicenseFile
 from zwfw.seals import services as seal_services
 from zwfw.seals.models import SealUsage
 
@@ -139,3 +140,60 @@ def test_a_credential_export_is_a_recorded_seal_use(world, seal):
     assert identifier in usage.purpose
     assert usage.used_by_label == "licenses:credential"
     assert AuditEntry.objects.filter(action="seals.use.jws", details__usage=usage.pk).exists()
+
+
+# --- 3. a holder registered with a passport (or a permit) holds licences ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("document_type", "number"),
+    [("passport", "E12345678"), ("hk_macao_permit", "H1234567801"), ("foreign_pr", "USA330808150001")],
+)
+def test_a_holder_with_another_document_gets_a_licence_with_that_number(
+    seal, people, department, document_type, number
+):
+    holder = PersonFactory(document_type=document_type, document_number=number)
+    response = call(
+        signed_in(people["approver"].user),
+        "post",
+        "/issue",
+        {
+            "type_code": license_type("居住证").code,
+            "holder_document_type": document_type,
+            "holder_document_number": number,
+            "surface": {"issue_date": "2026-12-01"},
+            "idempotency_key": "k-1",
+        },
+    )
+    assert response.status_code == 201, response.content
+    licence = License.objects.get(identifier=response.json()["identifier"])
+    assert licence.holder_person == holder
+    assert services.surface_of(licence)["holder_id"] == number
+
+
+def test_a_document_number_is_still_checked_by_its_type(seal, people, department):
+    passport = PersonFactory(document_type="passport", document_number="E12345678")
+    resident = PersonFactory()
+    residence = license_type("居住证")
+    issuer = services.Issuer(user=people["approver"].user)
+    before = licence_state()
+    # a passport number of the wrong form, and a resident ID whose check character is wrong
+    for holder, given, words in (
+        (passport, "E1234-5678", "不是有效的护照号码"),
+        (
+            resident,
+            resident.document_number[:17] + ("0" if resident.document_number[17] != "0" else "1"),
+            "不是有效的公民身份号码",
+        ),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            services.issue_license(
+                issuer=issuer,
+                license_type=residence,
+                department=department,
+                holder=holder,
+                surface={"issue_date": "2026-12-01", "holder_id": given},
+            )
+        assert words in refused.value.message
+        assert refused.value.details == {"field": "surface.holder_id"}
+    assert licence_state() == before

@@ -27,7 +27,8 @@ from zwfw.core.crypto import blind_index
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zwfw.core.lookups import PreparedInsert, PreparedRead, lookup_key
 from zwfw.core.text import unstorable
-from zwfw.identity.models import Enterprise, Person, StaffRole
+from zwfw.identity.documents import document_type_label, validate_document
+from zwfw.identity.models import DocumentType, Enterprise, Person, StaffRole
 from zwfw.identity.staff import has_role, staff_of
 from zwfw.licenses.identifiers import make_identifier
 from zwfw.licenses.models import (
@@ -117,6 +118,9 @@ def check_surface(license_type: LicenseType, surface: Any, holder: Person | Ente
             details={"field": f"surface.{str(unknown[0])[:40]}"},
         )
     name, code = _holder_facts(holder)
+    # a person's own number is checked by their document's type: GB 11643 for a resident ID, the
+    # form of a passport or permit otherwise (identity.documents, as at registration)
+    document_type = holder.document_type if isinstance(holder, Person) else DocumentType.RESIDENT_ID
     checked: dict[str, str] = {}
     for key, field in fields.items():
         value = surface.get(key)
@@ -138,6 +142,8 @@ def check_surface(license_type: LicenseType, surface: Any, holder: Person | Ente
                 details={"field": f"surface.{key}"},
             )
         kind = field.get("type", "text")
+        if key == "holder_id" and kind == "id_number" and document_type != DocumentType.RESIDENT_ID:
+            kind = "document_number"
         if kind == "date":
             # exactly YYYY-MM-DD, kept as written: the 亮证 mask shows a date's first 7 characters (the month)
             if not _DATE.fullmatch(text) or not _is_date(text):
@@ -153,6 +159,14 @@ def check_surface(license_type: LicenseType, surface: Any, holder: Person | Ente
             raise ValidationFailed(
                 "LICENSE_FIELD_INVALID", f"{field['label']}不是有效的公民身份号码", details={"field": f"surface.{key}"}
             )
+        elif kind == "document_number":
+            try:
+                text = validate_document(document_type, text).number
+            except ValidationFailed:
+                raise ValidationFailed(
+                    "LICENSE_FIELD_INVALID", f"持证者的证件号码不是有效的{document_type_label(document_type)}号码",
+                    details={"field": f"surface.{key}"},
+                ) from None
         elif kind == "credit_code" and not is_valid_credit_code(text):
             raise ValidationFailed(
                 "LICENSE_FIELD_INVALID", f"{field['label']}不是有效的统一社会信用代码", details={"field": f"surface.{key}"}
