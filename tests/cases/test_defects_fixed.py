@@ -10,19 +10,98 @@ from pathlib import Path
 
 import pytest
 
-from tests.cases.conftest import at, snapshot
+from tests.cases.conftest import at, grant, member, snapshot
 from tests.cases.helpers import GOOD_FORM, pdf_bytes, png_bytes, with_form
 from tests.cases.hostile.helpers import _fresh_limits, assert_error, call, signed_in  # noqa: F401
 from tests.cases.test_bundles import GOOD as BUNDLE_FORM
 from tests.cases.test_bundles import files as bundle_files
 from tests.cases.test_bundles import newborn  # noqa: F401  (fixture)
 from tests.catalog.factories import MaterialFactory
-from zwfw.cases import bundles, services, uploads
-from zwfw.cases.models import BundleApplication, CaseMaterial, MaterialKind
+from tests.identity.factories import PersonFactory
+from zwfw.cases import bundles, selectors, services, uploads
+from zwfw.cases.models import BundleApplication, Case, CaseMaterial, MaterialKind
 from zwfw.core.errors import Conflict, NotFound, ValidationFailed
+from zwfw.identity.models import StaffRole
 
 pytestmark = pytest.mark.django_db
 D = dt.date.fromisoformat
+
+
+# --- 1. an agent sees only the cases of a 一件事 their grant covers ----------------------------------------
+
+
+@pytest.fixture
+def enterprise_bundle(enterprise, newborn):  # noqa: F811
+    """The enterprise's legal representative applies for the whole 一件事 (three linked cases)."""
+    return bundles.submit_bundle(
+        actor=enterprise.legal_representative.user,
+        event=newborn,
+        form_data=dict(BUNDLE_FORM),
+        files=bundle_files(),
+        idempotency_key="eb-1",
+        enterprise=enterprise,
+        now=at("2026-02-13"),
+    )
+
+
+def _cases_by_item(bundle) -> dict[str, Case]:
+    return {case.item.name: case for case in bundle.cases.select_related("item")}
+
+
+def test_an_agent_sees_only_the_bundle_cases_their_grant_covers(enterprise, enterprise_bundle, newborn):  # noqa: F811
+    # given an agent whose grant covers 出生登记 only, and the 医保 case refused
+    linked = _cases_by_item(enterprise_bundle)
+    agent = PersonFactory(name="王五")
+    grant(enterprise, agent, all_items=False, item_codes=[linked["出生登记"].item.code])
+    other = linked["城乡居民医保参保登记"]
+    services.refuse(
+        actor=member(other.department, StaffRole.WINDOW_CLERK).user,
+        case=other,
+        reason="不符合条件",
+        now=at("2026-02-13", 15),
+    )
+    # then the selectors and the combined status show the agent that case alone
+    assert list(selectors.bundles_of_applicant(agent)) == [enterprise_bundle]
+    status = bundles.bundle_status(enterprise_bundle, person=agent)
+    assert [c.item.name for c in status.cases] == ["出生登记"]
+    assert (status.status, status.label, status.done, status.total) == (
+        "in_progress",
+        "办理中（已办结0/1项）",
+        0,
+        1,
+    )
+    # the API likewise
+    r = call(signed_in(agent), "get", f"/bundles/{enterprise_bundle.public_id}")
+    assert r.status_code == 200, r.content
+    assert [c["item_name"] for c in r.json()["cases"]] == ["出生登记"]
+    assert r.json()["status"] == "in_progress"
+    # and the pages: neither the other items nor their numbers
+    page = signed_in(agent).get(f"/cases/bundles/{enterprise_bundle.public_id}/").content.decode()
+    assert "出生登记" in page
+    for name in ("城乡居民医保参保登记", "社会保障卡申领"):
+        assert name not in page
+        assert linked[name].number not in page
+    listing = signed_in(agent).get("/cases/bundles/").content.decode()
+    assert "办理中（已办结0/1项）" in listing
+    assert "部分事项不予办理" not in listing
+    # the legal representative still sees the whole bundle
+    whole = bundles.bundle_status(enterprise_bundle, person=enterprise.legal_representative)
+    assert (whole.total, whole.status) == (3, "partly_refused")
+
+
+def test_an_agent_whose_grant_covers_no_item_of_the_bundle_does_not_see_it(enterprise, enterprise_bundle):
+    agent = PersonFactory(name="赵六")
+    grant(
+        enterprise, agent, all_items=False, item_codes=["11330100000000000X0000000000009"]
+    )  # not in the 一件事
+    assert list(selectors.bundles_of_applicant(agent)) == []
+    with pytest.raises(NotFound):
+        selectors.bundle_of_applicant(person=agent, public_id=enterprise_bundle.public_id)
+    assert_error(
+        call(signed_in(agent), "get", f"/bundles/{enterprise_bundle.public_id}"), 404, "BUNDLE_NOT_FOUND"
+    )
+    assert signed_in(agent).get(f"/cases/bundles/{enterprise_bundle.public_id}/").status_code == 404
+    assert "暂无一件事申请" in signed_in(agent).get("/cases/bundles/").content.decode()
 
 
 # --- 2. a refused upload leaves no file behind ------------------------------------------------------------------

@@ -480,7 +480,7 @@ def submit_bundle(request: HttpRequest, code: str, form_data: Form[str] = "{}", 
     bundle = bundles.submit_bundle(actor=request.user, event=event, form_data=data, files=files,
                                    idempotency_key=_key(request, idempotency_key),
                                    enterprise=_enterprise(person, enterprise))
-    return Status(201, BundleOut.of(bundles.bundle_status(bundle), bundle))
+    return Status(201, BundleOut.of(bundles.bundle_status(bundle, person=person), bundle))
 
 
 @router.get(
@@ -488,11 +488,12 @@ def submit_bundle(request: HttpRequest, code: str, form_data: Form[str] = "{}", 
     auth=account_auth,
     response={200: BundleOut, **ERRORS},
     summary="一件事办理情况",
-    description="一件事的合并状态和各关联办件。",
+    description="一件事的合并状态和各关联办件；经办人只看到授权范围内事项的办件，一件都不在授权范围内的返回 404。",
 )
 def bundle_detail(request: HttpRequest, public_id: str):
-    bundle = selectors.bundle_of_applicant(person=require_person(request.user), public_id=public_id)
-    return BundleOut.of(bundles.bundle_status(bundle), bundle)
+    person = require_person(request.user)
+    bundle = selectors.bundle_of_applicant(person=person, public_id=public_id)
+    return BundleOut.of(bundles.bundle_status(bundle, person=person), bundle)
 
 
 # --- staff --------------------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def bundle_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     except DomainError as exc:
         return _error(request, exc)
     return render(request, "cases/bundle.html", {
-        "bundle": bundle, "status": bundles.bundle_status(bundle), "done": request.GET.get("done", ""),
+        "bundle": bundle, "status": bundles.bundle_status(bundle, person=person), "done": request.GET.get("done", ""),
     })
 
 
@@ -119,7 +119,8 @@ def my_bundles(request: HttpRequest) -> HttpResponse:
         person = require_person(request.user)
     except DomainError as exc:
         return _error(request, exc)
-    rows = [{"bundle": b, "status": bundles.bundle_status(b)} for b in selectors.bundles_of_applicant(person)[:50]]
+    rows = [{"bundle": b, "status": bundles.bundle_status(b, person=person)}
+            for b in selectors.bundles_of_applicant(person)[:50]]
     return render(request, "cases/bundles_mine.html", {"rows": rows})
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zwfw.cases import forms, services, uploads
+from zwfw.cases import forms, selectors, services, uploads
 from zwfw.cases.models import BundleApplication, Case, CaseMaterial, ItemForm, LifeEvent, MaterialKind
 from zwfw.cases.states import CaseStatus
 from zwfw.catalog.models import ImplementationItem, ItemStatus, Material, MaterialRequirement, MaterialSource
@@ -206,10 +206,15 @@ _DONE = {CaseStatus.APPROVED, CaseStatus.COMPLETED}
 _NO = {CaseStatus.REFUSED, CaseStatus.DISAPPROVED}
 
 
-def bundle_status(bundle: BundleApplication) -> BundleStatus:
+def bundle_status(bundle: BundleApplication, *, person: Person | None = None) -> BundleStatus:
     """The combined status: 已办结 when every case has its result, 部分不予办理 when one was refused,
-    已撤回 when all were withdrawn, else 办理中 with how many are done."""
-    cases = list(bundle.cases.select_related("item", "department", "result_license").order_by("id"))
+    已撤回 when all were withdrawn, else 办理中 with how many are done.
+
+    ``person``: of the linked cases that person may see (``selectors.cases_of_applicant``: an agent
+    whose grant covers some of the items sees those cases and a status made of them only); every
+    surface an applicant reads passes it. Without it, of all the linked cases."""
+    linked = bundle.cases.all() if person is None else selectors.cases_of_applicant(person).filter(bundle=bundle)
+    cases = list(linked.select_related("item", "department", "result_license").order_by("id"))
     statuses = {c.status for c in cases}
     done = sum(1 for c in cases if c.status in _DONE)
     if statuses <= {CaseStatus.WITHDRAWN}:

@@ -350,7 +350,7 @@ class BundleOut(Schema):
     event: str = Field(description="一件事名称")
     status: str = Field(description="in_progress、completed、partly_refused、withdrawn")
     status_label: str
-    cases: list[CaseOut] = Field(description="关联办件")
+    cases: list[CaseOut] = Field(description="关联办件：经办人只看到授权范围内事项的办件，合并状态也只按这些办件计算")
 
     @staticmethod
     def of(status: bundles.BundleStatus, bundle: Any) -> BundleOut:

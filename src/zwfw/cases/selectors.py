@@ -260,7 +260,9 @@ def materials_of(case: Case, *, current: bool = True) -> QuerySet[CaseMaterial]:
 
 
 def bundles_of_applicant(person: Person) -> QuerySet[BundleApplication]:
-    """我的一件事: the person's bundle applications (for themselves or an enterprise they act for)."""
+    """我的一件事: the bundle applications with a linked case the person may see (their own, or of an
+    enterprise they act for); an agent whose grant covers none of a bundle's items does not see it, and
+    sees of the others only the covered cases (``bundles.bundle_status(bundle, person=...)``)."""
     mine = cases_of_applicant(person).exclude(bundle__isnull=True).values("bundle_id")
     return BundleApplication.objects.filter(pk__in=mine).select_related("event").order_by("-submitted_at", "-id")
 
