@@ -10,18 +10,26 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from tests.catalog.factories import DepartmentFactory
 from tests.identity.factories import PersonFactory
+from tests.licenses import test_api
 from tests.licenses.hostile.helpers import assert_clean_4xx, call
-from tests.licenses.test_api import _fresh_keys_and_limits, world  # noqa: F401  (fixtures)
 from tests.licenses.wallet_helpers import issue_residence, licence_state, license_type, signed_in
+from tests.seals.conftest import make_seal, member
+from zwfw.catalog.models import Department
 from zwfw.core.errors import ValidationFailed
 from zwfw.core.models import AuditEntry
+from zwfw.identity.models import StaffRole
 from zwfw.licenses import services
-from zwfw.licenses.models import License, LicenseFile
+from zwfw.licenses.models import License, LicenseFile, LicenseType
 from zwfw.seals import services as seal_services
 from zwfw.seals.models import SealUsage
 
 pytestmark = pytest.mark.django_db
+
+# the API tests' world (two holders, a degree with a use grant, a 居住证), fresh keys and rate limits
+world = test_api.world
+_fresh_keys_and_limits = test_api._fresh_keys_and_limits
 
 
 def suspend(people, seal, reason="印章遗失，暂停使用"):
@@ -197,3 +205,75 @@ def test_a_document_number_is_still_checked_by_its_type(seal, people, department
         assert words in refused.value.message
         assert refused.value.details == {"field": "surface.holder_id"}
     assert licence_state() == before
+
+
+# --- 4. a type is issued only by the kinds of department the catalogue names -------------------------
+
+
+def test_a_department_issues_only_the_types_of_its_kind(real_catalogue, seal, people, department):
+    holder = PersonFactory()
+    before = licence_state()
+    body = {
+        "type_code": license_type("居住证").code,
+        "holder_document_type": "resident_id",
+        "holder_document_number": holder.document_number,
+        "surface": {"issue_date": "2026-12-01"},
+        "idempotency_key": "k-1",
+    }
+    # the market regulator issues no 居住证 (公安机关 do), neither by the API nor on the workbench
+    refused = assert_clean_4xx(call(signed_in(people["approver"].user), "post", "/issue", body), {403})
+    assert refused["code"] == "LICENSE_ISSUER_KIND"
+    assert "“居住证”" in refused["message"]
+    assert "公安机关" in refused["message"]
+    form = {
+        "type_code": body["type_code"],
+        "holder_document_type": "resident_id",
+        "holder_document_number": holder.document_number,
+        "f_issue_date": "2026-12-01",
+        "idempotency_key": "k-2",
+    }
+    page = signed_in(people["approver"].user).post("/licenses/workbench/issue/", form)
+    assert page.status_code == 403
+    assert "“居住证”" in page.content.decode()
+    assert licence_state() == before
+    # the workbench offers only the types the department issues
+    listing = signed_in(people["approver"].user).get("/licenses/workbench/issue/").content.decode()
+    assert f'value="{license_type("营业执照").code}"' in listing
+    assert f'value="{license_type("居住证").code}"' not in listing
+
+
+def test_a_police_department_issues_a_residence_permit(real_catalogue, people, node_pki):
+    police = DepartmentFactory(name="杭州市公安局", region_code="330100")
+    make_seal(people, police)
+    approver = member(StaffRole.APPROVER, department=police)
+    licence = services.issue_license(
+        issuer=services.Issuer(user=approver.user),
+        license_type=license_type("居住证"),
+        department=police,
+        holder=PersonFactory(),
+        surface={"issue_date": "2026-12-01"},
+    )
+    assert licence.issuer == police
+    # a type whose catalogue entry names no kind is issued by any department
+    residence = license_type("居民户口簿")
+    residence.issuing_department_kinds = []
+    residence.save(update_fields=["issuing_department_kinds"])
+    assert services.may_issue(license_type=residence, department=people["approver"].department)
+
+
+def test_the_demo_departments_issue_the_demo_licences():
+    from tests.licenses.conftest import REAL_LICENSE_TYPES
+    from zwfw.demo.catalog_data.departments import DEPARTMENTS
+    from zwfw.demo.licenses import DEMO_LICENSES
+
+    kinds = {row["name"]: row["issuers"] for row in REAL_LICENSE_TYPES}
+    names = {row["credit_code"]: row["name"] for row in DEPARTMENTS}
+    for _holder, type_name, issuer_code, _surface in DEMO_LICENSES:
+        license_type, department = (
+            LicenseType(name=type_name, issuing_department_kinds=kinds[type_name]),
+            Department(name=names[issuer_code]),
+        )
+        assert services.may_issue(license_type=license_type, department=department), (
+            type_name,
+            department.name,
+        )

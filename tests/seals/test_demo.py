@@ -51,6 +51,6 @@ def test_seed_seals_and_licences_demo_once(settings, client):
     assert first["licenses"] == len(DEMO_LICENSES)
     assert second == {"types": 0, "licenses": 0}
     zhang = Person.objects.get(name="张晓明")
-    assert sorted(zhang.licenses.values_list("license_type__name", flat=True)) == ["学位证书", "居住证", "机动车驾驶证"]
+    assert sorted(zhang.licenses.values_list("license_type__name", flat=True)) == ["居住证", "教师资格证书", "机动车驾驶证"]
     assert License.objects.filter(holder_enterprise__isnull=False).count() == 2
 

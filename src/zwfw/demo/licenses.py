@@ -19,7 +19,8 @@ ISSUER = services.Issuer(system="system:demo")
 DEMO_LICENSES: list[tuple[str, str, str, dict[str, Any]]] = [
     ("13900000001", "居住证", "11330100K33010016D", {"sex": "男", "address": "杭州市西湖区文三路90号", "issue_date": "2026-03-01"}),
     ("13900000001", "机动车驾驶证", "11330100K330100323", {"sex": "男", "vehicle_class": "C1", "first_issue": "2012-07-16", "file_no": "330100123456"}),
-    ("13900000001", "学位证书", "11330000K33001101W", {"degree": "工学学士", "discipline": "工学", "institution": "浙江大学", "certificate_no": "1033532010001234", "awarded_on": "2010-06-30"}),
+    # 浙江省教育厅, an 教育行政部门 (a 学位证书 is issued by the university, which the demo has not)
+    ("13900000001", "教师资格证书", "11330000K33001101W", {"kind": "高级中学教师资格", "subject": "信息技术", "certificate_no": "20123300000001234", "issue_date": "2012-08-20"}),
     ("13900000002", "医师执业证书", "11330100K33010104U", {"practice_type": "临床", "practice_scope": "内科专业", "practice_place": "杭州市第一人民医院", "certificate_no": "110330100012345", "issue_date": "2019-09-01"}),
     ("13900000002", "社会保障卡", "11330100K33010059T", {"card_no": "A12345678", "issue_date": "2020-05-20"}),
     ("13900000003", "结婚证", "11330100K33010040X", {"spouse_name": "林晓", "spouse_id": "330106198803150026", "registered_on": "2014-05-20", "certificate_no": "J330106-2014-001234"}),

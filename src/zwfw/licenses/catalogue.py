@@ -145,6 +145,41 @@ LICENSE_TYPES: list[dict[str, Any]] = [
 ]
 
 
+# 颁发部门类别: the words by which a department's name says it is of a kind that issues a type. A
+# Chinese government body is named for what it is (杭州市公安局, 浙江省教育厅, 杭州市人力资源和社会保障局),
+# so its name tells its kind while the departments' catalogue records none. A kind not listed here
+# is matched by its own words without the generic ending (退役军人事务部门 -> 退役军人事务).
+ISSUER_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "市场监督管理部门": ("市场监督管理", "市场监管"),
+    "民政部门": ("民政",),
+    "卫生健康部门": ("卫生健康", "卫生和计划生育"),
+    "助产机构": ("医院", "妇幼保健", "卫生院"),
+    "公安机关": ("公安",),
+    "公安机关交通管理部门": ("交通警察", "交通管理"),
+    "不动产登记机构": ("不动产登记", "自然资源"),  # the 不动产登记 office of the 自然资源 department
+    "人力资源社会保障部门": ("人力资源和社会保障", "人力资源社会保障"),
+    "学位授予单位": ("大学", "学院", "研究院", "研究所"),
+    "教育行政部门": ("教育厅", "教育局", "教育委员会", "教育部"),
+    "残疾人联合会": ("残疾人联合会",),
+    "住房城乡建设部门": ("住房和城乡建设", "住房城乡建设", "城乡建设"),
+    # retail drug licences are issued by the cities' and counties' drug supervision, which is their
+    # 市场监督管理局; wholesale by the province's 药品监督管理局
+    "药品监督管理部门": ("药品监督管理", "市场监督管理"),
+}
+_GENERIC_ENDINGS = ("部门", "机关", "机构", "单位")
+
+
+def is_of_kind(department_name: str, kind: str) -> bool:
+    """Whether a department of this name is of ``kind`` (颁发部门类别), by ``ISSUER_KIND_WORDS``."""
+    words = ISSUER_KIND_WORDS.get(kind)
+    if words is None:
+        stem = kind.strip()
+        for ending in _GENERIC_ENDINGS:
+            stem = stem.removesuffix(ending)
+        words = (stem,) if len(stem) >= 2 else ()
+    return any(word in department_name for word in words)
+
+
 @transaction.atomic
 def ensure_license_types() -> int:
     """Create the common types that are missing; returns how many were created."""

@@ -30,6 +30,7 @@ from zwfw.core.text import unstorable
 from zwfw.identity.documents import document_type_label, validate_document
 from zwfw.identity.models import DocumentType, Enterprise, Person, StaffRole
 from zwfw.identity.staff import has_role, staff_of
+from zwfw.licenses.catalogue import is_of_kind
 from zwfw.licenses.identifiers import make_identifier
 from zwfw.licenses.models import (
     HolderKind,
@@ -80,6 +81,28 @@ def _authorise(issuer: Issuer, department: Department) -> None:
         has_role(issuer.user, role) for role in ISSUING_ROLES
     ):
         raise PermissionDenied("LICENSE_ISSUER_FORBIDDEN", "只有颁发部门的审批人员或部门管理员可以签发证照")
+
+
+def issuing_kinds(license_type: LicenseType) -> list[str]:
+    """颁发部门类别 of the type (none: any department issues it)."""
+    kinds = license_type.issuing_department_kinds
+    listed = kinds if isinstance(kinds, list) else [kinds]
+    return [kind.strip() for kind in listed if isinstance(kind, str) and kind.strip()]
+
+
+def may_issue(*, license_type: LicenseType, department: Department) -> bool:
+    """Whether ``department`` is of a kind that issues ``license_type`` (by its name: ``catalogue``)."""
+    kinds = issuing_kinds(license_type)
+    return not kinds or any(is_of_kind(department.name, kind) for kind in kinds)
+
+
+def _check_issuing_kind(license_type: LicenseType, department: Department) -> None:
+    if not may_issue(license_type=license_type, department=department):
+        raise PermissionDenied(
+            "LICENSE_ISSUER_KIND",
+            f"“{license_type.name}”由{'、'.join(issuing_kinds(license_type))}签发，{department.name}不能签发该证照",
+            details={"field": "type_code"},
+        )
 
 
 # read on every issuance, as is the look-up of its idempotency key: compiled once per connection
@@ -397,6 +420,7 @@ def _issue(
             return _replayed(existing, license_type, holder, surface, valid_from, trust_level)
     if not license_type.is_active:
         raise Conflict("LICENSE_TYPE_INACTIVE", "该证照类型已停用")
+    _check_issuing_kind(license_type, department)
     expected = HolderKind.PERSON if isinstance(holder, Person) else HolderKind.ENTERPRISE
     if license_type.holder_kind != expected:
         raise ValidationFailed(

@@ -262,7 +262,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 def _workbench(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     department = context["department"]
-    types = list(web.issuable_types())
+    types = web.types_issued_by(department)
     code = request.POST.get("type_code") or request.GET.get("type") or ""
     selected = next((item for item in types if item.code == code), None)
     issued = selectors.licenses_issued_by(request.user).order_by("-issued_at", "-id")[:50]

@@ -289,6 +289,11 @@ def issuable_types() -> QuerySet[LicenseType]:
     return LicenseType.objects.filter(is_active=True).order_by("name", "code")
 
 
+def types_issued_by(department: Department) -> list[LicenseType]:
+    """The active types of a kind ``department`` issues (the workbench offers only these)."""
+    return [item for item in issuable_types() if services.may_issue(license_type=item, department=department)]
+
+
 def license_type_by_code(code: str) -> LicenseType:
     found = LicenseType.objects.filter(code=lookup_key(code, max_length=21).upper()).first()
     if found is None:
