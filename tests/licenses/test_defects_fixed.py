@@ -277,3 +277,16 @@ def test_the_demo_departments_issue_the_demo_licences():
             type_name,
             department.name,
         )
+
+
+# --- 5. only issuing staff list the department's licences --------------------------------------------
+
+
+def test_only_issuing_staff_and_department_admins_list_the_issued_licences(world, people):
+    for user in (world["alice"].user, people["clerk"].user, people["platform"].user):
+        refused = assert_clean_4xx(call(signed_in(user), "get", "/issued"), {403})
+        assert refused["code"] == "LICENSE_ISSUER_FORBIDDEN"
+    for who in ("approver", "dept_admin"):
+        listed = call(signed_in(people[who].user), "get", "/issued")
+        assert listed.status_code == 200
+        assert listed.json()["total"] == 2

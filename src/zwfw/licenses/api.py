@@ -266,6 +266,7 @@ def issue(request: HttpRequest, payload: LicenseIssueIn):
     description="本部门签发的全部证照（含历史版本），最近签发的在前，分页；持证者名称脱敏。",
 )
 def issued(request: HttpRequest, params: Query[IssuedPageIn]):
+    web.issuing_department(request.user)  # issuing staff and department administrators only, others 403
     licenses = selectors.licenses_issued_by(request.user).select_related("supersedes").order_by("-issued_at", "-id")
     start = (params.page - 1) * params.page_size
     items = [IssuedLicenseOut.of(item) for item in licenses[start : start + params.page_size]]
