@@ -11,16 +11,18 @@ from pathlib import Path
 import pytest
 
 from tests.cases.conftest import at, grant, member, snapshot
-from tests.cases.helpers import GOOD_FORM, pdf_bytes, png_bytes, with_form
+from tests.cases.helpers import GOOD_FORM, pdf_bytes, png_bytes, submit, with_form
 from tests.cases.hostile.helpers import _fresh_limits, assert_error, call, signed_in  # noqa: F401
 from tests.cases.test_bundles import GOOD as BUNDLE_FORM
 from tests.cases.test_bundles import files as bundle_files
 from tests.cases.test_bundles import newborn  # noqa: F401  (fixture)
-from tests.catalog.factories import MaterialFactory
+from tests.catalog.factories import DepartmentFactory, MaterialFactory
 from tests.identity.factories import PersonFactory
+from zwfw.appointments.models import Hall, HallClerk
 from zwfw.cases import bundles, selectors, services, uploads
-from zwfw.cases.models import BundleApplication, Case, CaseMaterial, MaterialKind
-from zwfw.core.errors import Conflict, NotFound, ValidationFailed
+from zwfw.cases.models import BundleApplication, Case, CaseMaterial, Channel, MaterialKind
+from zwfw.cases.states import CaseStatus
+from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zwfw.identity.models import StaffRole
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +235,95 @@ def test_a_bundle_refused_through_the_api_keeps_no_file(applicant, newborn, data
     )
     assert_error(r, 400, "CASE_FORM_INVALID")
     assert kept_files(data_dir) == []
+
+
+# --- 3. the hall's comprehensive window: enter, accept and hand out any item of the hall ----------------------
+
+
+@pytest.fixture
+def hall_clerk(department):
+    """A clerk of a hall's comprehensive window; the hall serves the items of ``department``."""
+    centre = DepartmentFactory(name="杭州市西湖区行政服务中心", region_code="330106")
+    hall = Hall.objects.create(code="xihu", name="西湖区民生服务中心", region_code="330106")
+    hall.departments.add(department)
+    clerk = member(centre, StaffRole.WINDOW_CLERK, region_code="330106")
+    HallClerk.objects.create(hall=hall, staff=clerk)
+    return clerk
+
+
+def test_a_hall_clerk_enters_accepts_and_hands_out_an_item_of_the_hall(applicant, item, staff, hall_clerk):
+    with_form(item)
+    desk = signed_in(hall_clerk)
+    # 代录 at the window
+    r = call(
+        desk,
+        "post",
+        "/entries",
+        {"item_id": item.pk, "applicant": str(applicant.public_id), "form_data": dict(GOOD_FORM)},
+    )
+    assert r.status_code == 201, r.content
+    draft = Case.objects.get(public_id=r.json()["public_id"])
+    assert (draft.channel, draft.entered_by_id, draft.department_id) == (
+        Channel.WINDOW,
+        hall_clerk.user.pk,
+        item.department_id,
+    )
+    case = services.submit(
+        actor=applicant.user,
+        item=item,
+        form_data=draft.form_data,
+        idempotency_key="c-1",
+        draft=draft,
+        now=at("2026-02-13"),
+    )
+    # 受理 (already allowed), the department decides (后台分类审批), then 统一窗口出件
+    assert call(desk, "post", f"/cases/{case.public_id}/accept").status_code == 200
+    services.decide(actor=staff["approver"].user, case=case, approve=True, now=at("2026-02-16"))
+    page = desk.get(f"/cases/workbench/{case.public_id}/").content.decode()
+    assert 'id="act-complete"' in page
+    r = call(desk, "post", f"/cases/{case.public_id}/complete", {"delivery_method": "window"})
+    assert r.status_code == 200, r.content
+    case.refresh_from_db()
+    assert (case.status, case.delivery_method) == (CaseStatus.COMPLETED, "window")
+
+
+def test_clerks_without_the_hall_still_cannot_enter_or_hand_out(applicant, item, staff, hall_clerk):
+    with_form(item)
+    elsewhere = Hall.objects.create(code="binjiang", name="滨江区民生服务中心", region_code="330108")
+    elsewhere.departments.add(DepartmentFactory(name="滨江区民政局", region_code="330108"))
+    HallClerk.objects.create(hall=elsewhere, staff=staff["other_clerk"])
+    before = snapshot()
+    for clerk in (
+        staff["other_clerk"],
+        member(hall_clerk.department, StaffRole.APPROVER, region_code="330106"),
+    ):
+        with pytest.raises(PermissionDenied):
+            services.enter_for_applicant(
+                actor=clerk.user, applicant=applicant, item=item, form_data=dict(GOOD_FORM)
+            )
+    r = call(
+        signed_in(staff["other_clerk"]),
+        "post",
+        "/entries",
+        {"item_id": item.pk, "applicant": str(applicant.public_id), "form_data": dict(GOOD_FORM)},
+    )
+    assert_error(r, 403, "CASE_OTHER_DEPARTMENT")
+    assert snapshot() == before
+    case = submit(applicant, item)
+    services.accept(actor=staff["clerk"].user, case=case, now=at("2026-02-13", 15))
+    services.decide(actor=staff["approver"].user, case=case, approve=True, now=at("2026-02-16"))
+    before = snapshot()
+    with pytest.raises(PermissionDenied) as exc:
+        services.complete(actor=staff["other_clerk"].user, case=case, delivery_method="window")
+    assert exc.value.code == "CASE_OTHER_DEPARTMENT"
+    assert_error(
+        call(
+            signed_in(staff["other_clerk"]),
+            "post",
+            f"/cases/{case.public_id}/complete",
+            {"delivery_method": "window"},
+        ),
+        404,
+        "CASE_NOT_FOUND",
+    )
+    assert snapshot() == before

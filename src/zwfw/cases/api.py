@@ -658,7 +658,8 @@ def decide(request: HttpRequest, public_id: str, payload: DecideIn):
 
 
 @router.post("/cases/{public_id}/complete", auth=session_auth, response={200: StaffCaseOut, **ERRORS},
-             summary="办结", description="记录送达方式：电子送达、窗口领取或快递（须填地址）。")
+             summary="办结", description="记录送达方式：电子送达、窗口领取或快递（须填地址）。本部门的审批人员或窗口受理人员，"
+             "或所在大厅的综合窗口人员（统一窗口出件）办理。")
 def complete(request: HttpRequest, public_id: str, payload: CompleteIn):
     return _act(request, public_id, lambda case: services.complete(
         actor=request.user, case=case, delivery_method=payload.delivery_method, address=payload.address))
@@ -709,7 +710,7 @@ def refuse_step(request: HttpRequest, step_id: int, payload: ReasonIn):
     auth=session_auth,
     response={201: CaseOut, **ERRORS},
     summary="窗口或热线代为录入",
-    description="窗口受理人员（window，本部门事项）或12345话务员（hotline）为已实名注册的申请人录入申请；"
+    description="窗口受理人员（window，本部门的事项，综合窗口人员为所在大厅各进驻部门的事项）或12345话务员（hotline）为已实名注册的申请人录入申请；"
     "申请人以 applicant（自然人 public_id）或证件类型和号码指定，代法人申请时另填 enterprise（统一社会信用代码，"
     "申请人须为其法定代表人或被授权人）。申请人确认后提交（见确认窗口代录的申请）。",
 )

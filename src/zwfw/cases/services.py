@@ -2,8 +2,10 @@
 
 Applicants (a person for themselves, or for an enterprise they represent or hold a live agent grant
 for) save drafts, submit, correct and withdraw. Window clerks of the item's department pre-review:
-accept, refuse with a reason, or ask for every correction at once (一次性告知). Step assignees (the
-step's department and role) act on steps in order; the decision step's assignee decides once.
+accept, refuse with a reason, or ask for every correction at once (一次性告知); the clerks of a hall's
+comprehensive window (一窗) enter, pre-review and hand out (办结) the items of every department of the
+hall, whose own staff approve (后台分类审批). Step assignees (the step's department and role) act on
+steps in order; the decision step's assignee decides once.
 A failed call raises a ``DomainError`` and changes nothing.
 """
 
@@ -189,6 +191,15 @@ def _check_department_staff(actor: Any, case: Case, *roles: str) -> None:
         raise PermissionDenied("CASE_ROLE_REQUIRED", "您没有办理此环节的权限")
 
 
+def serves_at_window(actor: Any, department_id: int) -> bool:
+    """一窗: a window clerk of ``department_id``, or of the comprehensive window of a hall the department
+    sits in (the hall's clerks enter, accept and hand out any item of the hall's departments)."""
+    staff = staff_of(actor)
+    if staff is None or not has_role(actor, StaffRole.WINDOW_CLERK):
+        return False
+    return staff.department_id == department_id or hall_departments_of(actor).filter(pk=department_id).exists()
+
+
 def _check_clerk(actor: Any, case: Case) -> None:
     """一窗受理: a window clerk of the case's department, or of a hall the department sits in; once the
     pre-review was reassigned, only the assignee."""
@@ -312,8 +323,8 @@ def enter_for_applicant(
         staff = staff_of(actor)
         if staff is None or not has_role(actor, role):
             raise PermissionDenied("CASE_ROLE_REQUIRED", "只有窗口受理人员或热线话务员可以代为录入")
-        if channel == Channel.WINDOW and staff.department_id != item.department_id:
-            raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门工作人员可以办理该办件")
+        if channel == Channel.WINDOW and not serves_at_window(actor, item.department_id):
+            raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门或综合窗口的工作人员可以代为录入该事项")
         grant = _acting_for(applicant, enterprise, item)
         case = Case.objects.create(
             item=item, department=item.department, region_code=item.region_code, applicant=applicant,
@@ -1108,7 +1119,8 @@ DELIVERY_METHODS = ("electronic", "window", "express")
 
 
 def complete(*, actor: Any, case: Case, delivery_method: str, address: Any = "", now: dt.datetime | None = None) -> Case:
-    """办结: record how the result is delivered (electronic, window pickup, express with an address)."""
+    """办结: record how the result is delivered (electronic, window pickup, express with an address); by an
+    approver or window clerk of the department, or a clerk of a hall it sits in (统一窗口出件)."""
     if delivery_method not in DELIVERY_METHODS:
         raise ValidationFailed("CASE_DELIVERY_INVALID", "送达方式只能是电子送达、窗口领取或快递送达",
                                details={"field": "delivery_method"})
@@ -1116,7 +1128,8 @@ def complete(*, actor: Any, case: Case, delivery_method: str, address: Any = "",
     now = now or timezone.now()
     with transaction.atomic():
         case = _locked(case)
-        _check_department_staff(actor, case, StaffRole.APPROVER, StaffRole.WINDOW_CLERK)
+        if not serves_at_window(actor, case.department_id):
+            _check_department_staff(actor, case, StaffRole.APPROVER, StaffRole.WINDOW_CLERK)
         states.check(case.status, CaseStatus.COMPLETED, action="complete")
         before = case.status
         case.status = CaseStatus.COMPLETED

@@ -640,8 +640,9 @@ def _allowed(user: Any, case: Case) -> dict[str, Any]:
         "stop": running and own and clock_role and not case.clock_stopped,
         "resume": running and own and clock_role and case.clock_stopped,
         "extend": running and own and case.extended_days == 0 and StaffRole.DEPARTMENT_ADMIN in roles,
-        "complete": case.status in (CaseStatus.APPROVED, CaseStatus.DISAPPROVED) and own
-        and bool({StaffRole.APPROVER, StaffRole.WINDOW_CLERK} & roles),
+        "complete": case.status in (CaseStatus.APPROVED, CaseStatus.DISAPPROVED) and (
+            (own and bool({StaffRole.APPROVER, StaffRole.WINDOW_CLERK} & roles))
+            or services.serves_at_window(user, case.department_id)),
     }
 
 
