@@ -21,7 +21,7 @@ from zwfw.core.errors import ValidationFailed
 from zwfw.core.models import AuditEntry
 from zwfw.identity.models import StaffRole
 from zwfw.licenses import services
-from zwfw.licenses.models import License, LicenseFile, LicenseType
+from zwfw.licenses.models import License, LicenseFile, LicenseType, LicenseUse
 from zwfw.seals import services as seal_services
 from zwfw.seals.models import SealUsage
 
@@ -290,3 +290,18 @@ def test_only_issuing_staff_and_department_admins_list_the_issued_licences(world
         listed = call(signed_in(people[who].user), "get", "/issued")
         assert listed.status_code == 200
         assert listed.json()["total"] == 2
+
+
+# --- 6. a grant to a department since deactivated fetches nothing -------------------------------------
+
+
+def test_a_grant_to_a_deactivated_department_fetches_nothing(world, people, other_department):
+    fetcher = signed_in(people["other_approver"].user)
+    body = {"identifier": world["degree"].identifier, "purpose": "办理人才落户"}
+    assert call(fetcher, "post", "/fetch", body).status_code == 200
+    uses = LicenseUse.objects.count()
+    # the operator deactivates the department (admin)
+    Department.objects.filter(pk=other_department.pk).update(is_active=False)
+    refused = assert_clean_4xx(call(fetcher, "post", "/fetch", body), {404})
+    assert refused["code"] == "LICENSE_NOT_FOUND"
+    assert LicenseUse.objects.count() == uses

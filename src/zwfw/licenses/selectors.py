@@ -66,8 +66,12 @@ def grants_of(license: License) -> QuerySet[UseGrant]:
 
 
 def live_use_grant(*, license: License, department_id: int, now) -> UseGrant | None:
+    """The holder's live grant to the department, if it is still active (a department deactivated
+    since fetches nothing: the same as no grant)."""
     return (
-        UseGrant.objects.filter(license=license, department_id=department_id, revoked_at__isnull=True)
+        UseGrant.objects.filter(
+            license=license, department_id=department_id, department__is_active=True, revoked_at__isnull=True
+        )
         .filter(Q(valid_until__gt=now))
         .order_by("-valid_until")
         .first()
