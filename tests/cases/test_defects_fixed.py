@@ -6,6 +6,7 @@ import, an extension ending in a year not imported, and control characters in th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,11 @@ from tests.cases.test_bundles import newborn  # noqa: F401  (fixture)
 from tests.catalog.factories import DepartmentFactory, MaterialFactory
 from tests.identity.factories import PersonFactory
 from zwfw.appointments.models import Hall, HallClerk
-from zwfw.cases import bundles, selectors, services, uploads
+from zwfw.cases import bundles, numbers, selectors, services, uploads
 from zwfw.cases.models import BundleApplication, Case, CaseMaterial, Channel, MaterialKind
+from zwfw.cases.numbers import make_case_number, parse_case_number
 from zwfw.cases.states import CaseStatus
+from zwfw.core.codes import InvalidCode
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zwfw.identity.models import StaffRole
 
@@ -327,3 +330,39 @@ def test_clerks_without_the_hall_still_cannot_enter_or_hand_out(applicant, item,
         "CASE_NOT_FOUND",
     )
     assert snapshot() == before
+
+
+# --- 4. every fault of parse_case_number is documented and tested ----------------------------------------------
+
+GOOD_NUMBER = make_case_number(region_code="330100", day=D("2026-02-13"), sequence=7).value
+FAULT_EXAMPLES = {
+    "type": None,
+    "length": "3301002026021300004",
+    "character": "33010020260213000A42X",
+    "region": "990100202602130000427",
+    "date": "330100202602300000427",
+    "format": "330100202602130000000",
+    "check": GOOD_NUMBER[:20] + ("0" if GOOD_NUMBER[20] != "0" else "1"),
+}
+
+
+def _documented_faults() -> list[str]:
+    sentence = numbers.__doc__.split("names the rule broken:", 1)[1]
+    return re.findall(r"``(\w+)``", sentence.split("\n\n", 1)[0])
+
+
+def test_every_fault_is_documented_where_the_others_are():
+    assert _documented_faults() == list(FAULT_EXAMPLES)
+    assert "``format``" in (parse_case_number.__doc__ or "")
+
+
+@pytest.mark.parametrize(("fault", "value"), FAULT_EXAMPLES.items())
+def test_each_fault_of_a_case_number(fault, value):
+    with pytest.raises(InvalidCode) as exc:
+        parse_case_number(value)
+    assert (exc.value.fault, exc.value.code, exc.value.details["fault"]) == (
+        fault,
+        "INVALID_CASE_NUMBER",
+        fault,
+    )
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in exc.value.message)

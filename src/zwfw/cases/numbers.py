@@ -10,7 +10,9 @@
   the same check system GB/T 36904 uses for licence identifiers (``zwfw.core.codes``).
 
 ``parse_case_number`` returns the parts or raises ``zwfw.core.codes.InvalidCode`` whose ``fault``
-names the rule broken: ``type``, ``length``, ``character``, ``region``, ``date`` or ``check``.
+names the rule broken: ``type`` (not text), ``length`` (not 21 characters), ``character`` (a letter
+before the check position, or any other character), ``region`` (not a GB/T 2260 code), ``date`` (not a
+calendar date), ``format`` (the sequence 000000, which is never allocated) or ``check``.
 """
 
 from __future__ import annotations
@@ -56,7 +58,10 @@ def make_case_number(*, region_code: str, day: dt.date, sequence: int) -> CaseNu
 
 
 def parse_case_number(value: object) -> CaseNumber:
-    """Parse a case number; surrounding whitespace is ignored, a lowercase check letter accepted."""
+    """Parse a case number; surrounding whitespace is ignored, a lowercase check letter accepted.
+
+    Raises ``InvalidCode`` with ``fault`` ``type``, ``length``, ``character``, ``region``, ``date``,
+    ``format`` (sequence 000000) or ``check``, checked in that order (module docstring)."""
     if not isinstance(value, str):
         raise InvalidCode(_CODE, "办件编号应为文本", fault="type")
     text = value.strip().upper()

@@ -42,7 +42,8 @@ Fault = Literal["type", "length", "character", "region", "date", "check", "categ
 
 class InvalidCode(ValidationFailed):
     """A code failed validation. ``fault`` says which rule: type, length, character, region, date, check,
-    category."""
+    category, or format (the structure of a composite code: a licence identifier's root or fields, a
+    case number's sequence; see ``zwfw.licenses.identifiers`` and ``zwfw.cases.numbers``)."""
 
     def __init__(self, code: str, message: str, *, fault: Fault, value: str | None = None) -> None:
         details: dict[str, str] = {"fault": fault}
