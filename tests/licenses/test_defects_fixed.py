@@ -4,10 +4,12 @@ the pages) and fixed: the test came first and failed on the code before the fix.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.catalog.factories import DepartmentFactory
@@ -305,3 +307,47 @@ def test_a_grant_to_a_deactivated_department_fetches_nothing(world, people, othe
     refused = assert_clean_4xx(call(fetcher, "post", "/fetch", body), {404})
     assert refused["code"] == "LICENSE_NOT_FOUND"
     assert LicenseUse.objects.count() == uses
+
+
+# --- 7. a licence past its validity is expired for the lifecycle actions too --------------------------
+
+
+def test_a_licence_past_its_validity_is_not_suspended_or_changed_before_the_expiry_job(
+    seal, people, department
+):
+    today = timezone.localdate()
+    licence = services.issue_license(
+        issuer=services.Issuer(user=people["approver"].user),
+        license_type=license_type("居住证"),
+        department=department,
+        holder=PersonFactory(),
+        surface={"issue_date": "2025-11-01"},
+        valid_from=today - dt.timedelta(days=400),
+    )
+    assert (licence.status, licence.valid_until < today) == ("valid", True)  # the daily job has not run
+    client = signed_in(people["approver"].user)
+    before = licence_state()
+    for action in ("suspend", "cancel", "revoke"):
+        refused = assert_clean_4xx(
+            call(client, "post", f"/{licence.identifier}/status", {"action": action, "reason": "核查"}), {409}
+        )
+        assert "已过期" in refused["message"]
+    refused = assert_clean_4xx(
+        call(
+            client,
+            "post",
+            f"/{licence.identifier}/versions",
+            {"surface": {"address": "杭州市上城区"}, "reason": "地址变更"},
+        ),
+        {409},
+    )
+    assert "已过期" in refused["message"]
+    page = client.post(
+        f"/licenses/workbench/{licence.identifier}/status/", {"action": "suspend", "reason": "核查"}
+    )
+    assert page.status_code == 409
+    assert licence_state() == before
+    # 延续 is what an expired licence allows
+    renewed = call(client, "post", f"/{licence.identifier}/versions", {"renew": True, "reason": "到期延续"})
+    assert renewed.status_code == 201
+    assert renewed.json()["valid_from"] == today.isoformat()

@@ -511,10 +511,12 @@ def change_status(*, issuer: Issuer, license: License, action: str, reason: str)
     if action not in _TRANSITIONS:
         raise ValidationFailed("LICENSE_ACTION_INVALID", "操作应为 suspend、restore、cancel 或 revoke", details={"field": "action"})
     allowed_from, target = _TRANSITIONS[action]
-    if license.status not in allowed_from:
+    # past its validity a licence is expired, as verifiers see it, before the daily job marks it so
+    status = current_status_of(license)
+    if status not in allowed_from:
         raise Conflict(
             "LICENSE_STATUS_TRANSITION",
-            f"证照当前为“{LicenseStatus(license.status).label}”，不能{_ACTION_NAMES[action]}",
+            f"证照当前为“{LicenseStatus(status).label}”，不能{_ACTION_NAMES[action]}",
         )
     reason = _short_text(reason, field="reason", code="LICENSE_REASON_REQUIRED", what="原因")
     before = license.status
@@ -537,8 +539,9 @@ def new_version(
     """变更 (new surface data) or 延续 (a new validity period): version + 1, the old one superseded."""
     old = _locked(license)
     _authorise(issuer, old.issuer)
-    if old.status not in (LicenseStatus.VALID, LicenseStatus.EXPIRED) or (old.status == LicenseStatus.EXPIRED and not renew):
-        raise Conflict("LICENSE_NOT_CHANGEABLE", f"证照当前为“{LicenseStatus(old.status).label}”，不能{'延续' if renew else '变更'}")
+    status = current_status_of(old)  # expired past its validity, whether or not the daily job has run
+    if status not in (LicenseStatus.VALID, LicenseStatus.EXPIRED) or (status == LicenseStatus.EXPIRED and not renew):
+        raise Conflict("LICENSE_NOT_CHANGEABLE", f"证照当前为“{LicenseStatus(status).label}”，不能{'延续' if renew else '变更'}")
     if old.version >= 999:
         raise Conflict("LICENSE_VERSION_EXHAUSTED", "证照版本号已用完")
     holder: Person | Enterprise = old.holder_person or old.holder_enterprise  # type: ignore[assignment]
