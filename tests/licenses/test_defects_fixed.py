@@ -8,7 +8,11 @@ import datetime as dt
 import hashlib
 
 import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, FakePayload, encode_multipart
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -22,7 +26,7 @@ from zwfw.catalog.models import Department
 from zwfw.core.errors import ValidationFailed
 from zwfw.core.models import AuditEntry
 from zwfw.identity.models import StaffRole
-from zwfw.licenses import services
+from zwfw.licenses import services, web
 from zwfw.licenses.models import License, LicenseFile, LicenseType, LicenseUse
 from zwfw.seals import services as seal_services
 from zwfw.seals.models import SealUsage
@@ -351,3 +355,62 @@ def test_a_licence_past_its_validity_is_not_suspended_or_changed_before_the_expi
     renewed = call(client, "post", f"/{licence.identifier}/versions", {"renew": True, "reason": "到期延续"})
     assert renewed.status_code == 201
     assert renewed.json()["valid_from"] == today.isoformat()
+
+
+# --- 8. the PDF checks are rate-limited before the upload is read --------------------------------------
+
+
+class CountedPayload(FakePayload):
+    """A request body that counts how much of it was read."""
+
+    def __init__(self, content: bytes) -> None:
+        super().__init__(content)
+        self.bytes_read = 0
+
+    def read(self, size=-1, /):
+        data = super().read(size)
+        self.bytes_read += len(data)
+        return data
+
+    def readline(self, size=-1, /):
+        data = super().readline(size)
+        self.bytes_read += len(data)
+        return data
+
+
+def _post_pdf(client: Client, path: str, **extra) -> tuple:
+    body = encode_multipart(BOUNDARY, {"file": SimpleUploadedFile("l.pdf", b"%PDF-1.7 " + b"x" * 200_000)})
+    payload = CountedPayload(body)
+    response = client.generic(
+        "POST", path, body, content_type=MULTIPART_CONTENT, **{"wsgi.input": payload}, **extra
+    )
+    return response, payload
+
+
+def browser() -> tuple[Client, dict]:
+    """A client that keeps to CSRF, as a browser does: the token from the page's cookie in a header."""
+    client = Client(enforce_csrf_checks=True)
+    client.get("/licenses/verify/")
+    return client, {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/licenses/verify/pdf", "/licenses/verify/"])
+def test_a_pdf_check_over_the_rate_limit_is_refused_before_the_upload_is_read(world, monkeypatch, path):
+    monkeypatch.setattr(web, "PUBLIC_CHECKS_PER_MINUTE", 1)
+    with time_machine.travel(timezone.now(), tick=False):
+        client, token = browser()
+        response, payload = _post_pdf(client, path, **token)  # the one check of the minute reads its file
+        assert response.status_code == 400  # not a PDF
+        assert payload.bytes_read > 200_000
+        # the next is refused before its body is read (the page's CSRF check would read it too)
+        response, payload = _post_pdf(client, path, **token)
+        assert response.status_code == 429
+        text = response.json()["message"] if path.startswith("/api/") else response.content.decode()
+        assert "每分钟最多1次" in text
+        assert payload.bytes_read == 0
+
+
+def test_the_verify_page_still_refuses_a_post_without_its_csrf_token(world):
+    client, _ = browser()
+    response, _ = _post_pdf(client, "/licenses/verify/")
+    assert response.status_code == 403

@@ -10,8 +10,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import File, Router, Status, UploadedFile
+from ninja.decorators import decorate_view
 from ninja.params import Query
 
 from zwfw.core.api import ErrorOut
@@ -47,6 +52,21 @@ from zwfw.seals.verification import MAX_PDF_BYTES
 
 router = Router(tags=["统一电子证照"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+def _limited_before_the_body(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The public checks' rate limit before django-ninja reads the request's body to parse the
+    operation's parameters (an upload of up to 20 MB): a request over the limit is not read."""
+
+    @wraps(run)
+    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            web.throttle(request, scope="verify", per_minute=web.PUBLIC_CHECKS_PER_MINUTE)
+        except web.RateLimited as exc:
+            return JsonResponse(exc.as_dict(), status=exc.status)
+        return run(request, *args, **kwargs)
+
+    return limited
 
 
 # --- public --------------------------------------------------------------------------------------
@@ -105,8 +125,8 @@ def verify_token(request: HttpRequest, payload: ShowTokenVerifyIn):
     summary="上传证照文件核验",
     description="上传本平台签发的证照文件（PDF，不超过20MB）：核验印章签名，并返回该证照当前的状态（不含照面信息）。限流。",
 )
+@decorate_view(_limited_before_the_body)
 def verify_pdf(request: HttpRequest, file: File[UploadedFile]):
-    web.throttle(request, scope="verify", per_minute=web.PUBLIC_CHECKS_PER_MINUTE)
     if file.size is not None and file.size > MAX_PDF_BYTES:
         raise ValidationFailed("PDF_TOO_LARGE", "PDF文件不能超过20MB", details={"field": "file"})
     return PdfCheckOut.of(web.check_by_pdf(file.read()))

@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from zwfw.core.errors import DomainError, ValidationFailed
@@ -231,16 +232,30 @@ def verify_token(request: HttpRequest, token: str) -> HttpResponse:
     return _public(render(request, "licenses/verified.html", context, status=status))
 
 
+@csrf_exempt  # checked by _verify, after the rate limit: the CSRF check reads the body, the whole upload
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """核验: identifier plus the holder's ID number or credit code, or an uploaded licence file;
-    validity only. The QR code on a licence file opens this page with the identifier filled in."""
+    validity only. The QR code on a licence file opens this page with the identifier filled in.
+
+    A check is rate-limited before anything of its body is read (an upload is up to 20 MB)."""
+    if request.method == "POST":
+        try:
+            web.throttle(request, scope="verify", per_minute=web.PUBLIC_CHECKS_PER_MINUTE)
+        except DomainError as exc:
+            context = {"form": {"identifier": request.GET.get("identifier", "").strip()[:120]}, "error": exc}
+            page = render(request, "licenses/verify.html", context, status=exc.status)
+            return _public(page, referrer="same-origin")
+    return _verify(request)
+
+
+@csrf_protect
+def _verify(request: HttpRequest) -> HttpResponse:
     form = {"identifier": (request.POST.get("identifier") or request.GET.get("identifier", "")).strip()[:120]}
     context: dict[str, Any] = {"form": form}
     status = 200
     if request.method == "POST":
         try:
-            web.throttle(request, scope="verify", per_minute=web.PUBLIC_CHECKS_PER_MINUTE)
             upload = request.FILES.get("file")
             if upload is not None:
                 if (upload.size or 0) > MAX_PDF_BYTES:
