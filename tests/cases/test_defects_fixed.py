@@ -366,3 +366,37 @@ def test_each_fault_of_a_case_number(fault, value):
         fault,
     )
     assert any("\u4e00" <= ch <= "\u9fff" for ch in exc.value.message)
+
+
+# --- 5. the legal representative and an agent's case -------------------------------------------------------------
+
+
+@pytest.fixture
+def agents_case(enterprise, item):
+    agent = PersonFactory(name="王五")
+    grant(enterprise, agent, all_items=False, item_codes=[item.code])
+    return agent, submit(agent, with_form(item), enterprise=enterprise)
+
+
+def test_a_legal_representative_withdrawing_an_agents_case_is_told_why(enterprise, agents_case):
+    agent, case = agents_case
+    rep = enterprise.legal_representative
+    assert selectors.case_of_applicant(person=rep, public_id=case.public_id) == case  # they see it
+    before = snapshot()
+    with pytest.raises(PermissionDenied) as exc:
+        services.withdraw(actor=rep.user, case=case)
+    assert exc.value.code == "CASE_APPLICANT_ONLY"
+    body = assert_error(
+        call(signed_in(rep), "post", f"/mine/{case.public_id}/withdraw", {"reason": "不办了"}),
+        403,
+        "CASE_APPLICANT_ONLY",
+    )
+    assert "提交申请的本人" in body["message"]
+    page = signed_in(rep).post(f"/cases/mine/{case.public_id}/withdraw/", {"reason": "不办了"})
+    assert page.status_code == 403
+    assert body["message"] in page.content.decode()
+    assert snapshot() == before
+    # the agent who applied may withdraw it; a stranger still finds nothing
+    with pytest.raises(NotFound):
+        services.withdraw(actor=PersonFactory().user, case=case)
+    assert services.withdraw(actor=agent.user, case=case).status == CaseStatus.WITHDRAWN

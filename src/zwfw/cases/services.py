@@ -169,16 +169,23 @@ def _acting_for(person: Person, enterprise: Enterprise | None, item: Implementat
 
 
 def _check_applicant(actor: Any, case: Case) -> Person:
-    """The actor is the case's applicant and (for an enterprise case) still allowed to act for it."""
+    """The actor is the case's applicant and (for an enterprise case) still allowed to act for it.
+
+    Only the person who applied acts on a case (edits, uploads, corrections, withdrawal): the legal
+    representative and the agents of an enterprise see all of its cases they may act for
+    (selectors.cases_of_applicant) but do not act on one another's, and are told so (403); anyone
+    else finds no case (404)."""
     person = _require_person(actor)
+    if case.enterprise is None:
+        sees = case.applicant_id == person.pk
+    else:
+        sees = case.enterprise.legal_representative_id == person.pk or (
+            _grant_for(person, case.enterprise, case.item) is not None
+        )
+    if not sees:
+        raise NotFound("CASE_NOT_FOUND", "未找到该办件")
     if case.applicant_id != person.pk:
-        raise NotFound("CASE_NOT_FOUND", "未找到该办件")
-    if (
-        case.enterprise is not None
-        and case.enterprise.legal_representative_id != person.pk
-        and _grant_for(person, case.enterprise, case.item) is None
-    ):
-        raise NotFound("CASE_NOT_FOUND", "未找到该办件")
+        raise PermissionDenied("CASE_APPLICANT_ONLY", "该办件由本单位的其他人员提交，只有提交申请的本人可以撤回、修改或补正")
     return person
 
 
