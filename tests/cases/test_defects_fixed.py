@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.core.management import call_command
 
 from tests.cases.conftest import at, grant, member, snapshot
 from tests.cases.helpers import GOOD_FORM, pdf_bytes, png_bytes, submit, with_form
@@ -21,11 +23,13 @@ from tests.catalog.factories import DepartmentFactory, MaterialFactory
 from tests.identity.factories import PersonFactory
 from zwfw.appointments.models import Hall, HallClerk
 from zwfw.cases import bundles, numbers, selectors, services, uploads
-from zwfw.cases.models import BundleApplication, Case, CaseMaterial, Channel, MaterialKind
+from zwfw.cases.models import BundleApplication, Case, CaseMaterial, CaseStep, Channel, MaterialKind
 from zwfw.cases.numbers import make_case_number, parse_case_number
 from zwfw.cases.states import CaseStatus
+from zwfw.core import calendar
 from zwfw.core.codes import InvalidCode
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zwfw.core.models import AuditEntry, CalendarYear
 from zwfw.identity.models import StaffRole
 
 pytestmark = pytest.mark.django_db
@@ -400,3 +404,66 @@ def test_a_legal_representative_withdrawing_an_agents_case_is_told_why(enterpris
     with pytest.raises(NotFound):
         services.withdraw(actor=PersonFactory().user, case=case)
     assert services.withdraw(actor=agent.user, case=case).status == CaseStatus.WITHDRAWN
+
+
+# --- 6. importing a year's calendar fills in the due dates that were not known ---------------------------------
+
+
+def _calendar_2027() -> str:
+    return (
+        "year,date,kind,name\n2027,2027-01-01,holiday,元旦\n"
+        "2027,2027-02-06,holiday,春节\n2027,2027-02-07,holiday,春节\n"
+    )
+
+
+def _accepted_before_2027(applicant, item, staff, *, when: str, key: str) -> Case:
+    case = submit(applicant, item, key=key, when=when)
+    return services.accept(actor=staff["clerk"].user, case=case, now=at(when, 15))
+
+
+def test_a_calendar_import_fills_in_unknown_due_dates(applicant, item, staff, tmp_path):
+    with_form(item)
+    assert not CalendarYear.objects.filter(year=2027).exists()
+    late = _accepted_before_2027(applicant, item, staff, when="2026-12-28", key="k1")  # 5 days: into 2027
+    early = _accepted_before_2027(applicant, item, staff, when="2026-12-01", key="k2")  # 20 days: 12-29
+    assert (late.promised_due_on, late.legal_due_on) == (None, None)
+    assert (early.promised_due_on, early.legal_due_on) == (D("2026-12-08"), D("2026-12-29"))
+    assert list(CaseStep.objects.filter(case=late).values_list("due_on", flat=True)) == [None]
+    untouched = Case.objects.get(pk=early.pk).updated_at
+    audit_before = AuditEntry.objects.count()
+    source = tmp_path / "2027.csv"
+    source.write_text(_calendar_2027(), encoding="utf-8")
+    with time_machine.travel(at("2026-12-30"), tick=False):
+        call_command("calendar_import", str(source), document="国办发明电〔2026〕1号")
+    late.refresh_from_db()
+    # 12-29, 12-30, 12-31, (01-01 元旦), 01-04, 01-05; 20 working days: to 01-26
+    assert (late.promised_due_on, late.legal_due_on) == (D("2027-01-05"), D("2027-01-26"))
+    assert list(CaseStep.objects.filter(case=late).values_list("due_on", flat=True)) == [D("2027-01-05")]
+    assert (
+        Case.objects.get(pk=early.pk).updated_at == untouched
+    )  # cases whose dates were known are left alone
+    assert AuditEntry.objects.filter(action="cases.due_dates_known", object_id=str(late.pk)).count() == 1
+    assert AuditEntry.objects.count() == audit_before + 1
+    # the queue's colour follows: the promised date is known, two of five days used on 12-30
+    with time_machine.travel(at("2026-12-30"), tick=False):
+        r = call(signed_in(staff["approver"]), "get", "/queue")
+    row = next(row for row in r.json()["items"] if row["public_id"] == str(late.public_id))
+    assert row["deadline"]["colour"] == "green"
+    assert (row["deadline"]["due"], row["deadline"]["left"]) == ("2027-01-05", 3)
+
+
+def test_a_calendar_import_that_fails_later_changes_no_case(applicant, item, staff, monkeypatch):
+    with_form(item)
+    case = _accepted_before_2027(applicant, item, staff, when="2026-12-28", key="k1")
+    rows = calendar.parse_calendar_file(_calendar_2027(), fmt="csv")
+
+    def broken(years):
+        raise RuntimeError("disk full")
+
+    # another module's handler fails after the cases were refreshed: the import and the refresh go together
+    monkeypatch.setattr(calendar, "_import_handlers", [*calendar._import_handlers, broken])
+    with time_machine.travel(at("2026-12-30"), tick=False), pytest.raises(RuntimeError):
+        calendar.import_calendar(rows)
+    case.refresh_from_db()
+    assert (case.promised_due_on, case.legal_due_on) == (None, None)
+    assert not CalendarYear.objects.filter(year=2027).exists()

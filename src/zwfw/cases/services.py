@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from zwfw.appointments.selectors import hall_departments_of
@@ -912,6 +913,45 @@ def _refresh_due_dates(case: Case, *, today: dt.date) -> None:
     case.extended_days = legal.extension_days
     case.save(update_fields=["legal_due_on", "promised_due_on", "clock_stopped", "extended_days", "updated_at"])
     CaseStep.objects.filter(case=case).update(due_on=case.promised_due_on)  # the queue sorts steps by it
+
+
+def refresh_unknown_due_dates(*, years: Iterable[int] = (), now: dt.datetime | None = None) -> int:
+    """After a year's holiday calendar is imported: the running cases whose legal or promised due date
+    was not known (it fell in a year not imported then) get it now, with the steps' dates the queue
+    sorts and colours by, and an audit entry each. Runs inside the import's transaction (registered
+    with ``zwfw.core.calendar.on_import`` at start-up, ``CasesConfig.ready``); cases whose dates are
+    still not known (a later year) are left as they are. Returns how many cases were updated."""
+    now = now or timezone.now()
+    today = as_local_date(now)
+    calendar = current_calendar()
+    waiting = (Case.objects.filter(status__in=list(states.CLOCK_STATES), clock_stopped=False, accepted_on__isnull=False)
+               .filter(Q(legal_due_on__isnull=True) | Q(promised_due_on__isnull=True)).order_by("pk")
+               .values_list("pk", flat=True))
+    updated = 0
+    for pk in list(waiting):
+        case = _locked(Case(pk=pk))
+        entries = _ledger(case)
+        try:
+            legal = clock.compute(entries, limit_days=case.legal_limit_days, today=today, calendar=calendar)
+            promised = clock.compute(entries, limit_days=case.promised_limit_days, today=today, calendar=calendar)
+        except CalendarNotLoaded:  # today's own year not imported: the next clock change sets them
+            continue
+        before = {"legal_due_on": _iso(case.legal_due_on), "promised_due_on": _iso(case.promised_due_on)}
+        if (legal.due_on, promised.due_on) == (case.legal_due_on, case.promised_due_on):
+            continue
+        _refresh_due_dates(case, today=today)
+        audit.record(
+            actor="system:calendar-import", action="cases.due_dates_known", object_type="cases.Case",
+            object_id=case.pk, before=before,
+            after={"legal_due_on": _iso(case.legal_due_on), "promised_due_on": _iso(case.promised_due_on)},
+            details={"number": case.number or "", "years": sorted(years)},
+        )
+        updated += 1
+    return updated
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _ledger_entry(case: Case, *, kind: str, now: dt.datetime, actor: str, procedure: str = "", days: int = 0,
