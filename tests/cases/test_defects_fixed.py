@@ -467,3 +467,40 @@ def test_a_calendar_import_that_fails_later_changes_no_case(applicant, item, sta
     case.refresh_from_db()
     assert (case.promised_due_on, case.legal_due_on) == (None, None)
     assert not CalendarYear.objects.filter(year=2027).exists()
+
+
+# --- 7. an extension that ends in a year whose calendar is not imported ------------------------------------------
+
+
+def test_an_extension_into_2027_is_accepted_with_the_due_date_not_known(applicant, item, staff):
+    with_form(item)
+    case = _accepted_before_2027(applicant, item, staff, when="2026-12-14", key="k1")
+    assert case.promised_due_on == D("2026-12-21")
+    with time_machine.travel(at("2026-12-15"), tick=False):
+        r = call(
+            signed_in(staff["head"]),
+            "post",
+            f"/cases/{case.public_id}/extend",
+            {"days": 10, "reason": "需现场核查"},
+        )
+        assert r.status_code == 200, r.content
+        body = r.json()
+        assert (body["promised_due_on"], body["legal_due_on"]) == (None, None)
+        assert [e["kind"] for e in body["ledger"]] == ["start", "extend"]
+        page = signed_in(staff["head"]).get(f"/cases/workbench/{case.public_id}/")
+        assert page.status_code == 200
+        detail = call(signed_in(applicant), "get", f"/mine/{case.public_id}")
+        assert detail.status_code == 200
+    case.refresh_from_db()
+    assert (case.extended_days, case.promised_due_on, case.clock_stopped) == (10, None, False)
+    # a second extension is still refused, and the clock can be stopped and resumed
+    with pytest.raises(Conflict):
+        services.extend_limit(
+            actor=staff["head"].user, case=case, days=1, reason="再延", now=at("2026-12-16")
+        )
+    services.stop_clock(
+        actor=staff["approver"].user, case=case, procedure="testing", reason="送检", now=at("2026-12-16")
+    )
+    services.resume_clock(actor=staff["approver"].user, case=case, now=at("2026-12-17"))
+    resumed = case.events.filter(action="resume_clock").get()
+    assert "None" not in resumed.note

@@ -997,7 +997,7 @@ def resume_clock(*, actor: Any, case: Case, now: dt.datetime | None = None) -> C
             raise Conflict("CASE_CLOCK_NOT_STOPPED", "计时未暂停，不能恢复")
         entry = _ledger_entry(case, kind=ClockKind.RESUME, now=now, actor=_label(actor))
         _event(case, action="resume_clock", before=case.status, actor=_label(actor),
-               note=f"承诺办结期限{case.promised_due_on}", now=now)
+               note=f"承诺办结期限{case.promised_due_on or '待定（该年度节假日安排尚未导入）'}", now=now)
         due = f"，承诺于{case.promised_due_on:%Y年%m月%d日}前办结" if case.promised_due_on else ""
         _notify(case, f"{_name(case)}恢复计时{due}。")
         return entry
