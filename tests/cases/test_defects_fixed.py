@@ -504,3 +504,24 @@ def test_an_extension_into_2027_is_accepted_with_the_due_date_not_known(applican
     services.resume_clock(actor=staff["approver"].user, case=case, now=at("2026-12-17"))
     resumed = case.events.filter(action="resume_clock").get()
     assert "None" not in resumed.note
+
+
+# --- 8. control characters in the queue's case-number filter ---------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["3301\x00", "3301\x01", "\x7f", "33\x9b01"])
+def test_the_queue_filter_with_a_control_character_shows_no_case(applicant, item, staff, query):
+    with_form(item)
+    case = submit(applicant, item)
+    clerk = signed_in(staff["clerk"])
+    assert case.number in clerk.get("/cases/workbench/").content.decode()  # the unfiltered queue has it
+    page = clerk.get("/cases/workbench/", {"q": query})
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert case.number not in text
+    message = re.search(r'id="form-error">([^<]*)<', text)
+    assert message is not None
+    assert "办件编号" in message.group(1)
+    for path in ("/queue", "/cases"):
+        body = assert_error(call(clerk, "get", path, {"number": query}), 400, "CASE_NUMBER_FILTER_INVALID")
+        assert case.number not in str(body)

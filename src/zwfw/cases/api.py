@@ -156,8 +156,9 @@ def _page(queryset: QuerySet[Case], params: CasePageIn, *, deadlines: bool, mask
         if params.status not in CaseStatus.values:
             raise ValidationFailed("CASE_STATUS_INVALID", "不支持的状态筛选", details={"field": "status"})
         queryset = queryset.filter(status=params.status)
-    if params.number:
-        queryset = queryset.filter(number=lookup_key(params.number, max_length=40).upper())
+    number = web.number_filter(params.number)
+    if number:
+        queryset = queryset.filter(number=number)
     start = (params.page - 1) * params.page_size
     rows = list(queryset[start:start + params.page_size])
     today, calendar = timezone.localdate(), current_calendar()
@@ -514,7 +515,7 @@ def queue(request: HttpRequest, params: Query[CasePageIn]):
         raise ValidationFailed("CASE_STATUS_INVALID", "不支持的状态筛选", details={"field": "status"})
     rows, total = selectors.queue_page(request.user, offset=(params.page - 1) * params.page_size,
                                        limit=params.page_size, status=params.status,
-                                       number_prefix=lookup_key(params.number, max_length=40).upper())
+                                       number_prefix=web.number_filter(params.number))
     today, calendar = timezone.localdate(), current_calendar()
     return CasePageOut(items=[CaseOut.of(c, deadline=web.deadline_of(c, today=today, calendar=calendar)) for c in rows],
                        total=total, page=params.page, page_size=params.page_size)

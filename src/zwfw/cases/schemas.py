@@ -114,7 +114,7 @@ class CasePageIn(Schema):
     page: int = Field(1, ge=1, le=500, description="页码")
     page_size: int = Field(20, ge=1, le=100, description="每页条数")
     status: str = Field("", max_length=24, description=f"按状态筛选：{STATUSES}")
-    number: str = Field("", max_length=30, description="按办件编号筛选")
+    number: str = Field("", max_length=30, description="按办件编号筛选（待办为编号前缀）；含控制字符的返回 400 CASE_NUMBER_FILTER_INVALID")
 
 
 class ProgressIn(Schema):

@@ -517,14 +517,23 @@ def _require_staff(user: Any) -> None:
         raise PermissionDenied("CASE_STAFF_ONLY", "工作台仅供工作人员使用")
 
 
-def _queue_filters(request: HttpRequest) -> dict[str, str]:
+def _queue_filters(request: HttpRequest) -> tuple[dict[str, str], DomainError | None]:
+    """The queue's filters, and the error of a case number that cannot name a case (a control
+    character): the queue then shows nothing, never the unfiltered queue."""
     status = request.GET.get("status", "")
     deadline = request.GET.get("deadline", "")
-    return {
+    filters = {
         "status": status if status in QUEUE_STATUSES else "",
         "deadline": deadline if deadline in ("overdue", "stopped") else "",
-        "q": lookup_key(request.GET.get("q", ""), max_length=21),
+        "q": "",
     }
+    raw = request.GET.get("q", "")
+    try:
+        filters["q"] = web.number_filter(raw, field="q")[:21]
+    except DomainError as exc:
+        filters["q"] = "".join(ch for ch in raw if ch.isprintable())[:21]  # shown back without the characters
+        return filters, exc
+    return filters, None
 
 
 def _queue_page(user: Any, filters: dict[str, str], raw_page: str | None) -> Page:
@@ -534,7 +543,7 @@ def _queue_page(user: Any, filters: dict[str, str], raw_page: str | None) -> Pag
         wanted = min(MAX_PAGE, max(1, int(raw_page or "1")))
     except ValueError:
         wanted = 1
-    query = {"status": filters["status"], "deadline": filters["deadline"], "number_prefix": filters["q"].upper()}
+    query = {"status": filters["status"], "deadline": filters["deadline"], "number_prefix": filters["q"]}
     rows, count = selectors.queue_page(user, offset=(wanted - 1) * PAGE_SIZE, limit=PAGE_SIZE, **query)
     page = min(wanted, max(1, -(-count // PAGE_SIZE)))
     if page != wanted:
@@ -545,8 +554,14 @@ def _queue_page(user: Any, filters: dict[str, str], raw_page: str | None) -> Pag
 def _workbench_page(request: HttpRequest, context: dict[str, Any] | None = None,
                     status: int = 200) -> HttpResponse:
     context = dict(context or {})
-    filters = _queue_filters(request)
-    page = _queue_page(request.user, filters, request.GET.get("page"))
+    filters, invalid = _queue_filters(request)
+    if invalid is not None:
+        page = Page(rows=[], count=0, page=1)
+        context.setdefault("error", invalid)
+        if status == 200 and "batch" not in context:  # a batch that went through still answers 200
+            status = invalid.status
+    else:
+        page = _queue_page(request.user, filters, request.GET.get("page"))
     roles = roles_of(request.user)
     detail = reverse("cases:workbench_detail", args=["0" * 32])
     rows = []

@@ -18,6 +18,7 @@ from zwfw.cases.states import CLOCK_STATES, CaseStatus
 from zwfw.core.calendar import WorkingCalendar
 from zwfw.core.errors import DomainError, NotFound, ValidationFailed
 from zwfw.core.lookups import lookup_key
+from zwfw.core.text import unstorable
 from zwfw.licenses import web as licence_web
 
 # 办件进度查询: anyone may ask, so a 6-character tail must not be guessable by trying many: per source
@@ -57,6 +58,20 @@ def deadline_of(case: Case, *, today: dt.date, calendar: WorkingCalendar) -> dic
     else:
         colour = "green"
     return {"colour": colour, "word": CLOCK_WORDS[colour], "due": due, "what": what, "left": left}
+
+
+MAX_NUMBER_FILTER = 40
+
+
+def number_filter(value: object, *, field: str = "number") -> str:
+    """A case-number filter of a list (a prefix in the queue, the whole number elsewhere), upper-cased;
+    empty for none. One holding a control character (NUL, DEL, C1 ...) is refused rather than dropped:
+    it names no case, and dropped it would show the unfiltered list."""
+    text = value.strip() if isinstance(value, str) else ""
+    if unstorable(text):
+        raise ValidationFailed("CASE_NUMBER_FILTER_INVALID", "办件编号中含有不可见的控制字符，请重新输入办件编号",
+                               details={"field": field})
+    return text[:MAX_NUMBER_FILTER].upper()
 
 
 _EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
