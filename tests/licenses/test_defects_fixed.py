@@ -9,6 +9,7 @@ import hashlib
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -26,7 +27,7 @@ from zwfw.catalog.models import Department
 from zwfw.core.errors import ValidationFailed
 from zwfw.core.models import AuditEntry
 from zwfw.identity.models import StaffRole
-from zwfw.licenses import services, web
+from zwfw.licenses import services, tasks, web
 from zwfw.licenses.models import License, LicenseFile, LicenseType, LicenseUse
 from zwfw.seals import services as seal_services
 from zwfw.seals.models import SealUsage
@@ -56,15 +57,27 @@ def run_worker() -> None:
 # --- 1. the licence file is made after issuance, so a later seal suspension does not lose it --------
 
 
+@pytest.fixture
+def no_sweep_queued():
+    """No file sweep queued by this process yet (the gate lives in the shared cache)."""
+    cache.delete(SWEEP_GATE)
+    yield
+    cache.delete(SWEEP_GATE)
+
+
+SWEEP_GATE = "zwfw:licenses:file-sweep"
+
+
 def test_issuance_queues_the_file_and_the_holder_downloads_it_after_the_seal_is_suspended(
-    seal, people, department, django_capture_on_commit_callbacks
+    seal, people, department, django_capture_on_commit_callbacks, no_sweep_queued
 ):
     holder = PersonFactory()
-    # when a licence is issued, the file is queued after the commit (not made in the request)
+    # when a licence is issued, a sweep of the files from it is queued after the commit (not made
+    # in the request)
     with django_capture_on_commit_callbacks(execute=True):
         licence = issue_residence(people, department, holder)
     job = DBTaskResult.objects.get()
-    assert job.task_path == "zwfw.licenses.tasks.render_license_file"
+    assert job.task_path == "zwfw.licenses.tasks.render_license_files"
     assert job.args_kwargs == {"args": [licence.pk], "kwargs": {}}
     assert not LicenseFile.objects.exists()
     # and the worker makes it, signed while the seal was usable
@@ -80,7 +93,7 @@ def test_issuance_queues_the_file_and_the_holder_downloads_it_after_the_seal_is_
 
 
 def test_a_replayed_issuance_queues_nothing_more(
-    seal, people, department, django_capture_on_commit_callbacks
+    seal, people, department, django_capture_on_commit_callbacks, no_sweep_queued
 ):
     holder = PersonFactory()
     surface = {"issue_date": "2026-12-01"}
@@ -94,9 +107,46 @@ def test_a_replayed_issuance_queues_nothing_more(
     }
     with django_capture_on_commit_callbacks(execute=True):
         first = services.issue_license(**kwargs)
+    cache.delete(SWEEP_GATE)  # so that a replay that queued a sweep would show
+    with django_capture_on_commit_callbacks(execute=True):
         again = services.issue_license(**kwargs)
     assert again == first
     assert DBTaskResult.objects.count() == 1
+
+
+def test_one_sweep_makes_the_files_of_every_licence_issued_while_the_gate_was_shut(
+    seal, people, department, django_capture_on_commit_callbacks, no_sweep_queued
+):
+    # when three licences are issued within the gate's half minute
+    with django_capture_on_commit_callbacks(execute=True):
+        licences = [issue_residence(people, department, PersonFactory()) for _ in range(3)]
+    # then one sweep was queued, from the first
+    job = DBTaskResult.objects.get()
+    assert job.args_kwargs == {"args": [licences[0].pk], "kwargs": {}}
+    # and it makes all three files, then queues one more look a minute later, from after the last
+    run_worker()
+    assert set(LicenseFile.objects.values_list("license_id", flat=True)) == {
+        licence.pk for licence in licences
+    }
+    later = DBTaskResult.objects.exclude(pk=job.pk).get()
+    assert later.args_kwargs == {"args": [licences[-1].pk + 1], "kwargs": {}}
+    assert (
+        timezone.now() + dt.timedelta(seconds=50)
+        < later.run_after
+        < timezone.now() + dt.timedelta(seconds=70)
+    )
+    # which, run, finds nothing and queues nothing more
+    assert tasks.render_license_files.call(licences[-1].pk + 1) == {"made": 0, "refused": 0}
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_a_full_sweep_queues_the_next_batch_at_once(seal, people, department, monkeypatch):
+    monkeypatch.setattr(tasks, "FILES_PER_SWEEP", 2)
+    licences = [issue_residence(people, department, PersonFactory()) for _ in range(3)]
+    assert tasks.render_license_files.call(licences[0].pk) == {"made": 2, "refused": 0}
+    queued = DBTaskResult.objects.get()
+    assert queued.args_kwargs == {"args": [licences[1].pk + 1], "kwargs": {}}
+    assert queued.run_after.year == 9999  # the database backend's "no time set": runnable at once
 
 
 def test_no_file_yet_and_an_unusable_seal_is_a_clear_409_on_the_page_and_the_api(seal, people, department):
@@ -116,11 +166,9 @@ def test_no_file_yet_and_an_unusable_seal_is_a_clear_409_on_the_page_and_the_api
 
 
 def test_the_job_leaves_a_licence_whose_seal_became_unusable_without_a_file(seal, people, department):
-    from zwfw.licenses.tasks import render_license_file
-
     licence = issue_residence(people, department, PersonFactory())
     suspend(people, seal)
-    assert render_license_file.call(licence.pk) == "LICENSE_FILE_UNAVAILABLE"
+    assert tasks.render_license_files.call(licence.pk) == {"made": 0, "refused": 1}
     assert not LicenseFile.objects.exists()
 
 

@@ -159,7 +159,7 @@ def my_license(request: HttpRequest, identifier: str):
     auth=session_auth,
     response={200: None, **ERRORS},
     summary="下载证照文件",
-    description="签章的电子证照文件（PDF，PAdES，颁发机构电子印章），首次下载时生成。",
+    description="签章的电子证照文件（PDF，PAdES，颁发机构电子印章）：签发后由后台任务生成；尚未生成时在本次下载时生成，颁发机构印章已不能使用时返回 409。",
     openapi_extra={"responses": {200: {"description": "证照文件", "content": {"application/pdf": {}}}}},
 )
 def license_file(request: HttpRequest, identifier: str):

@@ -225,7 +225,8 @@ class LicenseUse(models.Model):
 
 
 class LicenseFile(models.Model):
-    """The licence rendered as PDF and signed in PAdES with the issuer's seal (made on first request)."""
+    """The licence rendered as PDF and signed in PAdES with the issuer's seal (made by a background sweep
+    after issuance, or at the first download)."""
 
     license = models.OneToOneField(License, on_delete=models.PROTECT, related_name="file")
     pdf = models.BinaryField("签章后的证照文件")

@@ -103,7 +103,7 @@ def _file_unavailable(license: License, seal_error: Conflict) -> Conflict:
 @transaction.atomic
 def license_file(license: License, *, base_url: str = "") -> LicenseFile:
     """The signed licence file, made once (a recorded use of the issuer's seal) and kept. It is made
-    right after issuance (``tasks.render_license_file``); made here when that has not run, and then
+    right after issuance (``tasks.render_license_files``); made here when that has not run, and then
     only while the seal signs: otherwise a clear conflict (``LICENSE_FILE_UNAVAILABLE``)."""
     # two first downloads at once: the second waits on the licence row, then finds the file made
     License.objects.select_for_update().filter(pk=license.pk).values_list("pk").first()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -356,16 +357,24 @@ def issue_license(
                 return _replayed(existing, license_type, holder, surface, valid_from, trust_level)
         raise Conflict("LICENSE_CONCURRENT_ISSUE", "证照正在被同时签发，请重试") from None
     if not license.replayed:
-        # the file is made by the worker while the seal signs (one queued row here); robust: a licence
-        # whose job could not be queued gets its file at the first download instead
-        transaction.on_commit(partial(_queue_file, license.pk), robust=True)
+        # robust: a licence whose sweep could not be queued gets its file at the first download
+        transaction.on_commit(partial(queue_file_sweep, license.pk), robust=True)
     return license
 
 
-def _queue_file(license_id: int) -> None:
-    from zwfw.licenses.tasks import render_license_file
+# A web process queues at most one file sweep this often; the sweep takes every licence since.
+FILE_SWEEP_GATE_SECONDS = 30
 
-    render_license_file.enqueue(license_id)
+
+def queue_file_sweep(license_id: int) -> None:
+    """The licence's file is made by the worker (tasks.render_license_files) while the seal signs.
+    Issuance pays one cache check for it, not a queued row per licence (a second write transaction):
+    the first licence of each FILE_SWEEP_GATE_SECONDS in this process queues a sweep from its id,
+    and a sweep that finds work looks again a minute later."""
+    from zwfw.licenses.tasks import render_license_files
+
+    if cache.add("zwfw:licenses:file-sweep", license_id, timeout=FILE_SWEEP_GATE_SECONDS):
+        render_license_files.enqueue(license_id)
 
 
 # the empty key is excluded so that the partial unique index (non-empty keys) serves the look-up; the

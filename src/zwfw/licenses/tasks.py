@@ -2,24 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django_tasks import task
+
+# One sweep renders this many files, then queues the next one (a file costs about half a second).
+FILES_PER_SWEEP = 20
+# While a sweep finds work it looks again this much later, for the licences issued in the minute a
+# web process queued no sweep (services.queue_file_sweep).
+SWEEP_AGAIN_SECONDS = 60
 
 
 @task()
-def render_license_file(license_id: int) -> str:
-    """证照文件: render and PAdES-sign a licence's file right after it is issued, while the issuer's
-    seal signs, so that the holder downloads it even after the seal is suspended or cancelled.
-    Idempotent (the file is made once); returns ``made``, ``gone`` or the code of the reason it
-    could not be made (the seal no longer signs: the download says so)."""
+def render_license_files(from_id: int) -> dict[str, int]:
+    """证照文件: render and PAdES-sign the files of licences issued since ``from_id`` that have none,
+    while the issuer's seal signs, so that the holder downloads their file even after the seal is
+    suspended or cancelled. Oldest first, FILES_PER_SWEEP at a time; a licence whose seal no longer
+    signs is left without a file (its download says why). Returns what it did."""
     from zwfw.core.errors import DomainError
-    from zwfw.licenses.models import License
+    from zwfw.licenses.models import License, LicenseStatus
     from zwfw.licenses.rendering import license_file
 
-    license = License.objects.select_related("license_type", "issuer").filter(pk=license_id).first()
-    if license is None:
-        return "gone"
-    try:
-        license_file(license)
-    except DomainError as exc:
-        return exc.code
-    return "made"
+    pending = list(
+        License.objects.select_related("license_type", "issuer")
+        .filter(pk__gte=from_id, file__isnull=True, status=LicenseStatus.VALID)
+        .order_by("pk")[:FILES_PER_SWEEP]
+    )
+    made = refused = 0
+    for license in pending:
+        try:
+            license_file(license)
+        except DomainError:
+            refused += 1
+        else:
+            made += 1
+    if len(pending) == FILES_PER_SWEEP:  # more wait: the next batch at once
+        render_license_files.enqueue(pending[-1].pk + 1)
+    elif pending:  # this batch emptied the queue: one more look, later
+        later = timezone.now() + dt.timedelta(seconds=SWEEP_AGAIN_SECONDS)
+        render_license_files.using(run_after=later).enqueue(pending[-1].pk + 1)
+    return {"made": made, "refused": refused}
