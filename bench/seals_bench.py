@@ -167,9 +167,11 @@ def bench_seal() -> Any:
 
     pki.pki_init(actor="system:bench")
     first17 = f"11330000{BENCH_ORG}{org_code_check_char(BENCH_ORG)}"
-    department, _ = Department.objects.get_or_create(
+    # A police department: the licence rows issue it 居住证, which only 公安机关 issue (the type's
+    # 颁发部门类别, checked at issuance); data dirs made before are renamed.
+    department, _ = Department.objects.update_or_create(
         credit_code=first17 + credit_code_check_char(first17),
-        defaults={"name": "压测市市场监督管理局", "region_code": "330100", "level": "municipal"},
+        defaults={"name": "压测市公安局", "region_code": "330100", "level": "municipal"},
     )
     usable = Seal.objects.filter(
         department=department, status=SealStatus.ACTIVE, valid_to__gt=timezone.now() + dt.timedelta(days=1)
