@@ -15,5 +15,10 @@ if "ZWFW_DATA_DIR" not in os.environ:
     # the run's own data directory (keys demo mode makes, uploads), removed when the run ends
     os.environ["ZWFW_DATA_DIR"] = tempfile.mkdtemp(prefix="zwfw-test-")
     atexit.register(shutil.rmtree, os.environ["ZWFW_DATA_DIR"], ignore_errors=True)
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # each xdist worker has a database of its own, so a data directory of its own too (inside the run's):
+    # one worker's uploads, kept or removed, are not another's files
+    os.environ["ZWFW_DATA_DIR"] = os.path.join(os.environ["ZWFW_DATA_DIR"], os.environ["PYTEST_XDIST_WORKER"])
+    os.makedirs(os.environ["ZWFW_DATA_DIR"], exist_ok=True)
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used synchronously.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
