@@ -457,13 +457,16 @@ def test_a_calendar_import_that_fails_later_changes_no_case(applicant, item, sta
     case = _accepted_before_2027(applicant, item, staff, when="2026-12-28", key="k1")
     rows = calendar.parse_calendar_file(_calendar_2027(), fmt="csv")
 
-    def broken(years):
+    def broken(sender, **kwargs):
         raise RuntimeError("disk full")
 
-    # another module's handler fails after the cases were refreshed: the import and the refresh go together
-    monkeypatch.setattr(calendar, "_import_handlers", [*calendar._import_handlers, broken])
-    with time_machine.travel(at("2026-12-30"), tick=False), pytest.raises(RuntimeError):
-        calendar.import_calendar(rows)
+    # another module's receiver fails after the cases were refreshed: the import and the refresh go together
+    calendar.calendar_imported.connect(broken, dispatch_uid="test-broken")
+    try:
+        with time_machine.travel(at("2026-12-30"), tick=False), pytest.raises(RuntimeError):
+            calendar.import_calendar(rows)
+    finally:
+        calendar.calendar_imported.disconnect(dispatch_uid="test-broken")
     case.refresh_from_db()
     assert (case.promised_due_on, case.legal_due_on) == (None, None)
     assert not CalendarYear.objects.filter(year=2027).exists()

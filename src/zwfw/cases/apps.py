@@ -9,12 +9,12 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # core may not import cases (ARCHITECTURE.md, layers): importing a year's holiday calendar fills
         # in, in the import's transaction, the due dates that were not known without it
-        from zwfw.core.calendar import on_import
+        from zwfw.core.calendar import calendar_imported
 
-        on_import(_refresh_after_calendar_import)
+        calendar_imported.connect(_refresh_after_calendar_import, dispatch_uid="zwfw.cases.due_dates")
 
 
-def _refresh_after_calendar_import(years: frozenset[int]) -> None:
+def _refresh_after_calendar_import(sender: object, *, years: frozenset[int], **kwargs: object) -> None:
     from zwfw.cases.services import refresh_unknown_due_dates
 
     refresh_unknown_due_dates(years=years)

@@ -918,8 +918,8 @@ def _refresh_due_dates(case: Case, *, today: dt.date) -> None:
 def refresh_unknown_due_dates(*, years: Iterable[int] = (), now: dt.datetime | None = None) -> int:
     """After a year's holiday calendar is imported: the running cases whose legal or promised due date
     was not known (it fell in a year not imported then) get it now, with the steps' dates the queue
-    sorts and colours by, and an audit entry each. Runs inside the import's transaction (registered
-    with ``zwfw.core.calendar.on_import`` at start-up, ``CasesConfig.ready``); cases whose dates are
+    sorts and colours by, and an audit entry each. Runs inside the import's transaction (a receiver of
+    ``zwfw.core.calendar.calendar_imported``, connected in ``CasesConfig.ready``); cases whose dates are
     still not known (a later year) are left as they are. Returns how many cases were updated."""
     now = now or timezone.now()
     today = as_local_date(now)

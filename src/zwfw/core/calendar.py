@@ -23,11 +23,13 @@ import datetime as dt
 import io
 import json
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from django.dispatch import Signal
 
 from zwfw.core.errors import DomainError, ValidationFailed
 
@@ -302,24 +304,18 @@ def write_calendar(
     return {year: len(year_rows) for year, year_rows in sorted(by_year.items())}
 
 
-ImportHandler = Callable[[frozenset[int]], object]
-_import_handlers: list[ImportHandler] = []
-
-
-def on_import(handler: ImportHandler) -> None:
-    """Run ``handler(years)`` inside the transaction of every ``import_calendar``, after the days are
-    written (so that a module above core, which core may not import, brings what it derived from the
-    calendar up to date in the same transaction: the cases module its due dates not known before).
-    Registered once, at start-up (an ``AppConfig.ready``); a handler that raises undoes the import."""
-    if handler not in _import_handlers:
-        _import_handlers.append(handler)
+# Sent inside the transaction of every ``import_calendar``, after the days are written, with
+# ``years`` (a frozenset): a module above core, which core may not import, brings what it derived
+# from the calendar up to date in the same transaction (the cases module its due dates not known
+# before; connected in ``CasesConfig.ready``). A receiver that raises undoes the import.
+calendar_imported = Signal()
 
 
 def import_calendar(
     rows: list[CalendarRow], *, document: str = "", published_on: dt.date | None = None
 ) -> dict[int, int]:
-    """Replace the schedule of every year present in ``rows`` and run the ``on_import`` handlers, in
-    one transaction. Returns {year: days}."""
+    """Replace the schedule of every year present in ``rows`` and send ``calendar_imported``, in one
+    transaction. Returns {year: days}."""
     from django.db import transaction
 
     from zwfw.core.models import CalendarDay, CalendarState, CalendarYear
@@ -333,6 +329,5 @@ def import_calendar(
             year_info={year: (published_on, document) for year in years},
         )
         CalendarState.bump()
-        for handler in list(_import_handlers):
-            handler(frozenset(years))
+        calendar_imported.send(sender=CalendarYear, years=frozenset(years))
     return counts
