@@ -26,7 +26,7 @@ from zwfw.catalog.models import Department
 from zwfw.core.errors import ValidationFailed
 from zwfw.core.models import AuditEntry
 from zwfw.identity.models import StaffRole
-from zwfw.licenses import services, tasks, web
+from zwfw.licenses import rendering, services, tasks, web
 from zwfw.licenses.models import License, LicenseFile, LicenseType, LicenseUse
 from zwfw.seals import services as seal_services
 from zwfw.seals.models import SealUsage
@@ -61,11 +61,20 @@ def run_worker() -> None:
 
 
 @pytest.fixture
-def no_sweep_queued():
+def no_sweep_queued(node_address):
     """No file sweep queued by this process yet (the gate lives in the shared cache)."""
     cache.delete(SWEEP_GATE)
     yield
     cache.delete(SWEEP_GATE)
+
+
+NODE = "https://zwfw.zj.example.gov.cn"
+
+
+@pytest.fixture
+def node_address(settings):
+    """The node's public address (ZWFW_BASE_URL), which the files' QR codes link to."""
+    settings.BASE_URL = NODE
 
 
 SWEEP_GATE = "zwfw:licenses:file-sweep"
@@ -143,13 +152,82 @@ def test_one_sweep_makes_the_files_of_every_licence_issued_while_the_gate_was_sh
     assert DBTaskResult.objects.count() == 2
 
 
-def test_a_full_sweep_queues_the_next_batch_at_once(seal, people, department, monkeypatch):
+def test_a_full_sweep_queues_the_next_batch_at_once(seal, people, department, monkeypatch, node_address):
     monkeypatch.setattr(tasks, "FILES_PER_SWEEP", 2)
     licences = [issue_residence(people, department, PersonFactory()) for _ in range(3)]
     assert tasks.render_license_files.call(licences[0].pk) == {"made": 2, "refused": 0}
     queued = DBTaskResult.objects.get()
     assert queued.args_kwargs == {"args": [licences[1].pk + 1], "kwargs": {}}
     assert queued.run_after.year == 9999  # the database backend's "no time set": runnable at once
+
+
+def test_the_worker_made_file_links_its_qr_code_to_the_node_address(
+    seal, people, department, django_capture_on_commit_callbacks, no_sweep_queued, monkeypatch
+):
+    encoded = []
+    real_make = rendering.segno.make
+
+    def recording_make(content, **kwargs):  # what the page's QR code encodes, then the real code
+        encoded.append(content)
+        return real_make(content, **kwargs)
+
+    monkeypatch.setattr(rendering.segno, "make", recording_make)
+    with django_capture_on_commit_callbacks(execute=True):
+        licence = issue_residence(people, department, PersonFactory())
+    run_worker()
+    made = LicenseFile.objects.get(license=licence)
+    assert encoded == [f"{NODE}/licenses/verify/?identifier={licence.identifier}"]
+    assert tasks.render_license_files.call(licence.pk) == {"made": 0, "refused": 0}  # made once
+    assert LicenseFile.objects.get(license=licence).pk == made.pk
+
+
+def test_without_a_node_address_nothing_is_queued_and_the_first_download_makes_the_file(
+    seal, people, department, django_capture_on_commit_callbacks, settings
+):
+    settings.BASE_URL = ""
+    cache.delete(SWEEP_GATE)
+    holder = PersonFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        licence = issue_residence(people, department, holder)
+    assert not DBTaskResult.objects.exists()
+    # a sweep queued before the address was unset makes nothing either (its links would be relative)
+    assert tasks.render_license_files.call(licence.pk) == {"made": 0, "refused": 0}
+    assert signed_in(holder.user).get(f"/api/v1/licenses/wallet/{licence.identifier}/file").status_code == 200
+    assert LicenseFile.objects.filter(license=licence).exists()
+
+
+def test_a_file_that_fails_for_another_reason_does_not_stop_the_others(
+    seal, people, department, monkeypatch, node_address
+):
+    licences = [issue_residence(people, department, PersonFactory()) for _ in range(2)]
+    real = rendering.render_license_pdf
+
+    def broken_for_the_first(license, **kwargs):
+        if license.pk == licences[0].pk:
+            raise OSError("font file unreadable")
+        return real(license, **kwargs)
+
+    monkeypatch.setattr(rendering, "render_license_pdf", broken_for_the_first)
+    assert tasks.render_license_files.call(licences[0].pk) == {"made": 1, "refused": 1}
+    assert list(LicenseFile.objects.values_list("license_id", flat=True)) == [licences[1].pk]
+
+
+def test_a_new_version_queues_its_file_too(
+    seal, people, department, django_capture_on_commit_callbacks, no_sweep_queued
+):
+    licence = issue_residence(people, department, PersonFactory())
+    cache.delete(SWEEP_GATE)
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = services.new_version(
+            issuer=services.Issuer(user=people["approver"].user),
+            license=licence,
+            renew=True,
+            reason="到期延续",
+        )
+    job = DBTaskResult.objects.get()
+    assert job.args_kwargs == {"args": [fresh.pk], "kwargs": {}}
+    run_worker()
+    assert LicenseFile.objects.filter(license=fresh).exists()
 
 
 def test_no_file_yet_and_an_unusable_seal_is_a_clear_409_on_the_page_and_the_api(seal, people, department):
@@ -168,7 +246,9 @@ def test_no_file_yet_and_an_unusable_seal_is_a_clear_409_on_the_page_and_the_api
     assert (licence_state(), seal_uses()) == (before, uses)
 
 
-def test_the_job_leaves_a_licence_whose_seal_became_unusable_without_a_file(seal, people, department):
+def test_the_job_leaves_a_licence_whose_seal_became_unusable_without_a_file(
+    seal, people, department, node_address
+):
     licence = issue_residence(people, department, PersonFactory())
     suspend(people, seal)
     assert tasks.render_license_files.call(licence.pk) == {"made": 0, "refused": 1}
@@ -297,6 +377,24 @@ def test_a_department_issues_only_the_types_of_its_kind(real_catalogue, seal, pe
     listing = signed_in(people["approver"].user).get("/licenses/workbench/issue/").content.decode()
     assert f'value="{license_type("营业执照").code}"' in listing
     assert f'value="{license_type("居住证").code}"' not in listing
+
+
+def test_a_kind_the_table_does_not_know_restricts_nothing(real_catalogue, seal, people, department):
+    # a type whose kind was typed in the admin (not one of ISSUER_KIND_WORDS): the market regulator's
+    # approver issues it, as any department's would, rather than nobody at all
+    residence = license_type("居住证")
+    LicenseType.objects.filter(pk=residence.pk).update(
+        issuing_department_kinds=["设区的市级人民政府指定部门"]
+    )
+    residence.refresh_from_db()
+    licence = services.issue_license(
+        issuer=services.Issuer(user=people["approver"].user),
+        license_type=residence,
+        department=department,
+        holder=PersonFactory(),
+        surface={"issue_date": "2026-12-01"},
+    )
+    assert licence.issuer == department
 
 
 def test_a_police_department_issues_a_residence_permit(real_catalogue, people, node_pki):

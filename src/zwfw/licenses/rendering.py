@@ -100,13 +100,14 @@ def _file_unavailable(license: License, seal_error: Conflict) -> Conflict:
     )
 
 
-@transaction.atomic
 def license_file(license: License, *, base_url: str = "") -> LicenseFile:
     """The signed licence file, made once (a recorded use of the issuer's seal) and kept. It is made
     right after issuance (``tasks.render_license_files``); made here when that has not run, and then
-    only while the seal signs: otherwise a clear conflict (``LICENSE_FILE_UNAVAILABLE``)."""
-    # two first downloads at once: the second waits on the licence row, then finds the file made
-    License.objects.select_for_update().filter(pk=license.pk).values_list("pk").first()
+    only while the seal signs: otherwise a clear conflict (``LICENSE_FILE_UNAVAILABLE``).
+
+    The page is rendered outside any transaction (half a second of CPU: on SQLite a transaction
+    holds the database's one write lock); only the signature and the stored file are inside, after
+    the licence row is locked and the file looked for again."""
     existing = LicenseFile.objects.filter(license=license).first()
     if existing is not None:
         return existing
@@ -114,18 +115,24 @@ def license_file(license: License, *, base_url: str = "") -> LicenseFile:
     try:
         check_usable(seal=seal)  # before the half second of rendering; signing checks it again, locked
         unsigned = render_license_pdf(license, base_url=base_url)
-        signed = signing.sign_pdf(
-            actor=signing.SigningActor(system="licenses:file"),
-            seal=seal,
-            pdf=unsigned,
-            purpose=f"电子证照文件 {license.identifier}",
-            placement=signing.Placement(page=1, x_mm=SEAL_X_MM, y_mm=SEAL_Y_MM),
-        )
+        with transaction.atomic():
+            # two first downloads at once: the second waits on the licence row, then finds the file made
+            License.objects.select_for_update().filter(pk=license.pk).values_list("pk").first()
+            existing = LicenseFile.objects.filter(license=license).first()
+            if existing is not None:
+                return existing
+            signed = signing.sign_pdf(
+                actor=signing.SigningActor(system="licenses:file"),
+                seal=seal,
+                pdf=unsigned,
+                purpose=f"电子证照文件 {license.identifier}",
+                placement=signing.Placement(page=1, x_mm=SEAL_X_MM, y_mm=SEAL_Y_MM),
+            )
+            return LicenseFile.objects.create(license=license, pdf=signed, sha256=hashlib.sha256(signed).hexdigest())
     except Conflict as exc:
         if exc.code not in _SEAL_CANNOT_SIGN:
             raise
         raise _file_unavailable(license, exc) from None
-    return LicenseFile.objects.create(license=license, pdf=signed, sha256=hashlib.sha256(signed).hexdigest())
 
 
 _SEAL_CANNOT_SIGN = ("SEAL_NOT_ACTIVE", "SEAL_EXPIRED")  # zwfw.seals.services.check_usable

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -369,11 +370,14 @@ FILE_SWEEP_GATE_SECONDS = 30
 def queue_file_sweep(license_id: int) -> None:
     """The licence's file is made by the worker (tasks.render_license_files) while the seal signs.
     Issuance pays one cache check for it, not a queued row per licence (a second write transaction):
-    the first licence of each FILE_SWEEP_GATE_SECONDS in this process queues a sweep from its id,
-    and a sweep that finds work looks again a minute later."""
+    the first licence of each FILE_SWEEP_GATE_SECONDS (per web process with the local-memory cache,
+    per node with Redis) queues a sweep from its id, and a sweep that finds work looks again a minute
+    later. A licence the sweeps miss (on PostgreSQL one with a lower id may commit after the sweep
+    passed it) gets its file at the first download. Without ``settings.BASE_URL`` nothing is queued:
+    the file's QR code needs the node's address, which the first download takes from its request."""
     from zwfw.licenses.tasks import render_license_files
 
-    if cache.add("zwfw:licenses:file-sweep", license_id, timeout=FILE_SWEEP_GATE_SECONDS):
+    if settings.BASE_URL and cache.add("zwfw:licenses:file-sweep", license_id, timeout=FILE_SWEEP_GATE_SECONDS):
         render_license_files.enqueue(license_id)
 
 
@@ -592,6 +596,7 @@ def new_version(
         details={"supersedes": old.identifier},
     )
     _notify(fresh, f"您的{old.license_type.name}已{_ACTION_NAMES[action]}，新版本为{fresh.identifier}。")
+    transaction.on_commit(partial(queue_file_sweep, fresh.pk), robust=True)  # its file, as at issuance
     return fresh
 
 
