@@ -166,17 +166,17 @@ ISSUER_KIND_WORDS: dict[str, tuple[str, ...]] = {
     # 市场监督管理局; wholesale by the province's 药品监督管理局
     "药品监督管理部门": ("药品监督管理", "市场监督管理"),
 }
-_GENERIC_ENDINGS = ("部门", "机关", "机构", "单位")
 
 
 def is_of_kind(department_name: str, kind: str) -> bool:
-    """Whether a department of this name is of ``kind`` (颁发部门类别), by ``ISSUER_KIND_WORDS``."""
-    words = ISSUER_KIND_WORDS.get(kind)
+    """Whether a department of this name is of ``kind`` (颁发部门类别), by ``ISSUER_KIND_WORDS``.
+
+    A kind the table does not know (a type added through the admin, a free-text kind) restricts
+    nothing: its department names cannot be told from the words, and refusing would keep every
+    department, the lawful issuer too, from issuing the type (and from approving its cases)."""
+    words = ISSUER_KIND_WORDS.get(kind.strip())
     if words is None:
-        stem = kind.strip()
-        for ending in _GENERIC_ENDINGS:
-            stem = stem.removesuffix(ending)
-        words = (stem,) if len(stem) >= 2 else ()
+        return True
     return any(word in department_name for word in words)
 
 
