@@ -52,9 +52,19 @@ def _access_log_options() -> list[str]:
     config = {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"access": {"()": "logging.Formatter", "fmt": "%(message)s"}},
-        "handlers": {"access": {"class": "logging.FileHandler", "filename": target, "formatter": "access"}},
-        "loggers": {"granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False}},
+        "formatters": {
+            "generic": {"()": "logging.Formatter", "fmt": "[%(levelname)s] %(message)s"},
+            "access": {"()": "logging.Formatter", "fmt": "%(message)s"},
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "generic", "stream": "ext://sys.stdout"},
+            "access": {"class": "logging.FileHandler", "filename": target, "formatter": "access"},
+        },
+        # the whole "loggers" section replaces granian's: its own logger keeps its console handler
+        "loggers": {
+            "_granian": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
     }
     with tempfile.NamedTemporaryFile("w", prefix="zwfw-access-log-", suffix=".json", delete=False) as file:
         json.dump(config, file)
