@@ -265,10 +265,12 @@ def test_a_credential_is_not_signed_with_a_suspended_seal(world, people, seal):
     body = assert_clean_4xx(
         world["alice_client"].get(f"/api/v1/licenses/wallet/{identifier}/credential"), {409}
     )
-    assert body["code"] == "SEAL_NOT_ACTIVE"
+    assert body["code"] == "LICENSE_CREDENTIAL_UNAVAILABLE"
+    assert "可验证凭证暂时无法导出" in body["message"]
+    assert body["details"]["reason"] == "SEAL_NOT_ACTIVE"
     page = world["alice_client"].get(f"/licenses/wallet/{identifier}/credential.jwt")
     assert page.status_code == 409
-    assert "不能用于签章" in page.content.decode()
+    assert "可验证凭证暂时无法导出" in page.content.decode()
     assert (licence_state(), seal_uses()) == (before, uses)
 
 

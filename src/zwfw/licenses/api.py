@@ -175,7 +175,8 @@ def license_file(request: HttpRequest, identifier: str):
     auth=session_auth,
     response={200: None, **ERRORS},
     summary="导出可验证凭证",
-    description="证照的 W3C 可验证凭证（VC 2.0，vc+jwt，颁发机构电子印章 ES256 签名，x5c 含证书链）。",
+    description="证照的 W3C 可验证凭证（VC 2.0，vc+jwt，颁发机构电子印章 ES256 签名，x5c 含证书链）。"
+    "每次导出都是一次用章，记入用章记录；颁发机构印章已不能使用时返回 409。",
     openapi_extra={"responses": {200: {"description": "vc+jwt", "content": {"application/vc+jwt": {}}}}},
 )
 def license_credential(request: HttpRequest, identifier: str):

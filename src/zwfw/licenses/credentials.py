@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zwfw.core.audit import canonical_json
+from zwfw.core.errors import Conflict
 from zwfw.licenses.models import License
 from zwfw.licenses.services import current_status_of, surface_of
 from zwfw.seals import pki, signing
@@ -64,7 +65,15 @@ def export_credential(license: License, *, base_url: str = "") -> str:
         .defer("image_png", "image_svg")  # the image is not needed to sign data
         .get(code=license.seal_code)
     )
-    check_usable(seal=seal)
+    try:
+        check_usable(seal=seal)
+    except Conflict as exc:
+        raise Conflict(
+            "LICENSE_CREDENTIAL_UNAVAILABLE",
+            f"可验证凭证暂时无法导出：颁发机构{license.issuer.name}的电子印章目前不能签章（{exc.message}）。"
+            "证照本身不受影响，仍可亮证和在线核验；已导出的凭证照常可以验证。",
+            details={"seal_code": license.seal_code, "reason": exc.code},
+        ) from None
     signed_at = timezone.now()
     chain = signing.chain_der(seal, KeyAlgorithm.ECDSA_P256)
     header = {
