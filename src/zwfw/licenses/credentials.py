@@ -5,21 +5,15 @@ credential wallets can hold it and anyone can check it against the node's export
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from typing import Any
-
-from django.db import transaction
-from django.utils import timezone
 
 from zwfw.core.audit import canonical_json
 from zwfw.core.errors import Conflict
 from zwfw.licenses.models import License
 from zwfw.licenses.services import current_status_of, surface_of
-from zwfw.seals import pki, signing
-from zwfw.seals.keystore import keystore
-from zwfw.seals.models import KeyAlgorithm, Seal, SignatureFormat
-from zwfw.seals.services import check_usable
+from zwfw.seals import signing
+from zwfw.seals.models import Seal
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 MEDIA_TYPE = "application/vc+jwt"
@@ -53,52 +47,29 @@ def credential(license: License, *, base_url: str = "") -> dict[str, Any]:
     return document
 
 
-@transaction.atomic
 def export_credential(license: License, *, base_url: str = "") -> str:
     """The credential as a compact JWS signed by the issuer's seal (the key stays in the key store).
 
-    A use of the seal like any other signature: refused unless the seal signs now (active, within its
-    validity: the check of issuance), and recorded (用章记录 and audit) in the same transaction."""
-    seal = (
-        Seal.objects.select_for_update()
-        .select_related("ecdsa_key")
-        .defer("image_png", "image_svg")  # the image is not needed to sign data
-        .get(code=license.seal_code)
-    )
+    A use of the seal like any other signature (``signing.sign_compact_jws``): refused unless the seal
+    signs now (active, within its validity: the check of issuance), and recorded (用章记录 and audit)."""
+    payload = canonical_json(credential(license, base_url=base_url)).encode("utf-8")
     try:
-        check_usable(seal=seal)
+        return signing.sign_compact_jws(
+            actor=signing.SigningActor(system="licenses:credential"),
+            seal=Seal.objects.only("pk").get(code=license.seal_code),
+            header={"typ": "vc+jwt", "cty": "vc"},
+            payload=payload,
+            purpose=f"导出可验证凭证 {license.identifier}",
+        )
     except Conflict as exc:
+        if exc.code not in ("SEAL_NOT_ACTIVE", "SEAL_EXPIRED"):  # zwfw.seals.services.check_usable
+            raise
         raise Conflict(
             "LICENSE_CREDENTIAL_UNAVAILABLE",
             f"可验证凭证暂时无法导出：颁发机构{license.issuer.name}的电子印章目前不能签章（{exc.message}）。"
             "证照本身不受影响，仍可亮证和在线核验；已导出的凭证照常可以验证。",
             details={"seal_code": license.seal_code, "reason": exc.code},
         ) from None
-    signed_at = timezone.now()
-    chain = signing.chain_der(seal, KeyAlgorithm.ECDSA_P256)
-    header = {
-        "alg": "ES256",
-        "typ": "vc+jwt",
-        "cty": "vc",
-        "kid": seal.code,
-        "x5c": [base64.b64encode(der).decode("ascii") for der in chain],
-        "iat": int(signed_at.timestamp()),
-    }
-    payload = canonical_json(credential(license, base_url=base_url)).encode("utf-8")
-    signing_input = f"{_b64url(canonical_json(header).encode())}.{_b64url(payload)}"
-    signature = pki.raw_signature(keystore().sign(seal.ecdsa_key, signing_input.encode("ascii")))
-    # recorded as the seal module records its own JWS signatures (its record of a use; there is no
-    # public one for a signature assembled outside zwfw.seals.signing)
-    signing._record(
-        actor=signing.SigningActor(system="licenses:credential"),
-        seal=seal,
-        fmt=SignatureFormat.JWS,
-        algorithm="sha256",
-        digest=hashlib.sha256(payload).hexdigest(),
-        purpose=f"导出可验证凭证 {license.identifier}",
-        signed_at=signed_at,
-    )
-    return f"{signing_input}.{_b64url(signature)}"
 
 
 def read_credential(token: str) -> dict[str, Any]:
