@@ -9,12 +9,14 @@ are fictional; their ID numbers (GB 11643) and credit code (GB 32100) carry vali
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.writer.excel import ExcelWriter
 
 FORMS_DIR = "catalog/forms"
 SAMPLES_DIR = "catalog/samples"
@@ -596,9 +598,22 @@ def render_form(key: str, *, sample: bool) -> bytes:
     row += 1
     ws.cell(row=row, column=1, value="申请日期")
     ws.cell(row=row, column=2, value=SAMPLE_DATE if sample else "      年    月    日")
+    # Workbook.save stamps "modified" and every zip entry with the wall clock; the seeded files must be
+    # the same bytes on every node and every run, so the package is written with the fixed time.
     buffer = BytesIO()
-    wb.save(buffer)
+    ExcelWriter(wb, _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     return buffer.getvalue()
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose entries written by name are dated _FIXED_TIME instead of now."""
+
+    def writestr(self, zinfo_or_arcname, data, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=_FIXED_TIME.timetuple()[:6])
+            zinfo_or_arcname.compress_type = self.compression
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
 
 
 def ensure_forms(keys: list[str] | None = None, *, storage: Storage | None = None) -> dict[str, int]:
