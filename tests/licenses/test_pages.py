@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
@@ -244,6 +245,38 @@ def test_a_valid_token_shows_valid_and_only_the_disclosed_fields(degree):
     assert "浙江大学" not in page
     assert response["Cache-Control"] == "no-store"
     assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_scan_page_shows_the_check_time_and_validity_in_beijing_time_and_the_node_s_name(
+    degree, people, department, alice
+):
+    # the page is a Jinja2 template (zwfw.portal.jinja): times in Asia/Shanghai, as every Django page shows them
+    residence = issue_residence(people, department, alice)
+    assert residence.valid_until is not None
+    with time_machine.travel(dt.datetime(2026, 12, 7, 17, 30, 5, tzinfo=dt.UTC), tick=False):
+        page = html(Client().get(f"/licenses/v/{showing.make_token(license=residence, fields=['holder_name'])}/"))
+        long_lived = html(_verified(degree))
+    assert "<dt>核验时间</dt><dd>2026-12-08 01:30:05</dd>" in page
+    assert f'<dd id="verify-valid-until">{residence.valid_until:%Y-%m-%d}</dd>' in page
+    assert degree.valid_until is None
+    assert '<dd id="verify-valid-until">长期</dd>' in long_lived
+    assert "<title>电子证照核验结果 - 浙江政务服务网</title>" in page
+    assert '<html lang="zh-Hans" class="">' in page
+
+
+def test_the_scan_page_keeps_the_elder_mode_the_visitor_chose(degree):
+    token = showing.make_token(license=degree, fields=["degree"])
+    client = Client()
+    client.cookies["zwfw_elder"] = "1"
+    assert '<html lang="zh-Hans" class="elder">' in html(client.get(f"/licenses/v/{token}/"))
+
+
+def test_disclosed_text_is_escaped_on_the_scan_page(seal, people, department, alice):
+    licence = issue_degree(people, department, alice, degree="<b onclick=x>工学</b>学士")
+    token = showing.make_token(license=licence, fields=["degree"])
+    page = html(Client().get(f"/licenses/v/{token}/"))
+    assert "&lt;b onclick=x&gt;工学&lt;/b&gt;学士" in page
+    assert "<b onclick" not in page
 
 
 @pytest.mark.parametrize(

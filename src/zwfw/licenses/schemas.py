@@ -256,10 +256,12 @@ class ShownLicenseOut(Schema):
 
     @staticmethod
     def of(shown: ShownLicense) -> ShownLicenseOut:
-        return ShownLicenseOut(
+        # Built without validation (model_construct): every scan's answer, and django-ninja validates
+        # the response against this schema anyway; the values are typed already (ShownLicense).
+        return ShownLicenseOut.model_construct(
             identifier=shown.identifier, type_name=shown.type_name, issuer=shown.issuer, status=shown.status,
             status_label=STATUS_WORDS[LicenseStatus(shown.status)], valid_until=shown.valid_until,
-            fields=[ShownLicenseFieldOut(label=label, value=value) for label, value in shown.fields],
+            fields=[ShownLicenseFieldOut.model_construct(label=label, value=value) for label, value in shown.fields],
         )
 
 

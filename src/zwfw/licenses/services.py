@@ -662,10 +662,15 @@ def revoke_use_grant(*, person: Person, grant: UseGrant) -> UseGrant:
 
 
 def current_status_of(license: License) -> str:
-    today = timezone.localdate()
-    if license.status == LicenseStatus.VALID and license.valid_until is not None and license.valid_until < today:
+    return effective_status(license.status, license.valid_until)
+
+
+def effective_status(status: str, valid_until: dt.date | None) -> str:
+    """The status as of today: a valid licence past its validity that the daily expiry job has not
+    marked yet is expired already."""
+    if status == LicenseStatus.VALID and valid_until is not None and valid_until < timezone.localdate():
         return LicenseStatus.EXPIRED
-    return license.status
+    return status
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from zwfw.core.errors import PermissionDenied, ValidationFailed
 from zwfw.core.lookups import PreparedInsert, PreparedRead
 from zwfw.core.masking import mask_address, mask_name, mask_resident_id
 from zwfw.licenses.models import DisplayKey, License, LicenseStatus, LicenseUse
-from zwfw.licenses.services import current_status_of
+from zwfw.licenses.services import current_status_of, effective_status
 from zwfw.seals.keystore import keystore
 from zwfw.seals.models import KeyAlgorithm
 from zwfw.seals.pki import raw_signature
@@ -223,8 +223,7 @@ def show(claims: TokenClaims, *, source: str = "") -> ShownLicense:
     if not found:
         raise TokenRefused("LICENSE_TOKEN_INVALID", "亮证码指向的证照不存在")
     pk, identifier, status, status_reason, valid_from, valid_until, surface, type_name, type_fields, issuer = found[0]
-    license = License(pk=pk, identifier=identifier, status=status, valid_from=valid_from, valid_until=valid_until)
-    status = current_status_of(license)
+    status = effective_status(status, valid_until)
     surface = json.loads(surface)
     chosen = set(claims.fields)
     shown = [  # in the type's order, as on the licence itself

@@ -229,7 +229,8 @@ def verify_token(request: HttpRequest, token: str) -> HttpResponse:
     except DomainError as exc:
         context["error"] = exc
         status = exc.status
-    return _public(render(request, "licenses/verified.html", context, status=status))
+    # a Jinja2 template (zwfw.portal.jinja): every verifier's scan renders it
+    return _public(render(request, "licenses/verified.html", context, status=status, using="jinja2"))
 
 
 @csrf_exempt  # checked by _verify, after the rate limit: the CSRF check reads the body, the whole upload
