@@ -18,9 +18,10 @@ one. Everything it makes is reused on later runs.
 * ``tokens``: 亮证 tokens made by ``showing.make_token`` (as the holder's 亮证 page makes them,
   disclosing every field the licence carries that may be shown), cycling over the SHOWN licences.
   They live ``showing.MAX_SECONDS``: make them right before the run that scans them.
-* ``check``: after the issuance run, the licences in the database against the keys wrk sent (its
-  Lua script writes STATS.json): one licence per key, every answered key there, no licence for a
-  key never sent, none issued outside the run's keys; ``duplicates`` counts the breaches.
+* ``check``: after an issuance run (single requests or batches), the licences in the database
+  against the keys wrk sent (its Lua script writes STATS.json): one licence per key, every answered
+  key there, no licence for a key never sent, none issued outside the run's keys, every replay
+  answered with its licence; ``duplicates`` counts the breaches.
 * ``pdf``: ``rendering.license_file`` (render the A4 page, PAdES-sign it with the issuer's seal, a
   recorded seal use, store it) over licences that have no file yet, for ``--seconds``, in process
   and single-threaded; the first file made is verified (``verification.verify_pdf``).
@@ -235,7 +236,9 @@ def tokens(targets: list[tuple[Path, int]]) -> None:
 
 
 def check(stats_file: Path) -> dict:
-    """The licences of one issuance run (key prefix) against what the wrk script sent and was told."""
+    """The licences of one issuance run (key prefix) against what the wrk script sent and was told.
+    Single requests (the issuance row) carry the key PREFIX<thread>-<n>; batches (the batch row,
+    ``batch`` items a request) carry PREFIX<thread>-<n>-<j> on their item j."""
     _setup_django()
     from django.db.models import Count
 
@@ -243,10 +246,15 @@ def check(stats_file: Path) -> dict:
 
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
     prefix = stats["prefix"]
+    size = stats.get("batch")  # items per request, for a batch run
     started = dt.datetime.fromtimestamp(stats["started_at"], tz=dt.UTC)
     threads = stats["threads"]
-    sent = {f"{prefix}{thread['thread']}-{n}" for thread in threads for n in range(1, thread["fresh"] + 1)}
-    # sent, but not answered 201 with an identifier: an error, or in flight when wrk stopped
+    items = [""] if size is None else [f"-{j}" for j in range(1, size + 1)]
+    sent = {
+        f"{prefix}{thread['thread']}-{n}{item}" for thread in threads for n in range(1, thread["fresh"] + 1) for item in items
+    }
+    # sent, but not answered as created with an identifier: an error, or in flight when wrk stopped
+    # (a batch's entries name the item: "n-j")
     unconfirmed = {f"{prefix}{thread['thread']}-{n}" for thread in threads for n in thread["unconfirmed"]}
     answered = sent - unconfirmed
     rows = License.objects.filter(idempotency_key__startswith=prefix)
@@ -265,15 +273,15 @@ def check(stats_file: Path) -> dict:
     problems = {
         # two licences under one key (the database's unique constraint should make this impossible)
         "keys_with_two_licences": sum(1 for n in per_key.values() if n > 1),
-        # a replay of an answered key answered 201 (a new licence) or with another identifier
+        # a replay of an answered key answered as new or with another identifier
         "replays_answered_as_new": sum(thread["replay_new"] for thread in threads),
         "replays_with_other_identifier": sum(thread["replay_other"] for thread in threads),
-        # a 201 whose licence is not there, a licence for a key never sent, one outside the run's keys
+        # a created answer whose licence is not there, a licence for a key never sent, one outside the run's keys
         "answered_but_missing": len(answered - stored),
         "stored_but_never_sent": len(stored - sent),
         "issued_outside_the_run": strays,
     }
-    return {
+    result = {
         "keys_sent": len(sent),
         "requests": sum(thread["fresh"] + thread["replays"] for thread in threads),
         "replays": sum(thread["replays"] for thread in threads),
@@ -282,9 +290,22 @@ def check(stats_file: Path) -> dict:
         "distinct_keys_stored": len(stored),
         "unconfirmed_keys": len(unconfirmed),
         "unconfirmed_stored": len(stored & unconfirmed),
-        "problems": problems,
-        "duplicates": sum(problems.values()),
     }
+    if size is not None:
+        # a replayed batch's item answered with an error (its key's licence was answered before)
+        problems["replays_answered_with_error"] = sum(thread["replay_failed"] for thread in threads)
+        ended = started + dt.timedelta(seconds=stats["duration"])
+        result |= {
+            # the run's licences written before the measured window closed (a batch answers in
+            # seconds: the answers confirm fewer, those in flight at the stop not at all)
+            "created_in_window": rows.filter(created_at__lt=ended).count(),
+            "items_per_request": size,
+            # counted in items: every item of a replayed batch must be answered with its licence
+            "replayed_items": sum(thread["replay_same"] + thread["replay_new"] + thread["replay_other"]
+                                  + thread["replay_failed"] for thread in threads),
+            "item_errors": sum(thread["item_errors"] for thread in threads),
+        }
+    return result | {"problems": problems, "duplicates": sum(problems.values())}
 
 
 def pdf(seconds: float) -> dict:

@@ -81,6 +81,8 @@ SEALS = "seals"
 # Licences (issue: licence benchmarks): wrk against a server of its own per row, the data made by
 # bench/licenses_bench.py; the PDF row in process, once the server has stopped.
 LICENSES = "licenses"
+BATCH_ITEMS = 50  # licences in each request of the batch issuance row
+BATCH_TIMEOUT = "30s"  # wrk's, per request of that row (its default, 2 s, is a few batches' time)
 QR_TARGET = (">= 1500 requests/s, p99 <= 50 ms", lambda rps, p50, p99: rps >= 1500 and p99 <= 50)
 LICENSE_SCENARIOS = [
     ("QR verification page", "verify_page", *QR_TARGET),
@@ -89,6 +91,13 @@ LICENSE_SCENARIOS = [
     (
         "licence issuance (API)",
         "issue",
+        ">= 400 new licences/s, no duplicate",
+        lambda new_per_s: new_per_s >= 400,
+    ),
+    # the same measure and check, each request a batch of BATCH_ITEMS licences (POST /issue/batch)
+    (
+        f"licence issuance, batches of {BATCH_ITEMS} (API)",
+        "issue_batch",
         ">= 400 new licences/s, no duplicate",
         lambda new_per_s: new_per_s >= 400,
     ),
@@ -180,6 +189,117 @@ function done(summary, latency, requests)
   local file = io.open(%(stats)s, "w")
   file:write('{"prefix": "%(prefix)s", "warmup_prefix": "%(warmup_prefix)s", "started_at": %(started_at)s, '
     .. '"threads": [' .. table.concat(rows, ", ") .. ']}')
+  file:close()
+end
+"""
+# The batch row: as ISSUE_LUA, each request a batch of BATCH_ITEMS items (POST /issue/batch). Item j of
+# request n of a thread issues to a holder of its own under key PREFIX<thread>-<n>-<j>; a share of
+# requests replays an earlier batch of the thread with the same body, every item of which must come
+# back "replayed" with the identifier it was created with. An item is confirmed when answered
+# "created" with an identifier; done() writes per thread what was sent and answered (unconfirmed
+# items as "n-j") for licenses_bench.py check.
+BATCH_ISSUE_LUA = """
+local holders = {}
+for line in io.lines(%(holders)s) do holders[#holders + 1] = line end
+local headers = {
+  ["Content-Type"] = "application/json", ["Cookie"] = %(cookie)s, ["X-CSRFToken"] = %(csrf)s,
+}
+local size = %(size)d
+local threads = {}
+function setup(thread)
+  threads[#threads + 1] = thread
+  thread:set("index", #threads)
+end
+function init(args)
+  math.randomseed(index * 7919 + os.time())
+  fresh, replays, replay_same, replay_new, replay_other, replay_failed, item_errors = 0, 0, 0, 0, 0, 0, 0
+  identifiers = {}
+  unconfirmed = ""
+  pending = 0
+  pending_replay = 0
+end
+local function unconfirm(n, j) unconfirmed = unconfirmed .. ',"' .. n .. '-' .. j .. '"' end
+local function body(n)
+  local items = {}
+  for j = 1, size do
+    local holder = holders[((%(offset)d + ((n - 1) * %(threads)d + index - 1) * size + j - 1) %% #holders) + 1]
+    items[j] = '{"type_code": "%(type_code)s", "holder_document_type": "resident_id", '
+      .. '"holder_document_number": "' .. holder .. '", "surface": {"issue_date": "%(today)s"}, '
+      .. '"idempotency_key": "%(prefix)s' .. index .. '-' .. n .. '-' .. j .. '"}'
+  end
+  return '{"items": [' .. table.concat(items, ", ") .. ']}'
+end
+function request()
+  if pending > 0 and pending_replay == 0 then  -- no answer (socket error)
+    for j = 1, size do unconfirm(pending, j) end
+  end
+  local n
+  if fresh > 0 and math.random() < %(replayed)s then
+    n, pending_replay = math.random(1, fresh), 1
+    replays = replays + 1
+  else
+    fresh = fresh + 1
+    n, pending_replay = fresh, 0
+  end
+  pending = n
+  return wrk.format("POST", "/api/v1/licenses/issue/batch", headers, body(n))
+end
+-- each result of the answer: {status, identifier} by item (1-based); a result runs from its
+-- "index" to its "error" member, the licence between them
+local function outcomes(text)
+  local found = {}
+  for result in text:gmatch('"index"(.-)"error"') do
+    local index = tonumber(result:match("^%%s*:%%s*(%%d+)"))
+    if index then
+      found[index + 1] = {result:match('"status"%%s*:%%s*"(%%a+)"'), result:match('"identifier"%%s*:%%s*"([^"]+)"')}
+    end
+  end
+  return found
+end
+function response(status, headers, body)
+  local n = pending
+  pending = 0
+  local found = status == 200 and outcomes(body) or {}
+  if pending_replay == 0 then
+    local made = {}
+    for j = 1, size do
+      local outcome = found[j]
+      if outcome and outcome[1] == "created" and outcome[2] then
+        made[j] = outcome[2]
+      else
+        unconfirm(n, j)
+        if outcome and outcome[1] == "error" then item_errors = item_errors + 1 end
+      end
+    end
+    identifiers[n] = made
+  elseif identifiers[n] ~= nil then
+    for j, identifier in pairs(identifiers[n]) do
+      local outcome = found[j]
+      if outcome and outcome[1] == "replayed" and outcome[2] == identifier then replay_same = replay_same + 1
+      elseif outcome and outcome[1] == "replayed" then replay_other = replay_other + 1
+      elseif outcome and outcome[1] == "created" then replay_new = replay_new + 1
+      else replay_failed = replay_failed + 1 end
+    end
+  end
+end
+function done(summary, latency, requests)
+  local rows = {}
+  for i, thread in ipairs(threads) do
+    local unconfirmed = thread:get("unconfirmed")
+    if thread:get("pending") > 0 and thread:get("pending_replay") == 0 then
+      for j = 1, size do  -- in flight when wrk stopped
+        unconfirmed = unconfirmed .. ',"' .. thread:get("pending") .. '-' .. j .. '"'
+      end
+    end
+    rows[#rows + 1] = string.format(
+      '{"thread": %%d, "fresh": %%d, "replays": %%d, "replay_same": %%d, "replay_new": %%d, '
+        .. '"replay_other": %%d, "replay_failed": %%d, "item_errors": %%d, "unconfirmed": [%%s]}',
+      i, thread:get("fresh"), thread:get("replays"), thread:get("replay_same"), thread:get("replay_new"),
+      thread:get("replay_other"), thread:get("replay_failed"), thread:get("item_errors"), unconfirmed:sub(2))
+  end
+  local file = io.open(%(stats)s, "w")
+  file:write('{"prefix": "%(prefix)s", "warmup_prefix": "%(warmup_prefix)s", "started_at": %(started_at)s, '
+    .. '"duration": %(duration)d, "batch": ' .. size .. ', "threads": [' .. table.concat(rows, ", ") .. ']}')
   file:close()
 end
 """
@@ -407,8 +527,9 @@ def run_identity_scenarios(base: str, setup: dict, args, tmp: str, results: dict
 
 
 def run_license_scenarios(servers, env: dict, setup: dict, args, tmp: str, results: dict) -> dict:
-    """The QR verification rows (page and API) and the issuance row, each on a server of its own
-    (``servers``: start and stop); the issuance check against the database. The check, for the JSON."""
+    """The QR verification rows (page and API) and the issuance rows (single requests and batches),
+    each on a server of its own (``servers``: start and stop); the issuance checks against the
+    database. The checks by row key ("issue", "issue_batch"), for the JSON."""
     sys.path.insert(0, str(ROOT / "bench"))
     import licenses_load
 
@@ -416,7 +537,9 @@ def run_license_scenarios(servers, env: dict, setup: dict, args, tmp: str, resul
         raise SystemExit("--duration: at most 167 s for the licence scenarios (亮证 tokens live 180 s)")
     start_server, stop_server = servers
 
-    def wrk(script_text: str, name: str, threads: int, connections: int, duration: int, base: str) -> dict:
+    def wrk(
+        script_text: str, name: str, threads: int, connections: int, duration: int, base: str, timeout: str = ""
+    ) -> dict:
         script = Path(tmp) / f"{name}.lua"
         script.write_text(script_text, encoding="utf-8")
         out = subprocess.run(
@@ -428,6 +551,7 @@ def run_license_scenarios(servers, env: dict, setup: dict, args, tmp: str, resul
                 "-s",
                 str(script),
                 f"-d{duration}s",
+                *([f"--timeout={timeout}"] if timeout else []),
                 base,
             ],
             check=True,
@@ -445,7 +569,7 @@ def run_license_scenarios(servers, env: dict, setup: dict, args, tmp: str, resul
         )
         return files
 
-    issuance: dict = {}
+    checks: dict[str, dict] = {}
     for name, key, target, check in LICENSE_SCENARIOS:
         server, base = start_server({"ZWFW_LICENSE_TOKEN_CHECKS_PER_MINUTE": TOKEN_CHECKS_PER_MINUTE})
         try:
@@ -470,13 +594,14 @@ def run_license_scenarios(servers, env: dict, setup: dict, args, tmp: str, resul
             else:
                 session = licenses_load.staff_session(base, setup)
                 conns = args.connections
-                stats = Path(tmp) / "issue-stats.json"
+                stats = Path(tmp) / f"{key}-stats.json"
                 prefix = {
                     "warm-up": f"bench-w{secrets.token_hex(3)}-",
                     "measure": f"bench-{secrets.token_hex(3)}-",
                 }
+                script = ISSUE_LUA if key == "issue" else BATCH_ISSUE_LUA
                 for run_name, duration in (("warm-up", 3), ("measure", args.duration)):
-                    text = ISSUE_LUA % {
+                    text = script % {
                         "holders": lua_string(setup["holders_file"]),
                         "cookie": lua_string(session["cookie"]),
                         "csrf": lua_string(session["csrf"]),
@@ -489,10 +614,15 @@ def run_license_scenarios(servers, env: dict, setup: dict, args, tmp: str, resul
                         "replayed": REPLAYED,
                         "stats": lua_string(str(stats)),
                         "started_at": f"{time.time():.3f}",
+                        "size": BATCH_ITEMS,
+                        "duration": duration,
                     }
-                    figures = wrk(text, key, conns, conns, duration, base)
-                time.sleep(1)  # the request in flight when wrk stopped may still be committing
-                issuance = json.loads(
+                    # a batch is answered in seconds with 16 in flight: past wrk's default 2 s timeout
+                    figures = wrk(text, key, conns, conns, duration, base, "" if key == "issue" else BATCH_TIMEOUT)
+                    if key != "issue" and run_name == "warm-up":
+                        time.sleep(3)  # the warm-up's last batches finish before the measured window opens
+                time.sleep(1 if key == "issue" else 3)  # the request in flight when wrk stopped may still be committing
+                issuance = checks[key] = json.loads(
                     run(
                         [str(BIN / "python"), "bench/licenses_bench.py", "check", str(stats)],
                         env,
@@ -500,21 +630,41 @@ def run_license_scenarios(servers, env: dict, setup: dict, args, tmp: str, resul
                         text=True,
                     ).stdout
                 )
-                new_per_s = (issuance["keys_sent"] - issuance["unconfirmed_keys"]) / args.duration
+                if key == "issue":
+                    new_per_s = (issuance["keys_sent"] - issuance["unconfirmed_keys"]) / args.duration
+                else:  # licences created in the measured window (a batch takes seconds: see the check)
+                    new_per_s = issuance["created_in_window"] / args.duration
                 figures.update(
                     new_licences_per_s=round(new_per_s, 1),
                     replayed_share=REPLAYED,
                     duplicates=issuance["duplicates"],
                 )
                 met = check(new_per_s) and issuance["duplicates"] == 0
-                print(
-                    f"issuance: {issuance['licences']:,} licences for {issuance['keys_sent']:,} keys sent "
-                    f"({new_per_s:.0f} new/s), {issuance['replays']:,} replays "
-                    f"({issuance['replays_answered_same']:,} answered 200 with the same licence), "
-                    f"{issuance['unconfirmed_keys']} keys unconfirmed (error or in flight at the stop), "
-                    f"of them {issuance['unconfirmed_stored']} stored; duplicates: {issuance['duplicates']}",
-                    flush=True,
-                )
+                if key == "issue":
+                    print(
+                        f"issuance: {issuance['licences']:,} licences for {issuance['keys_sent']:,} keys sent "
+                        f"({new_per_s:.0f} new/s), {issuance['replays']:,} replays "
+                        f"({issuance['replays_answered_same']:,} answered 200 with the same licence), "
+                        f"{issuance['unconfirmed_keys']} keys unconfirmed (error or in flight at the stop), "
+                        f"of them {issuance['unconfirmed_stored']} stored; duplicates: {issuance['duplicates']}",
+                        flush=True,
+                    )
+                else:
+                    # an item answered with an error is an error of the row, as a non-2xx answer is
+                    figures["errors"] += issuance["item_errors"]
+                    figures.update(items_per_request=BATCH_ITEMS, item_errors=issuance["item_errors"])
+                    print(
+                        f"batch issuance: {issuance['licences']:,} licences for {issuance['keys_sent']:,} keys "
+                        f"sent in {issuance['requests'] - issuance['replays']:,} batches of {BATCH_ITEMS}, "
+                        f"{issuance['created_in_window']:,} of them created in the {args.duration} s window "
+                        f"({new_per_s:.0f} new/s), {issuance['replays']:,} batches replayed "
+                        f"({issuance['replays_answered_same']:,} of their {issuance['replayed_items']:,} items "
+                        f"answered \"replayed\" with the same licence), {issuance['item_errors']} items answered "
+                        f"with an error, {issuance['unconfirmed_keys']} keys unconfirmed (error or in flight at "
+                        f"the stop), of them {issuance['unconfirmed_stored']} stored; "
+                        f"duplicates: {issuance['duplicates']}",
+                        flush=True,
+                    )
                 if issuance["duplicates"]:
                     print(
                         f"DUPLICATE LICENCES: {json.dumps(issuance['problems'])}", file=sys.stderr, flush=True
@@ -523,7 +673,7 @@ def run_license_scenarios(servers, env: dict, setup: dict, args, tmp: str, resul
             stop_server(server)
         figures.update(name=name, target=target, meets_target=bool(met) and figures["errors"] == 0)
         results["scenarios"].append(figures)
-    return issuance
+    return checks
 
 
 def _citizen_session(base: str, user: dict) -> dict:
@@ -861,7 +1011,7 @@ def main() -> int:
                 stop_server(server)  # the rows below start their own; the in-process rows need the CPUs
                 server = None
             if with_licenses:
-                issuance = run_license_scenarios(
+                issuance_checks = run_license_scenarios(
                     (start_server, stop_server), env, license_setup, args, tmp, results
                 )
             if with_cases:
@@ -870,7 +1020,8 @@ def main() -> int:
             results["seals"] = run_seals(env, args)
         if with_licenses:
             results["licenses"] = {
-                "issuance_check": issuance,
+                "issuance_check": issuance_checks.get("issue", {}),
+                "batch_issuance_check": issuance_checks.get("issue_batch", {}),
                 "durability": durability(database),
                 "pdf": run_license_pdf(env, args),
             }
@@ -881,7 +1032,8 @@ def main() -> int:
             shutil.rmtree(data_dir, ignore_errors=True)
 
     print()
-    print(f"{'scenario':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  target")
+    width = max([26] + [len(s["name"]) for s in results["scenarios"]])
+    print(f"{'scenario':<{width}} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  target")
     for s in results["scenarios"]:
         verdict = "met" if s["meets_target"] else "MISSED"
         if "new_licences_per_s" in s:
@@ -889,7 +1041,7 @@ def main() -> int:
         if "new_cases_per_s" in s:
             verdict += f" ({s['new_cases_per_s']:.0f} new/s, duplicates: {s['duplicates']})"
         print(
-            f"{s['name']:<26} {s['requests_per_s']:>9.0f} {s['p50_ms']:>8.1f} {s['p99_ms']:>8.1f} "
+            f"{s['name']:<{width}} {s['requests_per_s']:>9.0f} {s['p50_ms']:>8.1f} {s['p99_ms']:>8.1f} "
             f"{s['errors']:>7}  {s['target']} — {verdict}"
         )
     if with_cases:
@@ -897,7 +1049,7 @@ def main() -> int:
     if "licenses" in results:
         pdf = results["licenses"]["pdf"]
         print(
-            f"{'licence PDF, in process':<26} {pdf['files_per_s']:>9.1f} {pdf['p50_ms']:>8.1f} {pdf['p99_ms']:>8.1f} "
+            f"{'licence PDF, in process':<{width}} {pdf['files_per_s']:>9.1f} {pdf['p50_ms']:>8.1f} {pdf['p99_ms']:>8.1f} "
             f"{0:>7}  reported: render + PAdES seal + store, one process ({pdf['files']} files)"
         )
         print(f"\ndurability: {results['licenses']['durability']['note']}")

@@ -54,6 +54,7 @@ HOLDER = {
 }
 STAFF = {
     ("post", "/issue"),
+    ("post", "/issue/batch"),
     ("get", "/issued"),
     ("post", "/{identifier}/status"),
     ("post", "/{identifier}/versions"),

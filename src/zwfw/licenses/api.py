@@ -4,8 +4,9 @@
   holder code (validity only) and by 亮证码; both checks are rate-limited per source address;
 - the holder (browser session, CSRF on changes), for whom they act for now: the wallet, 亮证码,
   用证授权 and 用证记录; another person's licence is the same 404 as none;
-- staff: issuing (idempotent), status changes and new versions by the issuing department, and
-  fetching a licence the holder authorised the caller's department to use (404 without a grant).
+- staff: issuing (idempotent; one licence, or a batch of up to 100), status changes and new versions
+  by the issuing department, and fetching a licence the holder authorised the caller's department to
+  use (404 without a grant).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from zwfw.licenses.schemas import (
     IssuedLicenseOut,
     IssuedLicensePageOut,
     IssuedPageIn,
+    LicenseBatchIssueIn,
+    LicenseBatchIssueOut,
     LicenseDetailOut,
     LicenseFetchIn,
     LicenseIssueIn,
@@ -277,6 +280,26 @@ def issue(request: HttpRequest, payload: LicenseIssueIn):
         trust_level=payload.trust_level,
     )
     return Status(200 if license.replayed else 201, IssuedLicenseOut.of(license))
+
+
+@router.post(
+    "/issue/batch",
+    auth=session_auth,
+    response={200: LicenseBatchIssueOut, **ERRORS},
+    summary="批量签发电子证照",
+    description="颁发部门的审批人员或部门管理员一次签发1到100份证照（存量证照电子化、批量签发）。"
+    "每一项与单份签发（POST /licenses/issue）的请求相同，按同样的规则核对、签名和记录，逐项返回结果："
+    "created（新签发）、replayed（同一幂等键已以相同内容签发过，返回原证照）或 error（未签发，错误与单份签发该项时相同），"
+    "某一项未签发不影响其他项。未登录（401）、无签发权限（403）、请求格式不正确或项数不在1到100之间（422）、"
+    "两项的幂等键相同（400）时整批不签发。",
+)
+def issue_batch(request: HttpRequest, payload: LicenseBatchIssueIn):
+    department = web.issuing_department(request.user)
+    outcomes = services.issue_licenses(
+        issuer=services.Issuer(user=request.user), department=department,
+        requests=[item.request() for item in payload.items],
+    )
+    return LicenseBatchIssueOut.of(outcomes)
 
 
 @router.get(

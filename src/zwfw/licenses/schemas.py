@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
+from zwfw.core.api import ErrorOut
 from zwfw.core.masking import mask_name
 from zwfw.identity.models import DocumentType
 from zwfw.licenses import services
@@ -281,6 +282,15 @@ class LicenseIssueIn(Schema):
     idempotency_key: str = Field(min_length=1, max_length=80, description="幂等键：同一部门重复提交同一键返回同一份证照（200）")
     trust_level: str = Field("A", max_length=1, description="可信等级：A、B、C、D，默认 A")
 
+    def request(self) -> services.IssueRequest:
+        """The item of a batch (批量签发) this request is."""
+        return services.IssueRequest(
+            type_code=self.type_code, idempotency_key=self.idempotency_key,
+            holder_document_type=self.holder_document_type, holder_document_number=self.holder_document_number,
+            holder_credit_code=self.holder_credit_code, surface=self.surface, valid_from=self.valid_from,
+            trust_level=self.trust_level,
+        )
+
 
 class IssuedLicenseOut(Schema):
     identifier: str = Field(description="电子证照标识（GB/T 36904）")
@@ -312,6 +322,47 @@ class IssuedLicensePageOut(Schema):
     total: int = Field(description="总数")
     page: int = Field(description="页码")
     page_size: int = Field(description="每页条数")
+
+
+class LicenseBatchIssueIn(Schema):
+    items: list[LicenseIssueIn] = Field(
+        min_length=1, max_length=services.MAX_BATCH,
+        description=f"待签发的证照，1到{services.MAX_BATCH}份，每份与单份签发（POST /licenses/issue）的请求相同；"
+        "各项的幂等键不能相同",
+    )
+
+
+class LicenseBatchResultOut(Schema):
+    index: int = Field(description="该项在 items 中的序号（从0起）")
+    status: str = Field(
+        description="结果：created（新签发）、replayed（该幂等键已以相同内容签发过，返回原证照）、error（未签发，见 error）"
+    )
+    licence: IssuedLicenseOut | None = Field(description="新签发或原已签发的证照；error 时为 null")
+    error: ErrorOut | None = Field(description="未签发的原因，与单份签发该项时返回的错误相同；否则为 null")
+
+
+class LicenseBatchIssueOut(Schema):
+    created: int = Field(description="新签发的份数")
+    replayed: int = Field(description="幂等键已签发过、返回原证照的份数")
+    failed: int = Field(description="未签发的份数")
+    results: list[LicenseBatchResultOut] = Field(description="逐项结果，与 items 的顺序相同")
+
+    @staticmethod
+    def of(outcomes: list[services.IssueOutcome]) -> LicenseBatchIssueOut:
+        results = [
+            LicenseBatchResultOut(
+                index=outcome.index,
+                status=outcome.status,
+                licence=IssuedLicenseOut.of(outcome.license) if outcome.license is not None else None,
+                error=ErrorOut(**outcome.error.as_dict()) if outcome.error is not None else None,
+            )
+            for outcome in outcomes
+        ]
+        statuses = [outcome.status for outcome in outcomes]
+        return LicenseBatchIssueOut(
+            created=statuses.count(services.CREATED), replayed=statuses.count(services.REPLAYED),
+            failed=statuses.count(services.FAILED), results=results,
+        )
 
 
 class IssuedPageIn(Schema):

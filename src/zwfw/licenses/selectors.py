@@ -2,22 +2,25 @@
 
 A person sees their own licences, a minor ward's as guardian, and an enterprise's as its legal
 representative or as an agent whose grant covers all items (a grant for listed items does not
-name licences, so it shows none); staff see the licences their department issued.
+name licences, so it shows none); staff see the licences their department issued. Issuance looks up
+the licence type by its code and the registered holder by document or credit code.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from zwfw.core.errors import NotFound
+from zwfw.core.errors import DomainError, NotFound, ValidationFailed
 from zwfw.core.lookups import lookup_key
 from zwfw.identity.agents import Principal, principals_of
-from zwfw.identity.models import AgentGrant, Enterprise, Person
+from zwfw.identity.indexes import document_index
+from zwfw.identity.models import AgentGrant, DocumentType, Enterprise, Person
 from zwfw.identity.selectors import live_grant_filter
 from zwfw.identity.staff import staff_of
-from zwfw.licenses.models import License, LicenseUse, UseGrant
+from zwfw.licenses.models import License, LicenseType, LicenseUse, UseGrant
 
 _BASE = ("license_type", "issuer")
 
@@ -76,3 +79,83 @@ def live_use_grant(*, license: License, department_id: int, now) -> UseGrant | N
         .order_by("-valid_until")
         .first()
     )
+
+
+# --- issuance: the type and the holder a request names ------------------------------------------
+
+
+def license_type_by_code(code: str) -> LicenseType:
+    found = LicenseType.objects.filter(code=lookup_key(code, max_length=21).upper()).first()
+    if found is None:
+        raise NotFound("LICENSE_TYPE_NOT_FOUND", "证照类型不存在", details={"field": "type_code"})
+    return found
+
+
+def _holder_key(*, document_type: str, document_number: str, credit_code: str) -> tuple[str, str]:
+    """What a request names its holder by: ("enterprise", the credit code) or ("person", the blind
+    index of the document); a request that names none, or wrongly, raised here."""
+    if isinstance(credit_code, str) and "\x00" in credit_code:
+        raise ValidationFailed("LICENSE_HOLDER_INVALID", "统一社会信用代码不能包含控制字符", details={"field": "holder_credit_code"})
+    credit_code = lookup_key(credit_code, max_length=18).upper()
+    if credit_code:
+        return "enterprise", credit_code
+    number = (document_number or "").strip()
+    if not number:
+        raise ValidationFailed(
+            "LICENSE_HOLDER_REQUIRED", "请填写持证者的证件号码或统一社会信用代码", details={"field": "holder_document_number"}
+        )
+    if document_type not in DocumentType.values:
+        raise ValidationFailed("DOCUMENT_TYPE_INVALID", "证件类型不正确", details={"field": "holder_document_type"})
+    return "person", document_index(document_type, number[:40])
+
+
+def _no_holder(kind: str) -> NotFound:
+    if kind == "enterprise":
+        return NotFound(
+            "LICENSE_HOLDER_NOT_FOUND", "未找到使用该统一社会信用代码注册的法人", details={"field": "holder_credit_code"}
+        )
+    return NotFound("LICENSE_HOLDER_NOT_FOUND", "未找到使用该证件注册的自然人", details={"field": "holder_document_number"})
+
+
+# an enterprise with its legal representative's account, a person with their account: the holder's
+# inbox message is sent to it
+def _enterprises() -> QuerySet[Enterprise]:
+    return Enterprise.objects.select_related("legal_representative__user")
+
+
+def _persons() -> QuerySet[Person]:
+    return Person.objects.select_related("user")
+
+
+def find_holder(*, document_type: str = "", document_number: str = "", credit_code: str = "") -> Person | Enterprise:
+    """The registered holder: an enterprise by credit code, or a person by document (blind index).
+    Call only after the caller is known to issue (``web.issuing_department``): the answer tells
+    whether someone has an account."""
+    kind, key = _holder_key(document_type=document_type, document_number=document_number, credit_code=credit_code)
+    found = (
+        _enterprises().filter(credit_code=key).first() if kind == "enterprise" else _persons().filter(document_index=key).first()
+    )
+    if found is None:
+        raise _no_holder(kind)
+    return found
+
+
+def find_holders(named: Sequence[tuple[str, str, str]]) -> list[Person | Enterprise | DomainError]:
+    """``find_holder`` for each (document type, document number, credit code), in two queries
+    however many: each the holder, or the error ``find_holder`` raises for it. The same caution."""
+    keys: list[tuple[str, str] | DomainError] = []
+    for document_type, document_number, credit_code in named:
+        try:
+            keys.append(_holder_key(document_type=document_type, document_number=document_number, credit_code=credit_code))
+        except DomainError as error:
+            keys.append(error)
+    wanted = {kind: [key[1] for key in keys if not isinstance(key, DomainError) and key[0] == kind] for kind in ("enterprise", "person")}
+    holders: dict[tuple[str, str], Person | Enterprise] = {}
+    # in id order, the first kept: the row ``first()`` gives find_holder
+    if wanted["enterprise"]:
+        for enterprise in _enterprises().filter(credit_code__in=set(wanted["enterprise"])).order_by("pk"):
+            holders.setdefault(("enterprise", enterprise.credit_code), enterprise)
+    if wanted["person"]:
+        for person in _persons().filter(document_index__in=set(wanted["person"])).order_by("pk"):
+            holders.setdefault(("person", person.document_index), person)
+    return [key if isinstance(key, DomainError) else holders.get(key) or _no_holder(key[0]) for key in keys]

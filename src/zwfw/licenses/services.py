@@ -4,14 +4,18 @@ Issuance: staff of the issuing department (approver or department administrator)
 system named as a system actor, with an idempotency key. The surface data is checked against the
 type's fields and the holder's verified identity, the identifier made (GB/T 36904), the data signed
 with the issuer's seal (JWS ES256, a recorded seal use), the holder told in their inbox, the issue
-audited: the checks first, then all the writes in one transaction.
+audited: the checks first, then all the writes in one transaction. A batch (批量签发, up to 100)
+makes each licence exactly so: all the checks first, then one transaction, each licence's writes in
+a savepoint of its own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -26,7 +30,7 @@ from zwfw.core import audit
 from zwfw.core.audit import canonical_json, digest
 from zwfw.core.codes import is_valid_credit_code, is_valid_resident_id
 from zwfw.core.crypto import blind_index
-from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zwfw.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from zwfw.core.lookups import PreparedInsert, PreparedRead, lookup_key
 from zwfw.core.text import unstorable
 from zwfw.identity.documents import document_type_label, validate_document
@@ -45,7 +49,7 @@ from zwfw.licenses.models import (
     TrustLevel,
     UseGrant,
 )
-from zwfw.licenses.selectors import live_use_grant
+from zwfw.licenses.selectors import find_holders, license_type_by_code, live_use_grant
 from zwfw.notifications.models import Channel
 from zwfw.notifications.services import send_message
 from zwfw.seals import signing
@@ -325,6 +329,19 @@ def _notify(license: License, text: str) -> None:
         send_message(channel=Channel.INBOX, purpose="license", to_user=user, subject="电子证照", body=text)
 
 
+def _idempotency_key(value: Any) -> str:
+    """The key as it is stored: trimmed, at most 80 characters, no control character ("": none)."""
+    if not isinstance(value, str):
+        raise ValidationFailed("IDEMPOTENCY_KEY_INVALID", "幂等键应为文本", details={"field": "idempotency_key"})
+    key = value.strip()
+    if len(key) > 80 or (value and not key) or unstorable(key):
+        raise ValidationFailed(
+            "IDEMPOTENCY_KEY_INVALID", "幂等键应为1到80个字符，不能全是空白，也不能包含控制字符",
+            details={"field": "idempotency_key"},
+        )
+    return key
+
+
 def issue_license(
     *,
     issuer: Issuer,
@@ -338,25 +355,17 @@ def issue_license(
 ) -> License:
     """签发 a licence (version 001). The same idempotency key from the same department returns the
     licence it made, or a conflict if the request differs."""
-    if not isinstance(idempotency_key, str):
-        raise ValidationFailed("IDEMPOTENCY_KEY_INVALID", "幂等键应为文本", details={"field": "idempotency_key"})
-    key = idempotency_key.strip()
-    if len(key) > 80 or (idempotency_key and not key) or unstorable(key):
-        raise ValidationFailed(
-            "IDEMPOTENCY_KEY_INVALID", "幂等键应为1到80个字符，不能全是空白，也不能包含控制字符",
-            details={"field": "idempotency_key"},
-        )
+    key = _idempotency_key(idempotency_key)
     try:
         license = _issue(
             issuer=issuer, license_type=license_type, department=department, holder=holder, surface=surface,
             valid_from=valid_from, key=key, trust_level=trust_level,
         )
     except IntegrityError:
-        if key:  # a concurrent request with the same key won the race
-            existing = _issued_with(department, key)
-            if existing is not None:
-                return _replayed(existing, license_type, holder, surface, valid_from, trust_level)
-        raise Conflict("LICENSE_CONCURRENT_ISSUE", "证照正在被同时签发，请重试") from None
+        return _issued_concurrently(
+            department, key, license_type=license_type, holder=holder, surface=surface, valid_from=valid_from,
+            trust_level=trust_level,
+        )
     if not license.replayed:
         # robust: a licence whose sweep could not be queued gets its file at the first download
         transaction.on_commit(partial(queue_file_sweep, license.pk), robust=True)
@@ -409,8 +418,22 @@ def _replayed(
     )
     if not same or digest(check_surface(license_type, surface, holder)) != digest(surface_of(existing)):
         raise Conflict("IDEMPOTENCY_KEY_REUSED", "该幂等键已用于另一份证照签发请求")
+    existing.license_type = license_type  # the same row (compared above): the answer shows it unread
     existing.replayed = True
     return existing
+
+
+def _issued_concurrently(
+    department: Department, key: str, *, license_type: LicenseType, holder: Person | Enterprise,
+    surface: dict[str, Any], valid_from: dt.date | None, trust_level: str,
+) -> License:
+    """After the key's unique constraint refused an insert: a concurrent request with the same key
+    committed first, and its licence answers this one as a replay (or IDEMPOTENCY_KEY_REUSED)."""
+    if key:
+        existing = _issued_with(department, key)
+        if existing is not None:
+            return _replayed(existing, license_type, holder, surface, valid_from, trust_level)
+    raise Conflict("LICENSE_CONCURRENT_ISSUE", "证照正在被同时签发，请重试") from None
 
 
 # every issuance writes a licence and its first event: compiled once per connection
@@ -418,15 +441,25 @@ _LICENSE = PreparedInsert(License)
 _EVENT = PreparedInsert(LicenseEvent)
 
 
-def _issue(
-    *, issuer: Issuer, license_type: LicenseType, department: Department, holder: Person | Enterprise,
-    surface: dict[str, Any], valid_from: dt.date | None, key: str, trust_level: str,
-) -> License:
-    # Everything that only reads runs before the transaction: on SQLite a transaction holds the
-    # database's one write lock from its first statement, so it should hold only the writes. A
-    # concurrent request with the same key that commits first makes the insert below fail, and
-    # issue_license answers with that licence.
-    _authorise(issuer, department)
+@dataclass(frozen=True)
+class _Checked:
+    """An issuance that passed its checks, with what its writes need."""
+
+    license_type: LicenseType
+    holder: Person | Enterprise
+    surface: dict[str, str]  # as check_surface returned it: what is signed and stored
+    valid_from: dt.date
+    key: str
+    trust_level: str
+    now: dt.datetime
+
+
+def _check_issue(
+    *, license_type: LicenseType, department: Department, holder: Person | Enterprise, surface: dict[str, Any],
+    valid_from: dt.date | None, key: str, trust_level: str,
+) -> License | _Checked:
+    """The checks of one issuance by an authorised issuer (``_authorise``), reads only: the licence
+    the key issued before (a replay of the same request), or the request checked, ready to write."""
     if key:
         existing = _issued_with(department, key)
         if existing is not None:
@@ -446,53 +479,237 @@ def _issue(
     now = timezone.now()
     valid_from = valid_from or timezone.localdate(now)
     _check_valid_from(valid_from, timezone.localdate(now))
-    seal = _issuing_seal(department)
+    return _Checked(
+        license_type=license_type, holder=holder, surface=checked, valid_from=valid_from, key=key,
+        trust_level=trust_level, now=now,
+    )
+
+
+def _seal_actor(issuer: Issuer) -> signing.SigningActor:
+    # The issuing authority is checked by _authorise; the department's seal signs on its behalf (the
+    # use recorded under the issuer's label), whatever seal-use roles the issuing staff member holds.
+    return signing.SigningActor(system=f"licenses:{issuer.label}")
+
+
+def _write_issue(*, issuer: Issuer, department: Department, checked: _Checked, seal: signing.LockedSeal) -> License:
+    """The writes of one checked issuance, in the caller's transaction with the department's seal
+    locked (``signing.lock_seal``): the serial, the identifier, the seal's signature (a recorded use),
+    the licence, its event, the audit entry and the holder's inbox message."""
+    license_type, valid_from, now = checked.license_type, checked.valid_from, checked.now
+    holder = checked.holder
     name, code = _holder_facts(holder)
-    with transaction.atomic():
-        serial = _next_serial(license_type, department, valid_from.year)
-        identifier = make_identifier(type_code=license_type.code, issuer_code=department.credit_code, serial=serial)
-        license = License(
-            identifier=identifier.value,
-            license_type=license_type,
-            serial=serial,
-            version=1,
-            issuer=department,
-            holder_person=holder if isinstance(holder, Person) else None,
-            holder_enterprise=holder if isinstance(holder, Enterprise) else None,
-            holder_name=name,
-            holder_index=holder_index(code),
-            surface=canonical_json(checked),
-            trust_level=trust_level,
-            issued_at=now.replace(microsecond=0),
-            valid_from=valid_from,
-            valid_until=_valid_until(license_type, valid_from),
-            seal_code=seal.code,
-            idempotency_key=key,
-        )
-        # The issuing authority was checked above; the department's seal signs on its behalf (the use
-        # is recorded under the issuer's label), whatever seal-use roles the issuing staff member holds.
-        # sign_data locks the seal and checks it is still usable.
-        signed = signing.sign_data(
-            actor=signing.SigningActor(system=f"licenses:{issuer.label}"),
-            seal=seal,
-            data=signed_payload(license, checked),
-            purpose=f"签发电子证照 {license.identifier}",
-            fmt="jws",
-        )
-        license.signature = signed.signature
-        _LICENSE.insert(license)
-        _EVENT.insert(LicenseEvent(license=license, action="issue", status=LicenseStatus.VALID, actor=issuer.label, at=now))
-        audit.record(
-            actor=issuer.label,
-            action="licenses.issue",
-            object_type="licenses.License",
-            object_id=license.pk,
-            after={"type": license_type.code, "holder": license.holder_index, "surface": digest(checked)},
-            details={"identifier": license.identifier},
-        )
-        _notify(license, f"{department.name}向您签发了{license_type.name}（{license.identifier}），可在“我的证照”中查看。")
+    serial = _next_serial(license_type, department, valid_from.year)
+    identifier = make_identifier(type_code=license_type.code, issuer_code=department.credit_code, serial=serial)
+    license = License(
+        identifier=identifier.value,
+        license_type=license_type,
+        serial=serial,
+        version=1,
+        issuer=department,
+        holder_person=holder if isinstance(holder, Person) else None,
+        holder_enterprise=holder if isinstance(holder, Enterprise) else None,
+        holder_name=name,
+        holder_index=holder_index(code),
+        surface=canonical_json(checked.surface),
+        trust_level=checked.trust_level,
+        issued_at=now.replace(microsecond=0),
+        valid_from=valid_from,
+        valid_until=_valid_until(license_type, valid_from),
+        seal_code=seal.seal.code,
+        idempotency_key=checked.key,
+    )
+    license.signature = seal.sign(
+        data=signed_payload(license, checked.surface), purpose=f"签发电子证照 {license.identifier}", fmt="jws"
+    ).signature
+    _LICENSE.insert(license)
+    _EVENT.insert(LicenseEvent(license=license, action="issue", status=LicenseStatus.VALID, actor=issuer.label, at=now))
+    audit.record(
+        actor=issuer.label,
+        action="licenses.issue",
+        object_type="licenses.License",
+        object_id=license.pk,
+        after={"type": license_type.code, "holder": license.holder_index, "surface": digest(checked.surface)},
+        details={"identifier": license.identifier},
+    )
+    _notify(license, f"{department.name}向您签发了{license_type.name}（{license.identifier}），可在“我的证照”中查看。")
     return license
 
+
+def _issue(
+    *, issuer: Issuer, license_type: LicenseType, department: Department, holder: Person | Enterprise,
+    surface: dict[str, Any], valid_from: dt.date | None, key: str, trust_level: str,
+) -> License:
+    # Everything that only reads runs before the transaction: on SQLite a transaction holds the
+    # database's one write lock from its first statement, so it should hold only the writes. A
+    # concurrent request with the same key that commits first makes the insert fail, and
+    # issue_license answers with that licence.
+    _authorise(issuer, department)
+    checked = _check_issue(
+        license_type=license_type, department=department, holder=holder, surface=surface, valid_from=valid_from,
+        key=key, trust_level=trust_level,
+    )
+    if isinstance(checked, License):
+        return checked
+    seal = _issuing_seal(department)
+    with transaction.atomic():
+        # the seal is locked (and checked usable) before the serial counter, by every issuance: a
+        # batch locks it once, then the counters of its types
+        locked = signing.lock_seal(actor=_seal_actor(issuer), seal=seal)
+        return _write_issue(issuer=issuer, department=department, checked=checked, seal=locked)
+
+
+# --- 批量签发 ---------------------------------------------------------------------------------------
+
+MAX_BATCH = 100  # licences in one batch
+CREATED, REPLAYED, FAILED = "created", "replayed", "error"
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """One licence of a batch, named as in a single request (POST /issue): the type by its code, the
+    holder by document or by credit code."""
+
+    type_code: str
+    idempotency_key: str
+    holder_document_type: str = DocumentType.RESIDENT_ID
+    holder_document_number: str = ""
+    holder_credit_code: str = ""
+    surface: dict[str, Any] = dataclasses.field(default_factory=dict)
+    valid_from: dt.date | None = None
+    trust_level: str = TrustLevel.A
+
+
+@dataclass(frozen=True)
+class IssueOutcome:
+    """What became of the item ``index`` of a batch: ``created``; ``replayed``, with the licence its
+    key issued before; or ``error``, with the error single issuance raises, nothing written for it."""
+
+    index: int
+    status: str
+    license: License | None = None
+    error: DomainError | None = None
+
+
+def issue_licenses(*, issuer: Issuer, department: Department, requests: Sequence[IssueRequest]) -> list[IssueOutcome]:
+    """批量签发: 1 to MAX_BATCH licences, each checked and issued exactly as a single request (POST
+    /issue: its type and holder looked up, then ``issue_license``), each answered on its own, in order.
+    The whole batch is refused, nothing written, only when the issuer may not issue, for its size,
+    and for an idempotency key given to two items.
+
+    The reads run before the transaction: the issuer's authority and the department's seal once, each
+    distinct type once, the holders in one look-up, each item's key and surface. Then one transaction (on SQLite one
+    write lock, one commit for the batch) locks the seal once and writes each item in a savepoint of
+    its own: an item whose key a concurrent request committed first rolls back alone, and is answered
+    as that request's licence (as ``issue_license`` does)."""
+    _authorise(issuer, department)
+    _check_batch(requests)
+    outcomes: dict[int, IssueOutcome] = {}
+    pending: list[tuple[int, IssueRequest, _Checked]] = []
+    types: dict[str, LicenseType | DomainError] = {}
+    holders = find_holders(
+        [(request.holder_document_type, request.holder_document_number, request.holder_credit_code) for request in requests]
+    )
+    for index, (request, holder) in enumerate(zip(requests, holders, strict=True)):
+        try:
+            checked = _check_item(request, holder, department, types)
+        except DomainError as error:
+            outcomes[index] = IssueOutcome(index=index, status=FAILED, error=error)
+            continue
+        if isinstance(checked, License):
+            outcomes[index] = IssueOutcome(index=index, status=REPLAYED, license=checked)
+        else:
+            pending.append((index, request, checked))
+    written = _write_batch(issuer, department, [checked for _, _, checked in pending])
+    for (index, request, checked), result in zip(pending, written, strict=True):
+        if result is None:  # refused by the key's unique constraint: a concurrent request's licence
+            try:
+                result = _issued_concurrently(
+                    department, checked.key, license_type=checked.license_type, holder=checked.holder,
+                    surface=request.surface, valid_from=request.valid_from, trust_level=request.trust_level,
+                )
+            except DomainError as error:
+                result = error
+        if isinstance(result, DomainError):
+            outcomes[index] = IssueOutcome(index=index, status=FAILED, error=result)
+        else:
+            outcomes[index] = IssueOutcome(index=index, status=REPLAYED if result.replayed else CREATED, license=result)
+    return [outcomes[index] for index in range(len(requests))]
+
+
+def _check_batch(requests: Sequence[IssueRequest]) -> None:
+    if not 1 <= len(requests) <= MAX_BATCH:
+        raise ValidationFailed("LICENSE_BATCH_SIZE", f"每批签发1到{MAX_BATCH}份证照", details={"field": "items"})
+    # one key names one licence: two items under one key would be one request answered twice, or a
+    # request conflicting with itself
+    indexes: dict[str, list[int]] = {}
+    for index, request in enumerate(requests):
+        key = request.idempotency_key.strip() if isinstance(request.idempotency_key, str) else ""
+        if key:
+            indexes.setdefault(key, []).append(index)
+    repeated = {key: found for key, found in indexes.items() if len(found) > 1}
+    if repeated:
+        named = "；".join("、".join(str(index) for index in found) for found in repeated.values())
+        raise ValidationFailed(
+            "LICENSE_BATCH_DUPLICATE_KEYS",
+            f"同一批次中各项的幂等键不能相同：第 {named} 项（序号从0起）的幂等键重复，整批未签发",
+            details={
+                "field": "items",
+                "duplicates": [{"idempotency_key": key, "indexes": found} for key, found in repeated.items()],
+            },
+        )
+
+
+def _check_item(
+    request: IssueRequest, holder: Person | Enterprise | DomainError, department: Department,
+    types: dict[str, LicenseType | DomainError],
+) -> License | _Checked:
+    """An item's checks in the order of a single request: its type (read once per batch), its holder
+    (all of the batch's in one look-up: ``find_holders``), its key, then those of ``issue_license``."""
+    license_type = types.get(request.type_code)
+    if license_type is None:
+        try:
+            license_type = license_type_by_code(request.type_code)
+        except DomainError as error:
+            license_type = error
+        types[request.type_code] = license_type
+    if isinstance(license_type, DomainError):
+        raise license_type
+    if isinstance(holder, DomainError):
+        raise holder
+    return _check_issue(
+        license_type=license_type, department=department, holder=holder, surface=request.surface,
+        valid_from=request.valid_from, key=_idempotency_key(request.idempotency_key), trust_level=request.trust_level,
+    )
+
+
+def _write_batch(issuer: Issuer, department: Department, items: list[_Checked]) -> list[License | DomainError | None]:
+    """The writes of a batch's checked items: each one's licence, or its error (its writes undone),
+    or None where the key's unique constraint refused its licence."""
+    if not items:
+        return []
+    try:
+        seal = _issuing_seal(department)  # a read: before the transaction, as for a single issuance
+    except DomainError as error:
+        return [error] * len(items)
+    written: list[License | DomainError | None] = []
+    try:
+        with transaction.atomic():
+            locked = signing.lock_seal(actor=_seal_actor(issuer), seal=seal, batch=len(items) > 1)
+            for checked in items:
+                try:
+                    with transaction.atomic():  # a savepoint: an item that fails undoes its own writes only
+                        written.append(_write_issue(issuer=issuer, department=department, checked=checked, seal=locked))
+                except IntegrityError:
+                    written.append(None)
+                except DomainError as error:  # e.g. the year's serials used up
+                    written.append(error)
+            created = [license.pk for license in written if isinstance(license, License)]
+            if created:
+                # one sweep from the first licence makes the files of all of them (queue_file_sweep)
+                transaction.on_commit(partial(queue_file_sweep, min(created)), robust=True)
+    except DomainError as error:  # the seal can no longer sign (checked under its lock): nothing written
+        return [error] * len(items)
+    return written
 
 
 # --- lifecycle -----------------------------------------------------------------------------------

@@ -22,11 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zwfw.catalog.models import Department
-from zwfw.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from zwfw.core.errors import DomainError, NotFound, PermissionDenied
 from zwfw.core.lookups import lookup_key
 from zwfw.identity.agents import current_principal
-from zwfw.identity.indexes import document_index
-from zwfw.identity.models import DocumentType, Enterprise, Person
+from zwfw.identity.models import Person
 from zwfw.identity.selectors import require_person
 from zwfw.identity.sessions import Principal, client_ip
 from zwfw.identity.staff import has_role, staff_of
@@ -294,40 +293,9 @@ def types_issued_by(department: Department) -> list[LicenseType]:
     return [item for item in issuable_types() if services.may_issue(license_type=item, department=department)]
 
 
-def license_type_by_code(code: str) -> LicenseType:
-    found = LicenseType.objects.filter(code=lookup_key(code, max_length=21).upper()).first()
-    if found is None:
-        raise NotFound("LICENSE_TYPE_NOT_FOUND", "证照类型不存在", details={"field": "type_code"})
-    return found
-
-
-def find_holder(*, document_type: str = "", document_number: str = "", credit_code: str = "") -> Person | Enterprise:
-    """The registered holder: an enterprise by credit code, or a person by document (blind index).
-    Call only after ``issuing_department``: the answer tells whether someone has an account."""
-    if isinstance(credit_code, str) and "\x00" in credit_code:
-        raise ValidationFailed("LICENSE_HOLDER_INVALID", "统一社会信用代码不能包含控制字符", details={"field": "holder_credit_code"})
-    credit_code = lookup_key(credit_code, max_length=18).upper()
-    if credit_code:
-        enterprise = (
-            Enterprise.objects.filter(credit_code=credit_code).select_related("legal_representative__user").first()
-        )
-        if enterprise is None:
-            raise NotFound(
-                "LICENSE_HOLDER_NOT_FOUND", "未找到使用该统一社会信用代码注册的法人", details={"field": "holder_credit_code"}
-            )
-        return enterprise
-    number = (document_number or "").strip()
-    if not number:
-        raise ValidationFailed(
-            "LICENSE_HOLDER_REQUIRED", "请填写持证者的证件号码或统一社会信用代码", details={"field": "holder_document_number"}
-        )
-    if document_type not in DocumentType.values:
-        raise ValidationFailed("DOCUMENT_TYPE_INVALID", "证件类型不正确", details={"field": "holder_document_type"})
-    # with the account, which the holder's inbox message is sent to
-    person = Person.objects.filter(document_index=document_index(document_type, number[:40])).select_related("user").first()
-    if person is None:
-        raise NotFound("LICENSE_HOLDER_NOT_FOUND", "未找到使用该证件注册的自然人", details={"field": "holder_document_number"})
-    return person
+# the look-ups of an issuance request, in ``selectors`` (the batch service resolves each item with them)
+license_type_by_code = selectors.license_type_by_code
+find_holder = selectors.find_holder
 
 
 def issued_license(user: Any, identifier: str) -> License:

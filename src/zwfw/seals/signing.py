@@ -148,9 +148,56 @@ def _check_data(data: bytes) -> bytes:
     return data
 
 
-@transaction.atomic
-def sign_data(*, actor: SigningActor, seal: Seal, data: bytes, purpose: str, fmt: str) -> DataSignature:
-    """Detached signature over ``data``: ``jws`` (ECDSA P-256) or ``ses`` (SM2, GB/T 38540)."""
+@dataclass(frozen=True)
+class LockedSeal:
+    """A seal locked until the caller's transaction ends (``lock_seal``), signing data for ``actor``.
+    The lock checked the actor and the seal once; each signature is still checked against the seal's
+    validity period at its own moment (no query: the locked row cannot change meanwhile), and
+    recorded (用章记录 and audit) in the transaction, as every use of a seal is."""
+
+    actor: SigningActor
+    seal: Seal
+    batch: uuid.UUID | None = None  # one 批次 for every use of this lock (用章记录)
+
+    def sign(self, *, data: bytes, purpose: str, fmt: str) -> DataSignature:
+        """Detached signature over ``data``: ``jws`` (ECDSA P-256) or ``ses`` (SM2, GB/T 38540)."""
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("a locked seal signs only inside the transaction that locked it")
+        seal = self.seal
+        data = _check_data(data)
+        purpose = _purpose(purpose)
+        signed_at = timezone.now()  # exact in the 用章记录; the signature carries it to the second
+        check_usable(seal=seal, at=signed_at)
+        if fmt == SignatureFormat.JWS:
+            chain = chain_der(seal, KeyAlgorithm.ECDSA_P256)
+            value = jws_sign(key=seal.ecdsa_key, chain=chain, kid=seal.code, data=data, signed_at=signed_at)
+            algorithm, digest = "sha256", hashlib.sha256(data).hexdigest()
+        elif fmt == SignatureFormat.SES:
+            store = keystore()
+            der = ses.sign_data(
+                data=data,
+                seal=bytes(seal.ses_seal),
+                signer_certificate=bytes(seal.sm2_certificate),
+                signer_sign=lambda tbs: store.sign(seal.sm2_key, tbs),
+                time_info=signed_at,
+                property_info="zwfw:detached-data",  # GB/T 38540 propertyInfo (IA5): what was signed
+            )
+            value = base64.b64encode(der).decode("ascii")
+            algorithm, digest = "sm3", gm.sm3(data).hex()
+        else:
+            raise ValidationFailed("SEAL_FORMAT_INVALID", "签名格式应为 jws 或 ses", details={"field": "format"})
+        usage = _record(
+            actor=self.actor, seal=seal, fmt=fmt, algorithm=algorithm, digest=digest, purpose=purpose,
+            signed_at=signed_at, batch=self.batch,
+        )
+        return DataSignature(format=fmt, signature=value, digest=digest, signed_at=signed_at, usage_id=usage.pk)
+
+
+def lock_seal(*, actor: SigningActor, seal: Seal, batch: bool = False) -> LockedSeal:
+    """Lock ``seal`` until the caller's transaction ends (required: ``select_for_update`` refuses to
+    run outside one) and check that ``actor`` may use it, once for every signature made with the
+    answer: several data signatures under one lock (批量, e.g. a batch of licences). ``batch``: the
+    uses share one 批次 in the 用章记录, as ``sign_pdfs``'s do."""
     seal = (
         Seal.objects.select_for_update()
         .select_related("ecdsa_key", "sm2_key")
@@ -158,31 +205,13 @@ def sign_data(*, actor: SigningActor, seal: Seal, data: bytes, purpose: str, fmt
         .get(pk=seal.pk)
     )
     _authorise(actor, seal)
-    data = _check_data(data)
-    purpose = _purpose(purpose)
-    signed_at = timezone.now()  # exact in the 用章记录; the signature carries it to the second
-    if fmt == SignatureFormat.JWS:
-        chain = chain_der(seal, KeyAlgorithm.ECDSA_P256)
-        value = jws_sign(key=seal.ecdsa_key, chain=chain, kid=seal.code, data=data, signed_at=signed_at)
-        algorithm, digest = "sha256", hashlib.sha256(data).hexdigest()
-    elif fmt == SignatureFormat.SES:
-        store = keystore()
-        der = ses.sign_data(
-            data=data,
-            seal=bytes(seal.ses_seal),
-            signer_certificate=bytes(seal.sm2_certificate),
-            signer_sign=lambda tbs: store.sign(seal.sm2_key, tbs),
-            time_info=signed_at,
-            property_info="zwfw:detached-data",  # GB/T 38540 propertyInfo (IA5): what was signed
-        )
-        value = base64.b64encode(der).decode("ascii")
-        algorithm, digest = "sm3", gm.sm3(data).hex()
-    else:
-        raise ValidationFailed("SEAL_FORMAT_INVALID", "签名格式应为 jws 或 ses", details={"field": "format"})
-    usage = _record(
-        actor=actor, seal=seal, fmt=fmt, algorithm=algorithm, digest=digest, purpose=purpose, signed_at=signed_at
-    )
-    return DataSignature(format=fmt, signature=value, digest=digest, signed_at=signed_at, usage_id=usage.pk)
+    return LockedSeal(actor=actor, seal=seal, batch=uuid.uuid4() if batch else None)
+
+
+@transaction.atomic
+def sign_data(*, actor: SigningActor, seal: Seal, data: bytes, purpose: str, fmt: str) -> DataSignature:
+    """Detached signature over ``data``: ``jws`` (ECDSA P-256) or ``ses`` (SM2, GB/T 38540)."""
+    return lock_seal(actor=actor, seal=seal).sign(data=data, purpose=purpose, fmt=fmt)
 
 
 @transaction.atomic

@@ -1,0 +1,506 @@
+"""批量签发: POST /api/v1/licenses/issue/batch issues up to 100 licences in one request, each exactly
+as POST /issue would (identifier, seal signature and its 用章记录, event, audit, inbox message), each
+item answered on its own (created, replayed or its error), the whole request refused only for who
+calls it and for its shape."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
+
+from tests.identity.factories import EnterpriseFactory, PersonFactory
+from tests.licenses.test_api import BAD_ISSUES, assert_error, call
+from tests.licenses.wallet_helpers import licence_state, license_type, signed_in
+from tests.seals.conftest import member
+from zwfw.catalog.models import Department
+from zwfw.core.models import AuditEntry
+from zwfw.identity.models import StaffMember, StaffRole
+from zwfw.licenses import services
+from zwfw.licenses.identifiers import parse_identifier
+from zwfw.licenses.models import License, LicenseEvent, LicenseType, SerialCounter
+from zwfw.notifications.models import Message
+from zwfw.seals import services as seal_services
+from zwfw.seals import signing, verification
+from zwfw.seals.models import Seal, SealUsage
+
+pytestmark = pytest.mark.django_db
+BATCH = "/issue/batch"
+SWEEP_GATE = "zwfw:licenses:file-sweep"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()  # the file-sweep gate and rate-limit counters of the previous test
+    yield
+    cache.clear()
+
+
+def residence(holder, key: str, **extra) -> dict:
+    """An item (the body of POST /issue): a 居住证 for ``holder`` under ``key``."""
+    return {
+        "type_code": license_type("居住证").code, "holder_document_type": "resident_id",
+        "holder_document_number": holder.document_number,
+        "surface": {"issue_date": "2026-12-01", "address": "杭州市上城区"}, "idempotency_key": key,
+    } | extra
+
+
+def business_licence(enterprise, key: str) -> dict:
+    return {
+        "type_code": license_type("营业执照").code, "holder_credit_code": enterprise.credit_code,
+        "surface": {"kind": "有限责任公司", "legal_representative": enterprise.legal_representative.name,
+                    "registered_capital": "100万元", "established": "2020-01-01", "address": "杭州市滨江区",
+                    "business_scope": "软件开发", "issue_date": "2026-12-01"},
+        "idempotency_key": key,
+    }
+
+
+def everything() -> dict:
+    """Every row a batch could write: licences and their events, seal uses, audit, messages, serials."""
+    return licence_state() | {
+        "seal_uses": SealUsage.objects.count(),
+        "audit": AuditEntry.objects.count(),
+        "messages": Message.objects.count(),
+        "counters": list(SerialCounter.objects.order_by("id").values_list("id", "last")),
+        "jobs": DBTaskResult.objects.count(),
+    }
+
+
+def approver_client(people) -> Client:
+    return signed_in(people["approver"].user)
+
+
+def batch(client: Client, items: list[dict]):
+    return call(client, "post", BATCH, {"items": items})
+
+
+def counts(body: dict) -> tuple[int, int, int]:
+    return body["created"], body["replayed"], body["failed"]
+
+
+# --- issuing ---------------------------------------------------------------------------------------
+
+
+def test_a_batch_issues_each_licence_as_single_issuance_does(
+    seal, people, department, settings, django_capture_on_commit_callbacks
+):
+    # given three registered people and an enterprise, and a node that makes licence files
+    settings.BASE_URL = "https://zwfw.zj.example.gov.cn"
+    persons = [PersonFactory() for _ in range(3)]
+    enterprise = EnterpriseFactory()
+    items = [residence(person, f"b-{n}") for n, person in enumerate(persons)]
+    items.insert(2, business_licence(enterprise, "b-ent"))
+    audit_before = AuditEntry.objects.count()
+    # when the approver issues them in one batch
+    with django_capture_on_commit_callbacks(execute=True):
+        response = batch(approver_client(people), items)
+    # then each item is created, in order, and counted
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert counts(body) == (4, 0, 0)
+    assert [(result["index"], result["status"], result["error"]) for result in body["results"]] == [
+        (n, "created", None) for n in range(4)
+    ]
+    licences = [License.objects.get(identifier=result["licence"]["identifier"]) for result in body["results"]]
+    holders = [*persons[:2], enterprise, persons[2]]
+    keys = ["b-0", "b-1", "b-ent", "b-2"]
+    usages = list(SealUsage.objects.order_by("id"))
+    assert len(usages) == 4
+    for licence, holder, key, item, usage in zip(licences, holders, keys, items, usages, strict=True):
+        # a valid identifier of the type, the department and a serial of the year, version 001
+        parsed = parse_identifier(licence.identifier)
+        assert (parsed.type_code, parsed.issuer_code, parsed.version) == (item["type_code"], department.credit_code, 1)
+        assert licence.serial.startswith(str(licence.valid_from.year))
+        assert (licence.holder_person or licence.holder_enterprise) == holder
+        assert licence.idempotency_key == key
+        # signed with the department's seal, the use recorded (用章记录)
+        surface = services.surface_of(licence)
+        report = verification.verify_data(fmt="jws", signature=licence.signature,
+                                          data=services.signed_payload(licence, surface))
+        assert (report.valid, report.seal_code) == (True, seal.code)
+        assert (usage.seal_id, usage.purpose) == (seal.pk, f"签发电子证照 {licence.identifier}")
+        # its event, the audit of the issue and of the seal use, the holder's inbox message
+        assert list(LicenseEvent.objects.filter(license=licence).values_list("action", "status")) == [("issue", "valid")]
+        issued = AuditEntry.objects.get(action="licenses.issue", object_id=str(licence.pk))
+        assert issued.details == {"identifier": licence.identifier}
+        assert AuditEntry.objects.filter(action="seals.use.jws", details__usage=usage.pk).count() == 1
+        user = holder.user if holder in persons else enterprise.legal_representative.user
+        message = Message.objects.get(recipient_user=user, channel="inbox")
+        assert licence.identifier in message.body
+    # the four seal uses are one batch of the department's seal
+    assert len({usage.batch for usage in usages}) == 1
+    assert usages[0].batch is not None
+    assert AuditEntry.objects.count() == audit_before + 8
+    # the answer is the licence as POST /issue shows it (the holder's name masked)
+    assert body["results"][0]["licence"]["holder_name"] != persons[0].name
+    assert body["results"][0]["licence"]["status_label"] == "有效"
+    # one file sweep queued after the commit, from the first licence (it takes every licence since)
+    job = DBTaskResult.objects.get()
+    assert job.task_path == "zwfw.licenses.tasks.render_license_files"
+    assert job.args_kwargs == {"args": [min(licence.pk for licence in licences)], "kwargs": {}}
+
+
+def test_a_mixed_batch_answers_each_failed_item_with_the_error_of_single_issuance(seal, people, department):
+    # given four items: an unknown type, an unregistered holder, an invalid surface, a valid one
+    client = approver_client(people)
+    valid = PersonFactory()
+    items = [
+        residence(PersonFactory(), "m-0", type_code="NOPE"),
+        residence(PersonFactory(), "m-1", holder_document_number="330106199001010000"),
+        residence(PersonFactory(), "m-2", surface={"issue_date": "tomorrow"}),
+        residence(valid, "m-3"),
+    ]
+    before = everything()
+    # when they are sent as one batch
+    response = batch(client, items)
+    # then three errors, each what POST /issue answers for that item, and one licence
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert counts(body) == (1, 0, 3)
+    assert [result["status"] for result in body["results"]] == ["error", "error", "error", "created"]
+    assert [result["error"]["code"] for result in body["results"][:3]] == [
+        "LICENSE_TYPE_NOT_FOUND", "LICENSE_HOLDER_NOT_FOUND", "LICENSE_FIELD_INVALID",
+    ]
+    assert all(result["licence"] is None for result in body["results"][:3])
+    after_batch = everything()
+    singles = [call(client, "post", "/issue", item) for item in items[:3]]
+    assert [result["error"] for result in body["results"][:3]] == [assert_error(single, (400, 404)) for single in singles]
+    assert everything() == after_batch  # (the single requests were refused too)
+    # nothing was written for the failed items: one licence, one event, one seal use, one message
+    created = License.objects.get(identifier=body["results"][3]["licence"]["identifier"])
+    assert created.holder_person == valid
+    assert after_batch["licenses"] == [
+        *before["licenses"], (created.pk, "valid", "", 1, created.surface)
+    ]
+    assert (after_batch["events"], after_batch["seal_uses"], after_batch["messages"], after_batch["audit"]) == (
+        before["events"] + 1, before["seal_uses"] + 1, before["messages"] + 1, before["audit"] + 2,
+    )
+    assert not License.objects.filter(idempotency_key__in=["m-0", "m-1", "m-2"]).exists()
+
+
+# what POST /issue refuses item by item (its schema's 422s refuse a whole batch, below), and holders
+# found or not by credit code, of the wrong kind, named with a NUL
+ITEM_REFUSALS = [change for change, status, _ in BAD_ISSUES if status != 422] + [
+    {"holder_credit_code": "ENTERPRISE"},
+    {"holder_credit_code": "9133\u0000"},
+    {"holder_document_type": "passport", "holder_document_number": "E12345678"},
+    {"holder_document_number": "  "},
+]
+
+
+def test_every_refusal_of_a_single_request_is_that_items_error_in_a_batch(seal, people, department):
+    # given one item for each way a single request is refused, the holders looked up together
+    client, enterprise = approver_client(people), EnterpriseFactory()
+    items = [
+        residence(PersonFactory(), f"e-{n}") | {
+            key: enterprise.credit_code if value == "ENTERPRISE" else value for key, value in change.items()
+        }
+        for n, change in enumerate(ITEM_REFUSALS)
+    ]
+    valid = [residence(PersonFactory(), "e-ok-1"), business_licence(enterprise, "e-ok-2")]
+    before = everything()
+    body = batch(client, [valid[0], *items, valid[1]]).json()
+    # then each is answered with the error POST /issue gives it, and the two valid ones are issued
+    assert counts(body) == (2, 0, len(items))
+    assert [result["status"] for result in body["results"]] == ["created", *["error"] * len(items), "created"]
+    after = everything()
+    singles = [assert_error(call(client, "post", "/issue", item), (400, 404, 409)) for item in items]
+    assert [result["error"] for result in body["results"][1:-1]] == singles
+    assert "LICENSE_HOLDER_KIND" in [single["code"] for single in singles]
+    assert len(after["licenses"]) == len(before["licenses"]) + 2
+    assert everything() == after
+
+
+def test_an_item_whose_key_was_issued_by_single_issuance_is_answered_with_that_licence(seal, people, department):
+    # given a licence issued through POST /issue under a key
+    client, holder = approver_client(people), PersonFactory()
+    first = call(client, "post", "/issue", residence(holder, "r-1"))
+    assert first.status_code == 201, first.content
+    before = everything()
+    # when a batch carries the same request under the same key, and a new one
+    response = batch(client, [residence(holder, "r-1"), residence(PersonFactory(), "r-2")])
+    # then the first is that licence, replayed (as /issue answers 200), the second new
+    body = response.json()
+    assert counts(body) == (1, 1, 0)
+    assert [result["status"] for result in body["results"]] == ["replayed", "created"]
+    assert body["results"][0]["licence"] == first.json()
+    assert License.objects.filter(holder_person=holder).count() == 1
+    assert everything()["seal_uses"] == before["seal_uses"] + 1
+
+
+def test_an_item_reusing_a_key_for_other_content_fails_alone(seal, people, department):
+    client, holder = approver_client(people), PersonFactory()
+    assert call(client, "post", "/issue", residence(holder, "u-1")).status_code == 201
+    changed = residence(holder, "u-1", surface={"issue_date": "2026-12-02"})
+    refused = assert_error(call(client, "post", "/issue", changed), 409, "IDEMPOTENCY_KEY_REUSED")
+    before = everything()
+    # when a batch reuses the key with other content beside a new item
+    response = batch(client, [changed, residence(PersonFactory(), "u-2")])
+    # then that item fails as /issue does, and the other is issued
+    body = response.json()
+    assert counts(body) == (1, 0, 1)
+    assert (body["results"][0]["status"], body["results"][0]["error"]) == ("error", refused)
+    assert body["results"][1]["status"] == "created"
+    assert len(everything()["licenses"]) == len(before["licenses"]) + 1
+
+
+def test_sending_the_same_batch_twice_creates_nothing_the_second_time(seal, people, department):
+    client = approver_client(people)
+    items = [residence(PersonFactory(), f"t-{n}") for n in range(3)]
+    first = batch(client, items).json()
+    assert counts(first) == (3, 0, 0)
+    before = everything()
+    # when the department's system sends the same batch again (its answer was lost)
+    again = batch(client, items)
+    # then every item is replayed with the same licence, and nothing is written
+    assert again.status_code == 200
+    body = again.json()
+    assert counts(body) == (0, 3, 0)
+    assert [result["status"] for result in body["results"]] == ["replayed"] * 3
+    assert [result["licence"] for result in body["results"]] == [result["licence"] for result in first["results"]]
+    assert everything() == before
+
+
+# --- whole-batch refusals ----------------------------------------------------------------------------
+
+
+def test_two_items_with_one_key_refuse_the_whole_batch(seal, people, department):
+    items = [residence(PersonFactory(), key) for key in ("d-1", "d-2", "d-1", "d-3", " d-2 ")]
+    before = everything()
+    refused = assert_error(batch(approver_client(people), items), 400, "LICENSE_BATCH_DUPLICATE_KEYS")
+    # the keys are compared as issuance stores them (trimmed)
+    assert refused["details"] == {
+        "field": "items",
+        "duplicates": [{"idempotency_key": "d-1", "indexes": [0, 2]}, {"idempotency_key": "d-2", "indexes": [1, 4]}],
+    }
+    assert "0、2" in refused["message"]
+    assert everything() == before
+
+
+@pytest.mark.parametrize(
+    ("make_body", "field"),
+    [
+        (lambda holders: {"items": []}, "items"),
+        (lambda holders: {"items": [residence(holders[n % 3], f"x-{n}") for n in range(101)]}, "items"),
+        (lambda holders: {}, "items"),
+        (lambda holders: {"items": {"type_code": "x"}}, "items"),
+        (lambda holders: {"items": [residence(holders[0], "ok"), {k: v for k, v in residence(holders[1], "k").items()
+                                                                 if k != "idempotency_key"}]},
+         "items.1.idempotency_key"),
+        (lambda holders: {"items": [residence(holders[0], "ok"), residence(holders[1], "k", surface="text")]},
+         "items.1.surface"),
+        (lambda holders: {"items": [residence(holders[0], "ok"), residence(holders[1], "k" * 81)]},
+         "items.1.idempotency_key"),
+        (lambda holders: {"items": [residence(holders[0], "ok"), residence(holders[1], "k", valid_from="2026-13-01")]},
+         "items.1.valid_from"),
+    ],
+    ids=["no-item", "101-items", "no-items-field", "items-not-a-list", "key-missing", "surface-not-object",
+         "key-too-long", "bad-date"],
+)
+def test_a_malformed_batch_is_refused_whole_and_changes_nothing(seal, people, department, make_body, field):
+    holders = [PersonFactory() for _ in range(3)]
+    before = everything()
+    refused = assert_error(call(approver_client(people), "post", BATCH, make_body(holders)), 422, "INVALID_REQUEST")
+    assert field in [detail["field"] for detail in refused["details"]]
+    assert everything() == before
+
+
+def test_a_body_that_is_not_json_is_refused(seal, people, department):
+    before = everything()
+    assert_error(call(approver_client(people), "post", BATCH, b"\xff\xfe"), 400)
+    assert everything() == before
+
+
+def test_an_anonymous_caller_gets_401_and_nothing_changes(seal, people, department):
+    before = everything()
+    assert_error(batch(Client(), [residence(PersonFactory(), "a-1")]), 401, "UNAUTHENTICATED")
+    assert everything() == before
+
+
+@pytest.mark.parametrize("who", ["citizen", "clerk", "platform", "other_clerk"])
+def test_only_issuing_staff_may_send_a_batch(seal, people, department, other_department, who):
+    # a citizen, a window clerk, a platform administrator (no department of their own) and a window
+    # clerk of another department get what POST /issue answers them: 403
+    users = {
+        "citizen": PersonFactory().user,
+        "other_clerk": member(StaffRole.WINDOW_CLERK, department=other_department).user,
+    }
+    client = signed_in(users[who] if who in users else people[who].user)
+    item = residence(PersonFactory(), "f-1")
+    before = everything()
+    refused = assert_error(batch(client, [item]), 403, "LICENSE_ISSUER_FORBIDDEN")
+    assert refused == assert_error(call(client, "post", "/issue", item), 403)
+    assert everything() == before
+
+
+def test_staff_of_another_department_issue_only_for_their_own(seal, people, department, other_department):
+    # the approver of another department, which has no seal: their batch is for their own department,
+    # and each item gets what POST /issue answers them (409: no seal); nothing is issued for anyone
+    client = signed_in(people["other_approver"].user)
+    items = [residence(PersonFactory(), "o-1"), residence(PersonFactory(), "o-2")]
+    before = everything()
+    body = batch(client, items).json()
+    single = assert_error(call(client, "post", "/issue", items[0]), 409, "LICENSE_NO_SEAL")
+    assert counts(body) == (0, 0, 2)
+    assert [result["error"] for result in body["results"]] == [single, single]
+    assert everything() == before
+
+
+# --- the seal and the shared reads, once per batch ---------------------------------------------------
+
+
+def test_with_the_seal_suspended_replays_still_answer_and_new_items_fail_as_alone(seal, people, department):
+    client = approver_client(people)
+    holder = PersonFactory()
+    first = batch(client, [residence(holder, "s-1")]).json()["results"][0]["licence"]
+    seal_services.set_seal_status(actor=people["dept_admin"].user, seal=seal, status="suspended", reason="印章遗失")
+    item = residence(PersonFactory(), "s-2")
+    before = everything()
+    body = batch(client, [residence(holder, "s-1"), item]).json()
+    assert counts(body) == (0, 1, 1)
+    assert body["results"][0]["licence"] == first
+    assert body["results"][1]["error"] == assert_error(call(client, "post", "/issue", item), 409, "LICENSE_NO_SEAL")
+    assert everything() == before
+
+
+def _tables(queries: list[dict]) -> dict[str, int]:
+    """How many statements read each of the tables a batch reads once (staff, roles, department, seal, type)."""
+    tables = {
+        "seal": Seal._meta.db_table, "type": LicenseType._meta.db_table, "staff": StaffMember._meta.db_table,
+        "department": Department._meta.db_table,
+    }
+    return {name: sum(1 for query in queries if f'FROM "{table}"' in query["sql"]) for name, table in tables.items()}
+
+
+def test_the_seal_is_locked_once_and_shared_reads_are_made_once_per_batch(seal, people, department, monkeypatch):
+    locks = []
+    lock_seal = signing.lock_seal
+    monkeypatch.setattr(signing, "lock_seal", lambda **kwargs: locks.append(kwargs) or lock_seal(**kwargs))
+    enterprise = EnterpriseFactory()
+
+    def send(items: list[dict]) -> dict[str, int]:
+        client = approver_client(people)
+        with CaptureQueriesContext(connection) as captured:
+            response = batch(client, items)
+        assert response.status_code == 200
+        assert response.json()["failed"] == 0, response.content
+        return _tables(captured.captured_queries)
+
+    # one item of each of two types, then twelve items of the same two types
+    small = send([residence(PersonFactory(), "q-1"), business_licence(enterprise, "q-2")])
+    large = send([residence(PersonFactory(), f"q-1{n}") for n in range(11)] + [business_licence(EnterpriseFactory(), "q-3")])
+    assert small == large
+    assert small["type"] == 2  # one read per distinct type
+    assert small["seal"] == 2  # the department's issuing seal, then its lock
+    assert len(locks) == 2  # one lock per batch
+
+
+def test_an_item_whose_key_a_concurrent_request_committed_first_is_answered_as_its_replay(
+    seal, people, department, monkeypatch
+):
+    # given a key issued by a concurrent request after this batch's checks looked for it (the checks
+    # run before the transaction): the look-up finds nothing the first time, the insert then fails
+    client, holder = approver_client(people), PersonFactory()
+    concurrent = call(client, "post", "/issue", residence(holder, "c-1")).json()
+    looked_up = services._issued_with
+    seen: list[str] = []
+
+    def not_yet(department, key):
+        if key == "c-1" and key not in seen:
+            seen.append(key)
+            return None
+        return looked_up(department, key)
+
+    monkeypatch.setattr(services, "_issued_with", not_yet)
+    before = everything()
+    # when the batch carries the same request and two new ones around it
+    items = [residence(PersonFactory(), "c-0"), residence(holder, "c-1"), residence(PersonFactory(), "c-2")]
+    body = batch(client, items).json()
+    # then that item rolled back alone (its serial, signature, event, audit and message) and answers
+    # as the replay of the concurrent licence; the others are issued, with the next serials
+    assert [result["status"] for result in body["results"]] == ["created", "replayed", "created"]
+    assert body["results"][1]["licence"] == concurrent
+    after = everything()
+    assert after["seal_uses"] == before["seal_uses"] + 2
+    assert after["messages"] == before["messages"] + 2
+    assert after["events"] == before["events"] + 2
+    assert after["audit"] == before["audit"] + 4
+    serials = sorted(int(serial[4:]) for serial in License.objects.values_list("serial", flat=True))
+    assert serials == [1, 2, 3]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite" and connection.settings_dict.get("TEST", {}).get("NAME") in (None, "", ":memory:"),
+    reason="threads cannot share the in-memory SQLite test database (runs on PostgreSQL)",
+)
+def test_concurrent_batches_sharing_keys_issue_each_key_once(seal, people, department):
+    # given 4 workers sending at the same moment batches with the same 5 requests (same keys, same
+    # content) and 5 of their own, beside single issuances of 2 types (on PostgreSQL: real concurrency)
+    ensured = license_type("居住证")
+    shared = [services.IssueRequest(**residence(PersonFactory(), f"shared-{n}")) for n in range(5)]
+    own = [[services.IssueRequest(**residence(PersonFactory(), f"own-{w}-{n}")) for n in range(5)] for w in range(4)]
+    answers: list[list[services.IssueOutcome]] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(5)
+    issuer = services.Issuer(user=people["approver"].user)
+
+    def worker(n: int) -> None:
+        try:
+            start.wait()
+            answers.append(services.issue_licenses(issuer=issuer, department=department, requests=shared + own[n]))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def single() -> None:
+        try:
+            start.wait()
+            for n in range(3):
+                services.issue_license(
+                    issuer=issuer, license_type=ensured, department=department, holder=PersonFactory(),
+                    surface={"issue_date": "2026-12-01"}, idempotency_key=f"single-{n}",
+                )
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)] + [threading.Thread(target=single)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then no batch failed or had a failed item; each shared key is one licence, created by one batch
+    # and replayed to the three others with the same identifier
+    assert errors == []
+    assert all(outcome.status != "error" for answer in answers for outcome in answer)
+    for n in range(5):
+        statuses = sorted(answer[n].status for answer in answers)
+        assert statuses == ["created", "replayed", "replayed", "replayed"]
+        assert len({answer[n].license.identifier for answer in answers}) == 1
+    assert License.objects.count() == 5 + 20 + 3
+    assert SealUsage.objects.count() == 28
+    serials = sorted(int(serial[4:]) for serial in License.objects.values_list("serial", flat=True))
+    assert serials == list(range(1, 29))
+
+
+# --- serials ---------------------------------------------------------------------------------------
+
+
+def test_serials_stay_unique_and_consecutive_across_a_batch_and_a_single_issuance(seal, people, department):
+    client = approver_client(people)
+    body = batch(client, [residence(PersonFactory(), f"n-{n}") for n in range(5)]).json()
+    single = call(client, "post", "/issue", residence(PersonFactory(), "n-single"))
+    assert single.status_code == 201
+    identifiers = [result["licence"]["identifier"] for result in body["results"]] + [single.json()["identifier"]]
+    serials = [License.objects.get(identifier=identifier).serial for identifier in identifiers]
+    year = serials[0][:4]
+    assert serials == [f"{year}{n:07d}" for n in range(1, 7)]
+    assert SerialCounter.objects.get(issuer=department).last == 6
