@@ -313,6 +313,20 @@ def test_reassignment_and_window_entry(applicant, item, department, staff):
     assert call(signed_in(second), "post", f"/cases/{public_id}/accept").status_code == 200
 
 
+def test_an_applicants_own_draft_is_submitted_not_confirmed(applicant, item):
+    # /confirm submits what a clerk entered, as entered; the applicant's own draft goes through /submissions
+    with_form(item)
+    client = signed_in(applicant)
+    draft = call(client, "post", "/drafts", {"item_id": item.pk, "form_data": dict(GOOD_FORM)}).json()["public_id"]
+    before = snapshot()
+    refused = call(client, "post", f"/mine/{draft}/confirm", {"idempotency_key": "c1"})
+    assert_error(refused, 409, "CASE_NOT_AN_ENTRY")
+    assert "无需确认" in refused.json()["message"]
+    assert snapshot() == before
+    assert Case.objects.get(public_id=draft).status == "draft"
+    assert call(client, "post", "/submissions", {"draft": draft, "idempotency_key": "s1"}).status_code == 201
+
+
 def test_the_progress_query_answers_the_same_404_for_a_wrong_tail(world, applicant):
     case = world["case"]
     ok = call(Client(), "post", "/progress", {"number": case.number, "id_tail": applicant.document_number[-6:]})

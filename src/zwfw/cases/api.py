@@ -451,13 +451,13 @@ def withdraw(request: HttpRequest, public_id: str, payload: ReasonIn):
     auth=account_auth,
     response={200: CaseOut, 201: CaseOut, **ERRORS},
     summary="确认窗口代录的申请",
-    description="窗口或热线工作人员代为录入的申请，由申请人确认后提交（幂等）。",
+    description="窗口或热线工作人员代为录入的申请，由申请人确认后按录入的内容提交（幂等）。"
+    "申请人自己的草稿不是代录申请（409 CASE_NOT_AN_ENTRY），用 POST /submissions 提交。",
 )
 def confirm(request: HttpRequest, public_id: str, payload: ConfirmIn):
     draft = _mine(request, public_id)
     key = _key(request, payload.idempotency_key)
-    case = services.submit(actor=request.user, item=draft.item, form_data=draft.form_data, idempotency_key=key,
-                           draft=draft)
+    case = services.confirm_entry(actor=request.user, draft=draft, idempotency_key=key)
     return Status(200 if case.replayed else 201, CaseOut.of(case))
 
 

@@ -507,10 +507,7 @@ def submit(
 
     A replay (same key, same request) returns the same case; the same key with another request is a
     Conflict. ``draft`` submits a kept draft, or confirms one a clerk entered (window, hotline)."""
-    key = idempotency_key.strip() if isinstance(idempotency_key, str) else ""
-    if not key or len(key) > MAX_KEY or "\x00" in key:
-        raise ValidationFailed("CASE_IDEMPOTENCY_KEY_INVALID", "提交必须带有1到80个字符的幂等键",
-                               details={"field": "idempotency_key"})
+    key = _submission_key(idempotency_key)
     person = _require_person(actor)
     if draft is not None:
         item, enterprise, channel = draft.item, draft.enterprise, draft.channel
@@ -573,6 +570,26 @@ def submit(
         if replayed is None:
             raise
         return replayed
+
+
+def _submission_key(idempotency_key: Any) -> str:
+    key = idempotency_key.strip() if isinstance(idempotency_key, str) else ""
+    if not key or len(key) > MAX_KEY or "\x00" in key:
+        raise ValidationFailed("CASE_IDEMPOTENCY_KEY_INVALID", "提交必须带有1到80个字符的幂等键",
+                               details={"field": "idempotency_key"})
+    return key
+
+
+def confirm_entry(*, actor: Any, draft: Case, idempotency_key: str) -> Case:
+    """确认代录: the applicant submits what a window or hotline clerk entered for them, as entered.
+    Their own draft is not an entry: they submit it (``submit`` with the draft), with the form they
+    send, instead of confirming what is stored."""
+    _submission_key(idempotency_key)
+    if draft.entered_by_id is None:
+        raise Conflict("CASE_NOT_AN_ENTRY", "该申请不是工作人员代为录入的申请，无需确认，请直接提交",
+                       details={"case": str(draft.public_id)})
+    return submit(actor=actor, item=draft.item, form_data=draft.form_data, idempotency_key=idempotency_key,
+                  draft=draft)
 
 
 # --- sealed notices and decisions ------------------------------------------------------------------
