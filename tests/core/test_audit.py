@@ -183,6 +183,96 @@ def test_record_refuses_bad_input_and_writes_nothing(kwargs, code, message):
     assert snapshot() == before
 
 
+# ---- several entries at once (record_many) -------------------------------------------------------
+
+
+def entry_args(i: int) -> dict:
+    """The arguments of an entry with every field filled (dates and decimals in its details)."""
+    return {
+        "actor": f"user:{i}", "acting_for": f"person:{i}", "action": "licenses.issue", "object_type": "licenses.License",
+        "object_id": i, "before": {"status": "draft", "n": i}, "after": {"status": "valid", "due": dt.date(2026, 12, i)},
+        "source_ip": "2001:DB8::1", "details": {"identifier": f"L-{i}", "fee": Decimal("1.50"), "when": T0},
+    }
+
+
+def stored_row(entry: AuditEntry) -> tuple:
+    """An entry as read back, but for its id, its time and the hashes that chain it."""
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    return (
+        stored.seq, stored.actor, stored.acting_for, stored.action, stored.object_type, stored.object_id,
+        stored.before_digest, stored.after_digest, stored.source_ip, stored.result, stored.details,
+    )
+
+
+@time_machine.travel(T0, tick=False)
+def test_entries_appended_together_are_stored_chained_and_verified_as_entries_recorded_one_by_one():
+    # given one entry already in the log
+    append(1)
+    # when three entries are appended together
+    together = audit.record_many([audit.NewEntry(**entry_args(i)) for i in range(2, 5)])
+    # then they follow it in order, each linked to the one before and hashed over what is stored
+    assert [entry.seq for entry in together] == [2, 3, 4]
+    chain = list(AuditEntry.objects.order_by("seq"))
+    assert [entry.prev_hash for entry in chain[1:]] == [entry.hash for entry in chain[:-1]]
+    assert [entry.hash for entry in chain[1:]] == [entry.hash for entry in together]
+    assert all(audit._stored_hash(entry) == entry.hash for entry in chain)
+    assert all(entry.occurred_at == T0 for entry in chain)
+    assert verify_chain() == VerifyResult(ok=True, checked=4)
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert out.getvalue() == "审计链完整，共校验 4 条\n"
+    # and each is stored exactly as record() stores the same entry
+    one_by_one = [record(**entry_args(i)) for i in range(2, 5)]
+    assert [stored_row(entry)[1:] for entry in together] == [stored_row(entry)[1:] for entry in one_by_one]
+    assert verify_chain() == VerifyResult(ok=True, checked=7)
+
+
+def test_entries_appended_together_interleave_with_entries_recorded_one_by_one():
+    # when single entries and groups alternate, one group of one
+    record(actor="system", action="a.first", object_type="t", object_id="1")
+    audit.record_many([audit.NewEntry(actor="system", action=f"b.{n}", object_type="t", object_id=n) for n in (1, 2)])
+    record(actor="system", action="c.single", object_type="t", object_id="1")
+    audit.record_many([audit.NewEntry(actor="system", action="d.alone", object_type="t", object_id="1")])
+    audit.record_many([])
+    record(actor="system", action="e.last", object_type="t", object_id="1")
+    # then one linear chain in the order of the calls
+    assert [(seq, action) for seq, action, *_ in snapshot()] == [
+        (1, "a.first"), (2, "b.1"), (3, "b.2"), (4, "c.single"), (5, "d.alone"), (6, "e.last")
+    ]
+    assert verify_chain() == VerifyResult(ok=True, checked=6)
+
+
+def test_entries_appended_together_join_the_callers_transaction_and_roll_back_with_it():
+    append(1)
+
+    class Boom(Exception):
+        pass
+
+    @transaction.atomic
+    def failing_operation() -> None:
+        audit.record_many([audit.NewEntry(actor="system", action="x.fail", object_type="t", object_id=n) for n in (1, 2)])
+        raise Boom
+
+    with pytest.raises(Boom):
+        failing_operation()
+    assert [e.seq for e in AuditEntry.objects.all()] == [1]
+    assert audit.record_many([audit.NewEntry(actor="system", action="x.ok", object_type="t", object_id="1")])[0].seq == 2
+    assert verify_chain().ok is True
+
+
+def test_a_refused_entry_among_several_appends_none_of_them():
+    append(1)
+    before = snapshot()
+    entries = [
+        audit.NewEntry(actor="system", action="x", object_type="t", object_id="1"),
+        audit.NewEntry(actor="system", action="x", object_type="t", object_id="2", details={"amount": 2.5}),
+    ]
+    with pytest.raises(audit.ValidationFailed) as info:
+        audit.record_many(entries)
+    assert (info.value.code, info.value.message) == ("INVALID_AUDIT_ENTRY", "审计详情不能包含浮点数，请使用整数或字符串")
+    assert snapshot() == before
+
+
 # ---- guards -------------------------------------------------------------------------------------
 
 

@@ -70,6 +70,38 @@ def test_an_object_with_a_primary_key_is_refused():
     assert Message.objects.count() == 1
 
 
+def test_several_rows_in_one_insert_are_the_rows_one_by_one_inserts_write_in_order():
+    # given three messages, and the same three written one by one
+    one_by_one = [_message(body=f"第{n}条", recipient_address=f"1391234567{n}") for n in range(3)]
+    for message in one_by_one:
+        MESSAGES.insert(message)
+    together = [_message(body=f"第{n}条", recipient_address=f"1391234567{n}") for n in range(3)]
+    # when the three are written together
+    MESSAGES.insert_many(together)
+    # then they are the same rows, in order, each object given its id
+    assert [message.pk for message in together] == sorted(message.pk for message in together)
+    assert all(not message._state.adding for message in together)
+    columns = (*COLUMNS, "recipient_user_id", "read_at")
+    stored = [Message.objects.get(pk=message.pk) for message in together]
+    assert [[getattr(row, c) for c in columns] for row in stored] == [
+        [getattr(Message.objects.get(pk=message.pk), c) for c in columns] for message in one_by_one
+    ]
+    assert [row.public_id for row in stored] == [message.public_id for message in together]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT recipient_address FROM notifications_message WHERE id = %s", [together[0].pk])
+        assert "13912345670" not in cursor.fetchone()[0]
+
+
+def test_several_rows_with_one_refused_write_none_and_rows_with_ids_are_refused():
+    first = _message()
+    MESSAGES.insert(first)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MESSAGES.insert_many([_message(), _message(public_id=first.public_id)])
+    with pytest.raises(ValueError, match="primary key"):
+        MESSAGES.insert_many([_message(), first])
+    assert list(Message.objects.values_list("pk", flat=True)) == [first.pk]
+
+
 BY_ADDRESS_AND_STATUS = PreparedRead(
     lambda status, purpose: Message.objects.filter(status=status, purpose=purpose).order_by("id")
     .values_list("id", "body", "created_at"),

@@ -19,6 +19,7 @@ from tests.licenses.test_api import BAD_ISSUES, assert_error, call
 from tests.licenses.wallet_helpers import licence_state, license_type, signed_in
 from tests.seals.conftest import member
 from zwfw.catalog.models import Department
+from zwfw.core import audit
 from zwfw.core.models import AuditEntry
 from zwfw.identity.models import StaffMember, StaffRole
 from zwfw.licenses import services
@@ -421,8 +422,9 @@ def test_an_item_whose_key_a_concurrent_request_committed_first_is_answered_as_i
     # when the batch carries the same request and two new ones around it
     items = [residence(PersonFactory(), "c-0"), residence(holder, "c-1"), residence(PersonFactory(), "c-2")]
     body = batch(client, items).json()
-    # then that item rolled back alone (its serial, signature, event, audit and message) and answers
-    # as the replay of the concurrent licence; the others are issued, with the next serials
+    # then the batch's re-read in its transaction finds the key: that item writes nothing (no serial,
+    # signature, event, audit or message) and answers as the replay of the concurrent licence; the
+    # others are issued, with the next serials
     assert [result["status"] for result in body["results"]] == ["created", "replayed", "created"]
     assert body["results"][1]["licence"] == concurrent
     after = everything()
@@ -504,3 +506,155 @@ def test_serials_stay_unique_and_consecutive_across_a_batch_and_a_single_issuanc
     year = serials[0][:4]
     assert serials == [f"{year}{n:07d}" for n in range(1, 7)]
     assert SerialCounter.objects.get(issuer=department).last == 6
+
+
+def test_a_batch_of_two_types_takes_consecutive_serials_per_type_in_item_order_and_a_single_issuance_goes_on(
+    seal, people, department
+):
+    # given a batch alternating two types
+    client = approver_client(people)
+    items = [
+        residence(PersonFactory(), "r-0"), business_licence(EnterpriseFactory(), "b-0"), residence(PersonFactory(), "r-1"),
+        business_licence(EnterpriseFactory(), "b-1"), residence(PersonFactory(), "r-2"),
+    ]
+    audit_before = AuditEntry.objects.count()
+    # when it is issued, then a single licence of the first type
+    body = batch(client, items).json()
+    single = call(client, "post", "/issue", residence(PersonFactory(), "r-single"))
+    # then each type's serials run on from 1 in the order of its items, and the single one takes the next
+    assert counts(body) == (5, 0, 0)
+    assert single.status_code == 201
+    licences = [License.objects.get(identifier=result["licence"]["identifier"]) for result in body["results"]]
+    year = licences[0].serial[:4]
+    assert [licence.serial for licence in licences] == [f"{year}{n:07d}" for n in (1, 1, 2, 2, 3)]
+    assert License.objects.get(identifier=single.json()["identifier"]).serial == f"{year}0000004"
+    assert sorted(SerialCounter.objects.values_list("last", flat=True)) == [2, 4]
+    # and the licences, their seal uses and events are written in item order, the audit chain holding
+    # each licence's seal use then its issue, as one by one
+    assert [licence.pk for licence in licences] == sorted(licence.pk for licence in licences)
+    usages = list(SealUsage.objects.order_by("id"))[:5]
+    assert [usage.purpose for usage in usages] == [f"签发电子证照 {licence.identifier}" for licence in licences]
+    chain = list(AuditEntry.objects.order_by("seq")[audit_before:audit_before + 10])
+    assert [(entry.action, entry.object_id if entry.action == "licenses.issue" else entry.details["usage"])
+            for entry in chain] == [
+        pair for usage, licence in zip(usages, licences, strict=True)
+        for pair in (("seals.use.jws", usage.pk), ("licenses.issue", str(licence.pk)))
+    ]
+    assert audit.verify_chain().ok is True
+
+
+def test_an_exhausted_year_inside_a_batch_fails_only_the_items_past_the_last_serial(seal, people, department):
+    # given a type whose year has one serial left
+    client = approver_client(people)
+    first = call(client, "post", "/issue", residence(PersonFactory(), "x-first")).json()
+    counter = SerialCounter.objects.get()
+    counter.last = 9_999_998
+    counter.save()
+    before = everything()
+    # when a batch asks for three of it and one of another type
+    items = [residence(PersonFactory(), "x-0"), residence(PersonFactory(), "x-1"),
+             business_licence(EnterpriseFactory(), "x-b"), residence(PersonFactory(), "x-2")]
+    body = batch(client, items).json()
+    # then the first takes the last serial, the other type is issued, the two past the end fail as a
+    # single issuance does, and nothing is written for them
+    assert [result["status"] for result in body["results"]] == ["created", "error", "created", "error"]
+    year = License.objects.get(identifier=first["identifier"]).serial[:4]
+    assert License.objects.get(idempotency_key="x-0").serial == f"{year}9999999"
+    single = assert_error(call(client, "post", "/issue", residence(PersonFactory(), "x-single")), 409,
+                          "LICENSE_SERIAL_EXHAUSTED")
+    assert body["results"][1]["error"] == body["results"][3]["error"] == single
+    after = everything()
+    assert len(after["licenses"]) == len(before["licenses"]) + 2
+    assert (after["seal_uses"], after["audit"], after["messages"], after["events"]) == (
+        before["seal_uses"] + 2, before["audit"] + 4, before["messages"] + 2, before["events"] + 2
+    )
+    assert SerialCounter.objects.get(pk=counter.pk).last == 9_999_999
+    assert not License.objects.filter(idempotency_key__in=["x-1", "x-2"]).exists()
+
+
+def _not_found_at_first(monkeypatch, *keys: str) -> None:
+    """The checks (before the transaction) do not find ``keys``: a concurrent request commits them just after."""
+    looked_up = services._issued_with
+    seen: set[str] = set()
+
+    def not_yet(department, key):
+        if key in keys and key not in seen:
+            seen.add(key)
+            return None
+        return looked_up(department, key)
+
+    monkeypatch.setattr(services, "_issued_with", not_yet)
+
+
+def test_a_key_committed_after_the_checks_for_another_request_is_found_by_the_re_read_and_fails_alone(
+    seal, people, department, monkeypatch
+):
+    # given a key a concurrent request used for another holder, committed after this batch's checks
+    client = approver_client(people)
+    call(client, "post", "/issue", residence(PersonFactory(), "k-1"))
+    _not_found_at_first(monkeypatch, "k-1")
+    locks = []
+    lock_seal = signing.lock_seal
+    monkeypatch.setattr(signing, "lock_seal", lambda **kwargs: locks.append(kwargs) or lock_seal(**kwargs))
+    before = everything()
+    # when the batch carries that key for someone else between two new items
+    body = batch(client, [residence(PersonFactory(), "k-0"), residence(PersonFactory(), "k-1"),
+                          residence(PersonFactory(), "k-2")]).json()
+    # then the re-read in the transaction answers it as single issuance would, written once (no retry)
+    assert [result["status"] for result in body["results"]] == ["created", "error", "created"]
+    assert body["results"][1]["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert len(locks) == 1
+    after = everything()
+    assert (after["seal_uses"], after["audit"]) == (before["seal_uses"] + 2, before["audit"] + 4)
+    serials = sorted(int(serial[4:]) for serial in License.objects.values_list("serial", flat=True))
+    assert serials == [1, 2, 3]
+
+
+def test_a_key_inserted_after_the_re_read_undoes_the_writes_and_the_batch_is_written_again(
+    seal, people, department, monkeypatch
+):
+    # given a key committed by a concurrent request that neither the checks nor the first re-read see
+    # (on PostgreSQL it can be inserted between the re-read and the batch's insert)
+    client, holder = approver_client(people), PersonFactory()
+    concurrent = call(client, "post", "/issue", residence(holder, "w-1")).json()
+    _not_found_at_first(monkeypatch, "w-1")
+    replays = services._replays
+    calls: list[int] = []
+
+    def first_misses(*args):
+        calls.append(1)
+        return {} if len(calls) == 1 else replays(*args)
+
+    monkeypatch.setattr(services, "_replays", first_misses)
+    before = everything()
+    # when
+    body = batch(client, [residence(PersonFactory(), "w-0"), residence(holder, "w-1")]).json()
+    # then the key's unique constraint refused the first write, all of it was undone, and the second
+    # attempt answered the key as the concurrent licence's replay
+    assert len(calls) == 2
+    assert [result["status"] for result in body["results"]] == ["created", "replayed"]
+    assert body["results"][1]["licence"] == concurrent
+    after = everything()
+    assert (after["seal_uses"], after["audit"], after["messages"], after["events"]) == (
+        before["seal_uses"] + 1, before["audit"] + 2, before["messages"] + 1, before["events"] + 1
+    )
+    assert sorted(int(serial[4:]) for serial in License.objects.values_list("serial", flat=True)) == [1, 2]
+
+
+def test_a_batch_refused_by_keys_on_every_attempt_answers_its_new_items_as_a_concurrent_issue(
+    seal, people, department, monkeypatch
+):
+    # given a key that no re-read finds but the insert always runs into
+    client, holder = approver_client(people), PersonFactory()
+    call(client, "post", "/issue", residence(holder, "z-1"))
+    _not_found_at_first(monkeypatch, "z-1")
+    monkeypatch.setattr(services, "_replays", lambda *args: {})
+    before = everything()
+    # when
+    body = batch(client, [residence(PersonFactory(), "z-0"), residence(holder, "z-1")]).json()
+    # then after the last attempt each item is answered as single issuance answers a concurrent
+    # issuance it cannot resolve, and nothing is written
+    assert [(result["status"], result["error"]["code"]) for result in body["results"]] == [
+        ("error", "LICENSE_CONCURRENT_ISSUE"), ("error", "LICENSE_CONCURRENT_ISSUE")
+    ]
+    assert everything() == before

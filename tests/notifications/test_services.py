@@ -17,7 +17,7 @@ from zwfw.notifications import senders
 from zwfw.notifications.errors import Throttled
 from zwfw.notifications.models import Message, MessageStatus
 from zwfw.notifications.selectors import inbox_of, messages_to, unread_count
-from zwfw.notifications.services import mark_all_read, mark_read, send_message
+from zwfw.notifications.services import mark_all_read, mark_read, send_inbox_messages, send_message
 
 pytestmark = pytest.mark.django_db
 MOBILE = "13912345678"
@@ -157,6 +157,37 @@ def test_the_inbox_shows_only_ones_own_messages():
 def test_marking_a_malformed_message_id_is_not_found():
     with pytest.raises(NotFound):
         mark_read(user=UserFactory(), message_id="not-a-uuid")
+
+
+def _row(message: Message) -> tuple:
+    stored = Message.objects.get(pk=message.pk)
+    return (
+        stored.channel, stored.purpose, stored.recipient_user_id, stored.recipient_address, stored.recipient_index,
+        stored.subject, stored.body, stored.sender, stored.status, stored.error, stored.provider_reference, stored.read_at,
+    )
+
+
+def test_inbox_messages_sent_together_are_the_rows_send_message_writes_one_by_one():
+    alice, bob = UserFactory(), UserFactory()
+    # when two messages are sent together, and the same two one by one
+    together = send_inbox_messages(purpose="license", subject="电子证照", messages=[(alice, "甲"), (bob, "乙")])
+    one_by_one = [
+        send_message(channel="inbox", purpose="license", subject="电子证照", body=body, to_user=user)
+        for user, body in ((alice, "甲"), (bob, "乙"))
+    ]
+    # then each was delivered and recorded alike, in order, and shows in its recipient's inbox
+    assert [_row(message) for message in together] == [_row(message) for message in one_by_one]
+    assert [message.pk for message in together] == sorted(message.pk for message in together)
+    assert [message.body for message in inbox_of(alice)] == ["甲", "甲"]
+    assert unread_count(bob) == 2
+
+
+def test_inbox_messages_sent_together_refuse_them_all_for_one_bad_message():
+    alice = UserFactory()
+    with pytest.raises(ValidationFailed) as info:
+        send_inbox_messages(purpose="license", subject="电子证照", messages=[(alice, "甲"), (None, "乙")])
+    assert info.value.code == "INVALID_RECIPIENT"
+    assert not Message.objects.exists()
 
 
 def test_an_inbox_message_needs_an_account():

@@ -13,6 +13,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509 as crypto_x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.hashes import SHA256
+from django.db import transaction
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -20,7 +21,9 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from tests.seals.conftest import make_seal, sample_pdf
+from zwfw.core import audit
 from zwfw.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zwfw.core.models import AuditEntry
 from zwfw.seals import gm, pki, services, ses, signing, verification
 from zwfw.seals.models import KeyAlgorithm, SealUsage
 
@@ -58,6 +61,53 @@ def test_jws_signature_verifies_and_is_recorded(seal, people):
     assert (usage.format, usage.digest_algorithm, usage.purpose) == ("jws", "sha256", "许可决定")
     assert usage.used_by == people["approver"].user
     assert usage.document_digest == result.digest
+
+
+@pytest.mark.parametrize("fmt", ["jws", "ses"])
+def test_signing_several_items_under_one_lock_signs_records_and_audits_each_as_one_signature(seal, people, fmt):
+    # given three pieces of data and what the caller writes for each once they are signed
+    items = [signing.ToSign(data=DATA + bytes([n]), purpose=f"许可决定 {n}") for n in range(3)]
+    handed: list[list[signing.DataSignature]] = []
+    audited_before = AuditEntry.objects.count()
+
+    def then(signatures):
+        handed.append(signatures)
+        return [[audit.NewEntry(actor="system", action="x.signed", object_type="t", object_id=n)] for n in range(3)]
+
+    # when they are signed together under one lock
+    with transaction.atomic():
+        locked = signing.lock_seal(actor=by(people["approver"]), seal=seal, batch=True)
+        signatures = locked.sign_many(items, fmt=fmt, then=then)
+    # then each signature verifies over its own data, and its use is recorded (用章记录) in the batch
+    assert handed == [signatures]
+    for item, signature in zip(items, signatures, strict=True):
+        report = verification.verify_data(fmt=fmt, signature=signature.signature, data=item.data)
+        assert (report.valid, report.seal_code) == (True, seal.code)
+    usages = list(SealUsage.objects.order_by("id"))
+    assert [(usage.pk, usage.purpose, usage.document_digest, usage.format) for usage in usages] == [
+        (signature.usage_id, item.purpose, signature.digest, fmt) for item, signature in zip(items, signatures, strict=True)
+    ]
+    assert len({usage.batch for usage in usages}) == 1
+    assert usages[0].batch is not None
+    # and each use is audited as sign() audits it, followed by the caller's entries, in one chain
+    entries = list(AuditEntry.objects.order_by("seq")[audited_before:])
+    assert [(entry.action, entry.object_id) for entry in entries] == [
+        pair for n in range(3) for pair in ((f"seals.use.{fmt}", seal.code), ("x.signed", str(n)))
+    ]
+    algorithm = "sha256" if fmt == "jws" else "sm3"
+    assert [entry.details for entry in entries[::2]] == [
+        {"digest": f"{algorithm}:{usage.document_digest}", "purpose": usage.purpose, "usage": usage.pk} for usage in usages
+    ]
+    assert audit.verify_chain().ok is True
+
+
+def test_signing_several_items_refuses_them_all_for_one_bad_item_and_records_nothing(seal, people):
+    items = [signing.ToSign(data=DATA, purpose="许可决定"), signing.ToSign(data=b"", purpose="许可决定")]
+    audited_before = AuditEntry.objects.count()
+    with pytest.raises(ValidationFailed) as info, transaction.atomic():
+        signing.lock_seal(actor=by(people["approver"]), seal=seal).sign_many(items, fmt="jws")
+    assert info.value.code == "SEAL_DATA_EMPTY"
+    assert (SealUsage.objects.count(), AuditEntry.objects.count()) == (0, audited_before)
 
 
 def test_ses_signature_verifies_and_parses(seal, people):

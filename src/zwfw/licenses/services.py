@@ -5,8 +5,9 @@ system named as a system actor, with an idempotency key. The surface data is che
 type's fields and the holder's verified identity, the identifier made (GB/T 36904), the data signed
 with the issuer's seal (JWS ES256, a recorded seal use), the holder told in their inbox, the issue
 audited: the checks first, then all the writes in one transaction. A batch (批量签发, up to 100)
-makes each licence exactly so: all the checks first, then one transaction, each licence's writes in
-a savepoint of its own.
+makes each licence exactly so: all the checks first, then one transaction that writes the batch's
+licences together (a serial range per type, one INSERT per kind of row, the audit entries appended
+in one go), each licence still signed on its own.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from zwfw.licenses.models import (
 )
 from zwfw.licenses.selectors import find_holders, license_type_by_code, live_use_grant
 from zwfw.notifications.models import Channel
-from zwfw.notifications.services import send_message
+from zwfw.notifications.services import send_inbox_messages, send_message
 from zwfw.seals import signing
 from zwfw.seals.models import Seal, SealKind, SealStatus
 
@@ -254,42 +255,64 @@ def surface_of(license: License) -> dict[str, str]:
 SERIAL_DIGITS = 7  # 流水号 = year + 7 digits (GB/T 36904 leaves its form to the issuer)
 
 
+def _serials_exhausted(license_type: LicenseType) -> Conflict:
+    return Conflict("LICENSE_SERIAL_EXHAUSTED", f"该部门本年度“{license_type.name}”的流水号已用完")
+
+
 def _next_serial(license_type: LicenseType, department: Department, year: int) -> str:
-    """The next 流水号 of the type, department and year, from its counter row, locked until this
-    transaction ends (a max()+1 over the licences gave two concurrent issuances the same serial).
-    One statement takes it and locks the row (UPDATE ... RETURNING, SQLite 3.35+ and PostgreSQL)."""
+    """The next 流水号 of the type, department and year (``_serials``)."""
+    serials = _serials(license_type, department, year, 1)
+    if not serials:
+        raise _serials_exhausted(license_type)
+    return serials[0]
+
+
+def _serials(license_type: LicenseType, department: Department, year: int, count: int) -> list[str]:
+    """The next ``count`` 流水号 of the type, department and year, consecutive, from its counter row,
+    locked until this transaction ends (a max()+1 over the licences gave two concurrent issuances the
+    same serial); fewer (the first ones) when the year's last serial comes first, none when it was
+    used. One statement takes them and locks the row (UPDATE ... RETURNING, SQLite 3.35+ and
+    PostgreSQL)."""
     qn, meta = connection.ops.quote_name, SerialCounter._meta
     table, last, type_column, issuer_column, year_column = (
         qn(meta.db_table), qn(meta.get_field("last").column), qn(meta.get_field("license_type").column),
         qn(meta.get_field("issuer").column), qn(meta.get_field("year").column),
     )
     bump = (
-        f"UPDATE {table} SET {last} = {last} + 1 WHERE {type_column} = %s AND {issuer_column} = %s "
-        f"AND {year_column} = %s AND {last} < %s RETURNING {last}"
+        f"UPDATE {table} SET {last} = {last} + %s WHERE {type_column} = %s AND {issuer_column} = %s "
+        f"AND {year_column} = %s AND {last} <= %s RETURNING {last}"
     )
-    params = [license_type.pk, department.pk, year, 10**SERIAL_DIGITS - 1]
+    highest = 10**SERIAL_DIGITS - 1
+    key = {"license_type": license_type, "issuer": department, "year": year}
     with connection.cursor() as cursor:
-        cursor.execute(bump, params)
-        row = cursor.fetchone()
-        if row is None:
-            key = {"license_type": license_type, "issuer": department, "year": year}
-            if not SerialCounter.objects.filter(**key).exists():
-                # the first issuance of the year, or the first since counters came: go on from the licences
-                found = (
-                    License.objects.filter(
-                        license_type=license_type, issuer=department, serial__startswith=str(year), version=1
-                    )
-                    .order_by("-serial")
-                    .values_list("serial", flat=True)
-                    .first()
+
+        def take(n: int) -> int | None:
+            """The counter moved on by ``n`` (its new value), or None where fewer than ``n`` are left."""
+            cursor.execute(bump, [n, license_type.pk, department.pk, year, highest - n])
+            row = cursor.fetchone()
+            return None if row is None else int(row[0])
+
+        top = take(count)
+        if top is None and not SerialCounter.objects.filter(**key).exists():
+            # the first issuance of the year, or the first since counters came: go on from the licences
+            found = (
+                License.objects.filter(
+                    license_type=license_type, issuer=department, serial__startswith=str(year), version=1
                 )
-                start = int(found[4:]) if found and found[4:].isdigit() else 0
-                SerialCounter.objects.bulk_create([SerialCounter(**key, last=start)], ignore_conflicts=True)
-                cursor.execute(bump, params)
-                row = cursor.fetchone()
-        if row is None:  # the counter is there and at its last number
-            raise Conflict("LICENSE_SERIAL_EXHAUSTED", f"该部门本年度“{license_type.name}”的流水号已用完")
-    return f"{year}{row[0]:0{SERIAL_DIGITS}d}"
+                .order_by("-serial")
+                .values_list("serial", flat=True)
+                .first()
+            )
+            start = int(found[4:]) if found and found[4:].isdigit() else 0
+            SerialCounter.objects.bulk_create([SerialCounter(**key, last=start)], ignore_conflicts=True)
+            top = take(count)
+        if top is None and count > 1:  # fewer left than asked for: those there are
+            current = SerialCounter.objects.select_for_update().filter(**key).values_list("last", flat=True).first()
+            count = highest - current if current is not None else 0
+            top = take(count) if count > 0 else None
+    if top is None:  # the counter is at its last number
+        return []
+    return [f"{year}{serial:0{SERIAL_DIGITS}d}" for serial in range(top - count + 1, top + 1)]
 
 
 # 有效期起始: the 流水号 begins with its year (four digits), and a licence is issued for now, not for
@@ -317,14 +340,19 @@ def _valid_until(license_type: LicenseType, valid_from: dt.date) -> dt.date | No
         return valid_from.replace(year=valid_from.year + license_type.validity_years, day=28)
 
 
+def _holder_account(license: License) -> Any:
+    """Whose inbox hears of the licence: the holder's account (an enterprise's: its legal
+    representative's), or None."""
+    if license.holder_person is not None:
+        return license.holder_person.user
+    if license.holder_enterprise is not None:
+        return license.holder_enterprise.legal_representative.user
+    return None
+
+
 def _notify(license: License, text: str) -> None:
     """站内信 to the holder (an enterprise's: its legal representative)."""
-    if license.holder_person is not None:
-        user = license.holder_person.user
-    elif license.holder_enterprise is not None:
-        user = license.holder_enterprise.legal_representative.user
-    else:
-        return
+    user = _holder_account(license)
     if user is not None:
         send_message(channel=Channel.INBOX, purpose="license", to_user=user, subject="电子证照", body=text)
 
@@ -452,6 +480,8 @@ class _Checked:
     key: str
     trust_level: str
     now: dt.datetime
+    asked_surface: dict[str, Any]  # as the request gave them: a replay compares the request
+    asked_valid_from: dt.date | None
 
 
 def _check_issue(
@@ -477,11 +507,11 @@ def _check_issue(
         raise ValidationFailed("LICENSE_TRUST_LEVEL", "可信等级应为 A、B、C 或 D", details={"field": "trust_level"})
     checked = check_surface(license_type, surface, holder)
     now = timezone.now()
-    valid_from = valid_from or timezone.localdate(now)
+    asked_valid_from, valid_from = valid_from, valid_from or timezone.localdate(now)
     _check_valid_from(valid_from, timezone.localdate(now))
     return _Checked(
         license_type=license_type, holder=holder, surface=checked, valid_from=valid_from, key=key,
-        trust_level=trust_level, now=now,
+        trust_level=trust_level, now=now, asked_surface=surface, asked_valid_from=asked_valid_from,
     )
 
 
@@ -491,16 +521,12 @@ def _seal_actor(issuer: Issuer) -> signing.SigningActor:
     return signing.SigningActor(system=f"licenses:{issuer.label}")
 
 
-def _write_issue(*, issuer: Issuer, department: Department, checked: _Checked, seal: signing.LockedSeal) -> License:
-    """The writes of one checked issuance, in the caller's transaction with the department's seal
-    locked (``signing.lock_seal``): the serial, the identifier, the seal's signature (a recorded use),
-    the licence, its event, the audit entry and the holder's inbox message."""
-    license_type, valid_from, now = checked.license_type, checked.valid_from, checked.now
-    holder = checked.holder
+def _new_license(*, department: Department, checked: _Checked, serial: str, seal: signing.LockedSeal) -> License:
+    """The licence a checked issuance makes with ``serial``, not yet signed nor saved."""
+    license_type, valid_from, holder = checked.license_type, checked.valid_from, checked.holder
     name, code = _holder_facts(holder)
-    serial = _next_serial(license_type, department, valid_from.year)
     identifier = make_identifier(type_code=license_type.code, issuer_code=department.credit_code, serial=serial)
-    license = License(
+    return License(
         identifier=identifier.value,
         license_type=license_type,
         serial=serial,
@@ -512,26 +538,51 @@ def _write_issue(*, issuer: Issuer, department: Department, checked: _Checked, s
         holder_index=holder_index(code),
         surface=canonical_json(checked.surface),
         trust_level=checked.trust_level,
-        issued_at=now.replace(microsecond=0),
+        issued_at=checked.now.replace(microsecond=0),
         valid_from=valid_from,
         valid_until=_valid_until(license_type, valid_from),
         seal_code=seal.seal.code,
         idempotency_key=checked.key,
     )
-    license.signature = seal.sign(
-        data=signed_payload(license, checked.surface), purpose=f"签发电子证照 {license.identifier}", fmt="jws"
-    ).signature
-    _LICENSE.insert(license)
-    _EVENT.insert(LicenseEvent(license=license, action="issue", status=LicenseStatus.VALID, actor=issuer.label, at=now))
-    audit.record(
+
+
+def _to_sign(license: License, checked: _Checked) -> signing.ToSign:
+    """What the seal signs for the licence, and the 用章事由."""
+    return signing.ToSign(data=signed_payload(license, checked.surface), purpose=f"签发电子证照 {license.identifier}")
+
+
+def _issue_event(issuer: Issuer, license: License, checked: _Checked) -> LicenseEvent:
+    return LicenseEvent(license=license, action="issue", status=LicenseStatus.VALID, actor=issuer.label, at=checked.now)
+
+
+def _issue_audited(issuer: Issuer, license: License, checked: _Checked) -> audit.NewEntry:
+    """The audit entry of the licence's issuance (saved: it names the licence's id)."""
+    return audit.NewEntry(
         actor=issuer.label,
         action="licenses.issue",
         object_type="licenses.License",
         object_id=license.pk,
-        after={"type": license_type.code, "holder": license.holder_index, "surface": digest(checked.surface)},
+        after={"type": checked.license_type.code, "holder": license.holder_index, "surface": digest(checked.surface)},
         details={"identifier": license.identifier},
     )
-    _notify(license, f"{department.name}向您签发了{license_type.name}（{license.identifier}），可在“我的证照”中查看。")
+
+
+def _issue_notice(department: Department, license: License, checked: _Checked) -> str:
+    return f"{department.name}向您签发了{checked.license_type.name}（{license.identifier}），可在“我的证照”中查看。"
+
+
+def _write_issue(*, issuer: Issuer, department: Department, checked: _Checked, seal: signing.LockedSeal) -> License:
+    """The writes of one checked issuance, in the caller's transaction with the department's seal
+    locked (``signing.lock_seal``): the serial, the identifier, the seal's signature (a recorded use),
+    the licence, its event, the audit entry and the holder's inbox message."""
+    serial = _next_serial(checked.license_type, department, checked.valid_from.year)
+    license = _new_license(department=department, checked=checked, serial=serial, seal=seal)
+    to_sign = _to_sign(license, checked)
+    license.signature = seal.sign(data=to_sign.data, purpose=to_sign.purpose, fmt="jws").signature
+    _LICENSE.insert(license)
+    _EVENT.insert(_issue_event(issuer, license, checked))
+    audit.append(_issue_audited(issuer, license, checked))
+    _notify(license, _issue_notice(department, license, checked))
     return license
 
 
@@ -598,9 +649,9 @@ def issue_licenses(*, issuer: Issuer, department: Department, requests: Sequence
 
     The reads run before the transaction: the issuer's authority and the department's seal once, each
     distinct type once, the holders in one look-up, each item's key and surface. Then one transaction (on SQLite one
-    write lock, one commit for the batch) locks the seal once and writes each item in a savepoint of
-    its own: an item whose key a concurrent request committed first rolls back alone, and is answered
-    as that request's licence (as ``issue_license`` does)."""
+    write lock, one commit for the batch) locks the seal once and writes the items together
+    (``_write_batch``): an item whose key a concurrent request committed first is answered as that
+    request's licence (as ``issue_license`` does)."""
     _authorise(issuer, department)
     _check_batch(requests)
     outcomes: dict[int, IssueOutcome] = {}
@@ -620,15 +671,7 @@ def issue_licenses(*, issuer: Issuer, department: Department, requests: Sequence
         else:
             pending.append((index, request, checked))
     written = _write_batch(issuer, department, [checked for _, _, checked in pending])
-    for (index, request, checked), result in zip(pending, written, strict=True):
-        if result is None:  # refused by the key's unique constraint: a concurrent request's licence
-            try:
-                result = _issued_concurrently(
-                    department, checked.key, license_type=checked.license_type, holder=checked.holder,
-                    surface=request.surface, valid_from=request.valid_from, trust_level=request.trust_level,
-                )
-            except DomainError as error:
-                result = error
+    for (index, _, _), result in zip(pending, written, strict=True):
         if isinstance(result, DomainError):
             outcomes[index] = IssueOutcome(index=index, status=FAILED, error=result)
         else:
@@ -682,34 +725,111 @@ def _check_item(
     )
 
 
-def _write_batch(issuer: Issuer, department: Department, items: list[_Checked]) -> list[License | DomainError | None]:
-    """The writes of a batch's checked items: each one's licence, or its error (its writes undone),
-    or None where the key's unique constraint refused its licence."""
+# A batch whose insert a concurrent request's key refused (PostgreSQL) is written again this often in
+# all, its re-read then answering that key as a replay.
+BATCH_WRITE_ATTEMPTS = 3
+
+
+def _write_batch(issuer: Issuer, department: Department, items: list[_Checked]) -> list[License | DomainError]:
+    """The writes of a batch's checked items, in one transaction: each one's licence (created, or the
+    replay of the licence a concurrent request committed with its key first), or its error."""
     if not items:
         return []
     try:
         seal = _issuing_seal(department)  # a read: before the transaction, as for a single issuance
     except DomainError as error:
         return [error] * len(items)
-    written: list[License | DomainError | None] = []
-    try:
-        with transaction.atomic():
-            locked = signing.lock_seal(actor=_seal_actor(issuer), seal=seal, batch=len(items) > 1)
-            for checked in items:
-                try:
-                    with transaction.atomic():  # a savepoint: an item that fails undoes its own writes only
-                        written.append(_write_issue(issuer=issuer, department=department, checked=checked, seal=locked))
-                except IntegrityError:
-                    written.append(None)
-                except DomainError as error:  # e.g. the year's serials used up
-                    written.append(error)
-            created = [license.pk for license in written if isinstance(license, License)]
-            if created:
-                # one sweep from the first licence makes the files of all of them (queue_file_sweep)
-                transaction.on_commit(partial(queue_file_sweep, min(created)), robust=True)
-    except DomainError as error:  # the seal can no longer sign (checked under its lock): nothing written
-        return [error] * len(items)
-    return written
+    replays: dict[int, License | DomainError] = {}
+    for _ in range(BATCH_WRITE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                locked = signing.lock_seal(actor=_seal_actor(issuer), seal=seal, batch=len(items) > 1)
+                replays = _replays(department, items)
+                answers = replays | _write_new(issuer, department, items, locked, replays)
+        except IntegrityError:
+            # a key inserted by a concurrent transaction after the re-read (PostgreSQL; on SQLite the
+            # transaction's write lock keeps every other writer out): all undone, written again
+            continue
+        except DomainError as error:  # the seal can no longer sign (checked under its lock): nothing written
+            return [error] * len(items)
+        return [answers[index] for index in range(len(items))]
+    # the replays the last re-read found stand (they only read); nothing else was written
+    concurrent = Conflict("LICENSE_CONCURRENT_ISSUE", "证照正在被同时签发，请重试")
+    return [replays.get(index, concurrent) for index in range(len(items))]
+
+
+def _replays(department: Department, items: list[_Checked]) -> dict[int, License | DomainError]:
+    """The items whose key the department has issued since their checks (a concurrent request), read
+    again in the transaction (on SQLite no other writer can insert one from here on), each answered as
+    that licence's replay or IDEMPOTENCY_KEY_REUSED, as ``issue_license`` answers it."""
+    keys = [checked.key for checked in items if checked.key]
+    if not keys:
+        return {}
+    issued = {
+        license.idempotency_key: license
+        for license in License.objects.filter(issuer=department, idempotency_key__in=keys).exclude(idempotency_key="")
+    }
+    found: dict[int, License | DomainError] = {}
+    for index, checked in enumerate(items):
+        existing = issued.get(checked.key) if checked.key else None
+        if existing is not None:
+            try:
+                found[index] = _replayed(
+                    existing, checked.license_type, checked.holder, checked.asked_surface, checked.asked_valid_from,
+                    checked.trust_level,
+                )
+            except DomainError as error:
+                found[index] = error
+    return found
+
+
+def _write_new(
+    issuer: Issuer, department: Department, items: list[_Checked], locked: signing.LockedSeal,
+    replays: dict[int, License | DomainError],
+) -> dict[int, License | DomainError]:
+    """The licences of the items that are not ``replays``, in ``_write_batch``'s transaction with the
+    seal locked: a range of serials per type and year, each licence signed on its own, then their
+    用章记录, licences, events, audit entries and inbox messages written with one INSERT each
+    (``PreparedInsert.insert_many``, ``audit.record_many``, ``send_inbox_messages``). Each item's licence, or its error."""
+    answers: dict[int, License | DomainError] = {}
+    ranges: dict[tuple[int, int], list[int]] = {}
+    for index, checked in enumerate(items):
+        if index not in replays:
+            ranges.setdefault((checked.license_type.pk, checked.valid_from.year), []).append(index)
+    serials: dict[int, str] = {}
+    for (_, year), indexes in ranges.items():  # the counters locked in the order the items name them
+        license_type = items[indexes[0]].license_type
+        taken = _serials(license_type, department, year, len(indexes))
+        serials.update(zip(indexes, taken, strict=False))
+        for index in indexes[len(taken):]:  # past the year's last serial: these items alone fail
+            answers[index] = _serials_exhausted(license_type)
+    new = [
+        (index, items[index], _new_license(department=department, checked=items[index], serial=serials[index], seal=locked))
+        for index in sorted(serials)
+    ]
+    if not new:
+        return answers
+
+    def write(signatures: list[signing.DataSignature]) -> list[list[audit.NewEntry]]:
+        for (_, _, license), signature in zip(new, signatures, strict=True):
+            license.signature = signature.signature
+        _LICENSE.insert_many([license for _, _, license in new])
+        _EVENT.insert_many([_issue_event(issuer, license, checked) for _, checked, license in new])
+        return [[_issue_audited(issuer, license, checked)] for _, checked, license in new]
+
+    locked.sign_many([_to_sign(license, checked) for _, checked, license in new], fmt="jws", then=write)
+    notices = [
+        (account, _issue_notice(department, license, checked))
+        for _, checked, license in new
+        if (account := _holder_account(license)) is not None
+    ]
+    if notices:
+        send_inbox_messages(purpose="license", subject="电子证照", messages=notices)
+    for index, _, license in new:
+        answers[index] = license
+    # one sweep from the first licence makes the files of all of them (queue_file_sweep)
+    transaction.on_commit(partial(queue_file_sweep, min(license.pk for _, _, license in new)), robust=True)
+    return answers
 
 
 # --- lifecycle -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import logging
 import re
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -172,6 +173,26 @@ def send_message(
         _deliver(message)
         _MESSAGE.insert(message)
     return message
+
+
+def send_inbox_messages(*, purpose: str, subject: str, messages: Sequence[tuple[Any, str]]) -> list[Message]:
+    """Several 站内信 ``(to_user, body)`` sent and recorded as ``send_message`` sends each (same checks,
+    same sender, same row), written with one INSERT in the caller's transaction (a batch's notices, e.g.
+    批量签发). The inbox has no rate limit, so nothing is read first; nothing is written if any message
+    is refused."""
+    for to_user, body in messages:  # every message checked before any is sent
+        _checked_recipient(Channel.INBOX, body, "", to_user)
+    sent = [
+        Message(
+            channel=Channel.INBOX, purpose=purpose[:40], recipient_user=to_user, recipient_address="",
+            recipient_index="", subject=subject[:120], body=body,
+        )
+        for to_user, body in messages
+    ]
+    for message in sent:
+        _deliver(message)
+    _MESSAGE.insert_many(sent)
+    return sent
 
 
 def queue_message(*, channel: str, purpose: str, body: str, subject: str = "", to_address: str = "") -> Message:

@@ -13,6 +13,7 @@ import hashlib
 import io
 import unicodedata
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,11 +77,11 @@ def _purpose(purpose: str) -> str:
 _USAGE = PreparedInsert(SealUsage)
 
 
-def _record(
+def _usage(
     *, actor: SigningActor, seal: Seal, fmt: str, algorithm: str, digest: str, purpose: str,
     signed_at: dt.datetime, batch: uuid.UUID | None = None,
 ) -> SealUsage:
-    usage = SealUsage(
+    return SealUsage(
         seal=seal,
         format=fmt,
         digest_algorithm=algorithm,
@@ -91,14 +92,32 @@ def _record(
         batch=batch,
         signed_at=signed_at,
     )
-    _USAGE.insert(usage)
-    audit.record(
+
+
+def _use_audited(actor: SigningActor, usage: SealUsage) -> audit.NewEntry:
+    """The audit entry of a recorded use (its 用章记录 written: the entry names it)."""
+    return audit.NewEntry(
         actor=actor.label,
-        action=f"seals.use.{fmt}",
+        action=f"seals.use.{usage.format}",
         object_type="seals.Seal",
-        object_id=seal.code,
-        details={"digest": f"{algorithm}:{digest}", "purpose": purpose[:200], "usage": usage.pk},
+        object_id=usage.seal.code,
+        details={
+            "digest": f"{usage.digest_algorithm}:{usage.document_digest}", "purpose": usage.purpose[:200],
+            "usage": usage.pk,
+        },
     )
+
+
+def _record(
+    *, actor: SigningActor, seal: Seal, fmt: str, algorithm: str, digest: str, purpose: str,
+    signed_at: dt.datetime, batch: uuid.UUID | None = None,
+) -> SealUsage:
+    usage = _usage(
+        actor=actor, seal=seal, fmt=fmt, algorithm=algorithm, digest=digest, purpose=purpose, signed_at=signed_at,
+        batch=batch,
+    )
+    _USAGE.insert(usage)
+    audit.append(_use_audited(actor, usage))
     return usage
 
 
@@ -149,6 +168,14 @@ def _check_data(data: bytes) -> bytes:
 
 
 @dataclass(frozen=True)
+class ToSign:
+    """One item of ``LockedSeal.sign_many``: the data and the 用章事由."""
+
+    data: bytes
+    purpose: str
+
+
+@dataclass(frozen=True)
 class LockedSeal:
     """A seal locked until the caller's transaction ends (``lock_seal``), signing data for ``actor``.
     The lock checked the actor and the seal once; each signature is still checked against the seal's
@@ -161,18 +188,68 @@ class LockedSeal:
 
     def sign(self, *, data: bytes, purpose: str, fmt: str) -> DataSignature:
         """Detached signature over ``data``: ``jws`` (ECDSA P-256) or ``ses`` (SM2, GB/T 38540)."""
-        if not transaction.get_connection().in_atomic_block:
-            raise RuntimeError("a locked seal signs only inside the transaction that locked it")
-        seal = self.seal
+        self._check_transaction()
         data = _check_data(data)
         purpose = _purpose(purpose)
+        signed_at, value, algorithm, digest = self._signed(data, fmt)
+        usage = _record(
+            actor=self.actor, seal=self.seal, fmt=fmt, algorithm=algorithm, digest=digest, purpose=purpose,
+            signed_at=signed_at, batch=self.batch,
+        )
+        return DataSignature(format=fmt, signature=value, digest=digest, signed_at=signed_at, usage_id=usage.pk)
+
+    def sign_many(
+        self, items: Sequence[ToSign], *, fmt: str,
+        then: Callable[[list[DataSignature]], Sequence[Sequence[audit.NewEntry]]] | None = None,
+    ) -> list[DataSignature]:
+        """One detached signature per item, each made and checked as ``sign`` makes it, their 用章记录
+        written with one INSERT and their audit entries appended together (``audit.record_many``).
+
+        ``then`` (optional) gets the signatures once their uses are recorded, writes what they were
+        made for, and answers each item's further audit entries: they are appended with the uses'
+        in one go, each item's after its use (the order ``sign`` then ``audit.record`` gives). Every
+        item is checked before any is signed; a refused one (its data, its purpose, the seal no longer
+        usable at its moment) raises, nothing recorded."""
+        self._check_transaction()
+        checked = [(_check_data(item.data), _purpose(item.purpose)) for item in items]
+        chain = chain_der(self.seal, KeyAlgorithm.ECDSA_P256) if fmt == SignatureFormat.JWS else None  # read once
+        signed = [self._signed(data, fmt, chain) for data, _ in checked]
+        usages = [
+            _usage(
+                actor=self.actor, seal=self.seal, fmt=fmt, algorithm=algorithm, digest=digest, purpose=purpose,
+                signed_at=signed_at, batch=self.batch,
+            )
+            for (_, purpose), (signed_at, _, algorithm, digest) in zip(checked, signed, strict=True)
+        ]
+        _USAGE.insert_many(usages)
+        signatures = [
+            DataSignature(format=fmt, signature=value, digest=digest, signed_at=signed_at, usage_id=usage.pk)
+            for (signed_at, value, _, digest), usage in zip(signed, usages, strict=True)
+        ]
+        further = then(signatures) if then is not None else [()] * len(items)
+        if len(further) != len(items):
+            raise ValueError("then() answers one list of audit entries per item")
+        audit.record_many(
+            [entry for usage, more in zip(usages, further, strict=True) for entry in (_use_audited(self.actor, usage), *more)]
+        )
+        return signatures
+
+    def _check_transaction(self) -> None:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("a locked seal signs only inside the transaction that locked it")
+
+    def _signed(self, data: bytes, fmt: str, chain: list[bytes] | None = None) -> tuple[dt.datetime, str, str, str]:
+        """(moment, signature, digest algorithm, digest) of ``data`` signed now, the seal checked usable
+        at that moment (no query: the locked row cannot change meanwhile); ``chain``: the seal's
+        ECDSA chain (``chain_der``) when the caller has it already."""
+        seal = self.seal
         signed_at = timezone.now()  # exact in the 用章记录; the signature carries it to the second
         check_usable(seal=seal, at=signed_at)
         if fmt == SignatureFormat.JWS:
-            chain = chain_der(seal, KeyAlgorithm.ECDSA_P256)
+            chain = chain or chain_der(seal, KeyAlgorithm.ECDSA_P256)
             value = jws_sign(key=seal.ecdsa_key, chain=chain, kid=seal.code, data=data, signed_at=signed_at)
-            algorithm, digest = "sha256", hashlib.sha256(data).hexdigest()
-        elif fmt == SignatureFormat.SES:
+            return signed_at, value, "sha256", hashlib.sha256(data).hexdigest()
+        if fmt == SignatureFormat.SES:
             store = keystore()
             der = ses.sign_data(
                 data=data,
@@ -182,15 +259,8 @@ class LockedSeal:
                 time_info=signed_at,
                 property_info="zwfw:detached-data",  # GB/T 38540 propertyInfo (IA5): what was signed
             )
-            value = base64.b64encode(der).decode("ascii")
-            algorithm, digest = "sm3", gm.sm3(data).hex()
-        else:
-            raise ValidationFailed("SEAL_FORMAT_INVALID", "签名格式应为 jws 或 ses", details={"field": "format"})
-        usage = _record(
-            actor=self.actor, seal=seal, fmt=fmt, algorithm=algorithm, digest=digest, purpose=purpose,
-            signed_at=signed_at, batch=self.batch,
-        )
-        return DataSignature(format=fmt, signature=value, digest=digest, signed_at=signed_at, usage_id=usage.pk)
+            return signed_at, base64.b64encode(der).decode("ascii"), "sm3", gm.sm3(data).hex()
+        raise ValidationFailed("SEAL_FORMAT_INVALID", "签名格式应为 jws 或 ses", details={"field": "format"})
 
 
 def lock_seal(*, actor: SigningActor, seal: Seal, batch: bool = False) -> LockedSeal:
