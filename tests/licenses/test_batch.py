@@ -20,6 +20,7 @@ from tests.licenses.wallet_helpers import licence_state, license_type, signed_in
 from tests.seals.conftest import member
 from zwfw.catalog.models import Department
 from zwfw.core import audit
+from zwfw.core.errors import Conflict
 from zwfw.core.models import AuditEntry
 from zwfw.identity.models import StaffMember, StaffRole
 from zwfw.licenses import services
@@ -657,4 +658,27 @@ def test_a_batch_refused_by_keys_on_every_attempt_answers_its_new_items_as_a_con
     assert [(result["status"], result["error"]["code"]) for result in body["results"]] == [
         ("error", "LICENSE_CONCURRENT_ISSUE"), ("error", "LICENSE_CONCURRENT_ISSUE")
     ]
+    assert everything() == before
+
+
+def test_items_a_concurrent_request_issued_stay_its_replays_when_the_batch_cannot_sign(
+    seal, people, department, monkeypatch
+):
+    # given a key a concurrent request issued with the same request after this batch's checks
+    client, holder = approver_client(people), PersonFactory()
+    concurrent = call(client, "post", "/issue", residence(holder, "v-1")).json()
+    _not_found_at_first(monkeypatch, "v-1")
+
+    # and a seal that stops signing inside the batch's transaction (its validity ends meanwhile)
+    def cannot_sign(*args, **kwargs):
+        raise Conflict("SEAL_EXPIRED", "电子印章已过有效期，不能用章")
+
+    monkeypatch.setattr(services, "_write_new", cannot_sign)
+    before = everything()
+    # when the batch carries that key beside a new item
+    body = batch(client, [residence(PersonFactory(), "v-0"), residence(holder, "v-1")]).json()
+    # then the new item fails with the seal's error, the concurrent one is still answered as its replay
+    assert [result["status"] for result in body["results"]] == ["error", "replayed"]
+    assert body["results"][0]["error"]["code"] == "SEAL_EXPIRED"
+    assert body["results"][1]["licence"]["identifier"] == concurrent["identifier"]
     assert everything() == before

@@ -179,8 +179,11 @@ class PreparedInsert:
             rows = cursor.fetchall()
         if len(rows) != len(objs):
             raise RuntimeError(f"{self._model.__name__}: {len(objs)} rows written, {len(rows)} ids returned")
-        for obj, row in zip(objs, rows, strict=True):
-            obj.pk = row[0]
+        # The ids by value, not by the order RETURNING lists them (neither SQLite nor PostgreSQL promises
+        # that order): one INSERT … VALUES takes its rows' ids from the table's sequence in the order of
+        # its VALUES, so the n-th smallest id is the n-th object's.
+        for obj, pk in zip(objs, sorted(row[0] for row in rows), strict=True):
+            obj.pk = pk
             obj._state.adding = False
             obj._state.db = using
 

@@ -750,8 +750,9 @@ def _write_batch(issuer: Issuer, department: Department, items: list[_Checked]) 
             # a key inserted by a concurrent transaction after the re-read (PostgreSQL; on SQLite the
             # transaction's write lock keeps every other writer out): all undone, written again
             continue
-        except DomainError as error:  # the seal can no longer sign (checked under its lock): nothing written
-            return [error] * len(items)
+        except DomainError as error:  # the seal can no longer sign (checked under its lock): nothing written,
+            # and the items a concurrent request issued meanwhile are still answered as its replays
+            return [replays.get(index, error) for index in range(len(items))]
         return [answers[index] for index in range(len(items))]
     # the replays the last re-read found stand (they only read); nothing else was written
     concurrent = Conflict("LICENSE_CONCURRENT_ISSUE", "证照正在被同时签发，请重试")
