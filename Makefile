@@ -57,7 +57,7 @@ test: $(DEV_STAMP) ## Lint and type-check, then the whole suite on SQLite and on
 	@echo "== test suite on PostgreSQL =="
 	ZWFW_REQUIRE_BROWSER=1 $(BIN)/python scripts/pgtmp.py -- $(BIN)/python -m pytest -n 2
 
-bench: $(DEV_STAMP) ## Benchmarks: search, guide pages (100,000 generated items), sign-ins, refresh grants, bearer-token reads, seals (ES256/SM2 sign and verify beside the raw libraries, PDF signing), cases (submission and status read through the API, workbench queue over 100,000 cases; --only cases)
+bench: $(DEV_STAMP) ## Benchmarks: search, guide pages (100,000 generated items), sign-ins, refresh grants, bearer-token reads, seals (ES256/SM2 sign and verify beside the raw libraries, PDF signing), licences (QR verification page and API, single and batch issuance, PDF files; --only licenses), cases (submission and status read through the API, workbench queue over 100,000 cases; --only cases)
 	@scripts/system-deps.sh bench
 	$(BIN)/python bench/run.py
 
