@@ -290,8 +290,7 @@ def sign_compact_jws(*, actor: SigningActor, seal: Seal, header: dict[str, Any],
     module defines (a Verifiable Credential: ``typ`` ``vc+jwt``). ``header`` adds its members to
     ``alg``, ``kid``, ``x5c`` (the seal's chain) and ``iat``. A use of the seal like every other: the
     seal locked and checked usable, the signature recorded (用章记录 and audit) in the transaction."""
-    seal = Seal.objects.select_for_update().select_related("ecdsa_key").defer("image_png", "image_svg").get(pk=seal.pk)
-    _authorise(actor, seal)
+    seal = lock_seal(actor=actor, seal=seal).seal
     purpose = _purpose(purpose)
     signed_at = timezone.now()
     chain = chain_der(seal, KeyAlgorithm.ECDSA_P256)
