@@ -167,6 +167,9 @@ class PreparedInsert:
             raise RuntimeError("insert_many needs a multi-row INSERT … RETURNING (SQLite >= 3.35, PostgreSQL)")
         for obj in objs:  # as bulk_create: a related object saved after it was assigned gives its id
             obj._prepare_related_fields_for_save(operation_name="insert_many")  # type: ignore[attr-defined]
+        if len(objs) == 1:  # one row: the statement compiled once per connection
+            self.insert(objs[0], using=using)
+            return
         compiler, _ = self._compile(using, objs[0])
         meta, qn = self._model._meta, connection.ops.quote_name
         returning, returning_params = connection.ops.return_insert_columns([meta.pk])
