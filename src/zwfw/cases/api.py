@@ -72,7 +72,7 @@ from zwfw.identity.api.auth import account_auth, session_auth
 from zwfw.identity.models import Enterprise, Person, StaffMember
 from zwfw.identity.selectors import enterprises_represented_by, grants_to, require_person
 from zwfw.identity.staff import has_role, staff_of
-from zwfw.licenses import web as licence_web
+from zwfw.licenses import selectors as licence_selectors
 
 router = Router(tags=["统一受理 / 办件"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut,
@@ -210,7 +210,7 @@ def _entry_applicant(payload: EntryIn) -> Person:
     if not payload.document_number.strip():
         raise ValidationFailed("CASE_APPLICANT_INVALID", "请填写申请人或申请人的证件号码",
                                details={"field": "document_number"})
-    applicant = licence_web.find_holder(document_type=payload.document_type, document_number=payload.document_number)
+    applicant = licence_selectors.find_holder(document_type=payload.document_type, document_number=payload.document_number)
     if not isinstance(applicant, Person):
         raise ValidationFailed("CASE_APPLICANT_INVALID", "请填写申请人的证件号码", details={"field": "document_number"})
     return applicant

@@ -269,8 +269,8 @@ def list_uses(request: HttpRequest, identifier: str):
 )
 def issue(request: HttpRequest, payload: LicenseIssueIn):
     department = web.issuing_department(request.user)
-    license_type = web.license_type_by_code(payload.type_code)
-    holder = web.find_holder(
+    license_type = selectors.license_type_by_code(payload.type_code)
+    holder = selectors.find_holder(
         document_type=payload.holder_document_type, document_number=payload.holder_document_number,
         credit_code=payload.holder_credit_code,
     )

@@ -321,9 +321,9 @@ def workbench_issue(request: HttpRequest) -> HttpResponse:
     key = request.POST.get("idempotency_key", "")[:80]
     context.update(form=form, values=values, idempotency_key=key)
     try:
-        license_type = web.license_type_by_code(form["type_code"])
+        license_type = selectors.license_type_by_code(form["type_code"])
         enterprise = license_type.holder_kind == HolderKind.ENTERPRISE
-        holder = web.find_holder(
+        holder = selectors.find_holder(
             document_type=form["holder_document_type"],
             document_number="" if enterprise else form["holder_document_number"],
             credit_code=form["holder_credit_code"] if enterprise else "",

@@ -293,11 +293,6 @@ def types_issued_by(department: Department) -> list[LicenseType]:
     return [item for item in issuable_types() if services.may_issue(license_type=item, department=department)]
 
 
-# the look-ups of an issuance request, in ``selectors`` (the batch service resolves each item with them)
-license_type_by_code = selectors.license_type_by_code
-find_holder = selectors.find_holder
-
-
 def issued_license(user: Any, identifier: str) -> License:
     """A licence the staff member's department issued; any other is the same 404 as none."""
     found = selectors.licenses_issued_by(user).filter(identifier=lookup_key(identifier, max_length=120)).first()
