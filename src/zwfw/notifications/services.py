@@ -161,17 +161,23 @@ def send_message(
         if index:
             _lock_recipient(index)
             _check_rate(channel, index, timezone.now(), purpose)
-        message = Message(
-            channel=channel,
-            purpose=purpose[:40],
-            recipient_user=to_user,
-            recipient_address=to_address,
-            recipient_index=index,
-            subject=subject[:120],
-            body=body,
-        )
-        _deliver(message)
+        message = _delivered(channel, purpose, subject, body, to_user=to_user, address=to_address, index=index)
         _MESSAGE.insert(message)
+    return message
+
+
+def _delivered(channel: str, purpose: str, subject: str, body: str, *, to_user: Any, address: str, index: str) -> Message:
+    """The message's row (not saved), handed to its channel's sender (``_deliver``)."""
+    message = Message(
+        channel=channel,
+        purpose=purpose[:40],
+        recipient_user=to_user,
+        recipient_address=address,
+        recipient_index=index,
+        subject=subject[:120],
+        body=body,
+    )
+    _deliver(message)
     return message
 
 
@@ -183,14 +189,9 @@ def send_inbox_messages(*, purpose: str, subject: str, messages: Sequence[tuple[
     for to_user, body in messages:  # every message checked before any is sent
         _checked_recipient(Channel.INBOX, body, "", to_user)
     sent = [
-        Message(
-            channel=Channel.INBOX, purpose=purpose[:40], recipient_user=to_user, recipient_address="",
-            recipient_index="", subject=subject[:120], body=body,
-        )
+        _delivered(Channel.INBOX, purpose, subject, body, to_user=to_user, address="", index="")
         for to_user, body in messages
     ]
-    for message in sent:
-        _deliver(message)
     _MESSAGE.insert_many(sent)
     return sent
 
