@@ -118,6 +118,22 @@ function request()
     '{"token": "' .. tokens[(counter %% #tokens) + 1] .. '"}')
 end
 """
+# Both issuance scripts: a thread's next request is a fresh one (its n counts up) or, for a share of
+# them, a replay of an earlier one of the thread; pending and pending_replay say which is in flight.
+NEXT_REQUEST_LUA = """
+local function next_request()
+  local n
+  if fresh > 0 and math.random() < %(replayed)s then
+    n, pending_replay = math.random(1, fresh), 1
+    replays = replays + 1
+  else
+    fresh = fresh + 1
+    n, pending_replay = fresh, 0
+  end
+  pending = n
+  return n
+end
+"""
 # One connection per thread, so each response answers the thread's last request. Request n of a
 # thread issues a licence to its own holder under key PREFIX<thread>-<n>; a share of requests
 # replays an earlier key of the thread with the same body and must get 200 with the same identifier.
@@ -148,17 +164,9 @@ local function body(n)
     .. '"holder_document_number": "' .. holder .. '", "surface": {"issue_date": "%(today)s"}, '
     .. '"idempotency_key": "%(prefix)s' .. index .. '-' .. n .. '"}'
 end
-function request()
+""" + NEXT_REQUEST_LUA + """function request()
   if pending > 0 and pending_replay == 0 then unconfirm(pending) end  -- no answer (socket error)
-  local n
-  if fresh > 0 and math.random() < %(replayed)s then
-    n, pending_replay = math.random(1, fresh), 1
-    replays = replays + 1
-  else
-    fresh = fresh + 1
-    n, pending_replay = fresh, 0
-  end
-  pending = n
+  local n = next_request()
   return wrk.format("POST", "/api/v1/licenses/issue", headers, body(n))
 end
 function response(status, headers, body)
@@ -229,19 +237,11 @@ local function body(n)
   end
   return '{"items": [' .. table.concat(items, ", ") .. ']}'
 end
-function request()
+""" + NEXT_REQUEST_LUA + """function request()
   if pending > 0 and pending_replay == 0 then  -- no answer (socket error)
     for j = 1, size do unconfirm(pending, j) end
   end
-  local n
-  if fresh > 0 and math.random() < %(replayed)s then
-    n, pending_replay = math.random(1, fresh), 1
-    replays = replays + 1
-  else
-    fresh = fresh + 1
-    n, pending_replay = fresh, 0
-  end
-  pending = n
+  local n = next_request()
   return wrk.format("POST", "/api/v1/licenses/issue/batch", headers, body(n))
 end
 -- each result of the answer: {status, identifier} by item (1-based); a result runs from its
