@@ -118,3 +118,61 @@ def test_a_writer_that_waits_too_long_gets_database_is_locked_and_holds_nothing(
     a.rollback()
     a.set_autocommit(True)
     assert lock_is_free(lock)
+
+
+def test_a_write_in_autocommit_queues_behind_a_transaction_and_holds_the_lock_only_for_itself(node_file):
+    # a one-row write outside a transaction (a scan's 用证记录) is a transaction of its own: it waits in
+    # the queue, not in SQLite's busy handler, and gives the lock up at once
+    a, b, lock = node_file
+    queued_by = []
+    for name, connection in (("a", a), ("b", b)):
+        take = connection._take_write_lock
+        connection._take_write_lock = lambda name=name, take=take: (queued_by.append(name), take())[1]
+    a.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    with a.cursor() as cursor:
+        cursor.execute("INSERT INTO t VALUES (1)")
+    done = []
+
+    def second():
+        with b.cursor() as cursor:
+            cursor.execute("INSERT INTO t VALUES (%s)", [2])
+        done.append(time.monotonic())
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.2)
+    assert done == []  # queued behind the open transaction
+    released = time.monotonic()
+    a.commit()
+    a.set_autocommit(True)
+    thread.join(5)
+    assert done
+    assert done[0] >= released
+    assert lock_is_free(lock)
+    with a.cursor() as cursor:
+        assert [r[0] for r in cursor.execute("SELECT n FROM t ORDER BY rowid")] == [1, 2]
+        cursor.execute("SELECT count(*) FROM t")  # a read takes no lock
+    assert lock_is_free(lock)
+    assert queued_by == ["a", "b"]  # a's transaction, then b's write in autocommit
+
+
+def test_a_write_in_autocommit_that_waits_too_long_is_database_is_locked(node_file, monkeypatch):
+    a, b, lock = node_file
+    monkeypatch.setattr(queued, "WRITE_WAIT_SECONDS", 0.2)
+    a.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    failed = []
+
+    def second():
+        try:
+            with b.cursor() as cursor:
+                cursor.execute("UPDATE t SET n = 3")
+        except OperationalError as exc:
+            failed.append(str(exc))
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(5)
+    assert failed == ["database is locked"]
+    a.rollback()
+    a.set_autocommit(True)
+    assert lock_is_free(lock)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
 from joserfc import jws
 from joserfc.jwk import KeySet
 
@@ -13,7 +12,7 @@ from tests.identity.factories import PersonFactory
 from zwfw.core.errors import PermissionDenied, ValidationFailed
 from zwfw.licenses import services, showing
 from zwfw.licenses.catalogue import ensure_license_types
-from zwfw.licenses.models import LicenseType, LicenseUse
+from zwfw.licenses.models import LicenseType
 
 pytestmark = pytest.mark.django_db
 
@@ -110,23 +109,3 @@ def test_the_first_scan_of_a_token_goes_into_the_holders_use_record_once(degree)
 def test_fields_come_in_the_types_order(degree):
     token = showing.make_token(license=degree, fields=["institution", "holder_name", "degree"])
     assert [label for label, _ in showing.show(showing.read_token(token)).fields] == ["姓名", "学位", "授予单位"]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_first_scans_record_is_written_in_a_transaction_of_its_own(degree, monkeypatch):
-    # On SQLite a transaction waits in the node's writers' queue (zwfw.core.sqlite); a statement in
-    # autocommit would wait in SQLite's busy handler, sleeping up to 100 ms while others write.
-    seen = []
-    insert = showing._SHOWN_USE.insert
-
-    def watched(obj, **kwargs):
-        seen.append(connection.in_atomic_block)
-        return insert(obj, **kwargs)
-
-    monkeypatch.setattr(showing._SHOWN_USE, "insert", watched)
-    assert not connection.in_atomic_block
-    token = showing.make_token(license=degree, fields=["degree"])
-    showing.show(showing.read_token(token))
-    showing.show(showing.read_token(token))
-    assert seen == [True]  # written once, in a transaction
-    assert LicenseUse.objects.filter(license=degree, channel="show").count() == 1

@@ -234,16 +234,12 @@ def show(claims: TokenClaims, *, source: str = "") -> ShownLicense:
     # The cache spares this worker the insert for a token it has seen; the unique (licence, token)
     # constraint makes the record one across workers and nodes' web servers.
     if claims.token_id and cache.add(f"zwfw:licenses:shown:{claims.token_id}", 1, timeout=MAX_SECONDS + 60):
-        # In a transaction, though one statement: on SQLite a transaction waits in the node's writers'
-        # queue (zwfw.core.sqlite), where a statement in autocommit would wait in SQLite's busy handler,
-        # which sleeps up to 100 ms at a time while the other workers issue and record.
-        with transaction.atomic():
-            _SHOWN_USE.insert(
-                LicenseUse(
-                    license_id=pk, used_by=f"亮证核验{(' ' + source) if source else ''}"[:100], purpose="亮证核验",
-                    channel="show", used_at=timezone.now(), token_id=claims.token_id,
-                )
+        _SHOWN_USE.insert(
+            LicenseUse(
+                license_id=pk, used_by=f"亮证核验{(' ' + source) if source else ''}"[:100], purpose="亮证核验",
+                channel="show", used_at=timezone.now(), token_id=claims.token_id,
             )
+        )
     return ShownLicense(
         identifier=identifier,
         type_name=type_name,
