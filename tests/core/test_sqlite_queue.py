@@ -99,7 +99,17 @@ def test_a_second_writer_waits_for_the_first_and_then_writes(node_file):
         assert [r[0] for r in cursor.execute("SELECT n FROM t ORDER BY rowid")] == [1, 2]
 
 
-def test_a_writer_that_waits_too_long_gets_database_is_locked_and_holds_nothing(node_file, monkeypatch):
+def _begin(connection) -> None:
+    connection.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+
+
+def _update_in_autocommit(connection) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE t SET n = 3")
+
+
+@pytest.mark.parametrize("second_writes", [_begin, _update_in_autocommit], ids=["transaction", "autocommit-statement"])
+def test_a_writer_that_waits_too_long_gets_database_is_locked_and_holds_nothing(node_file, monkeypatch, second_writes):
     a, b, lock = node_file
     monkeypatch.setattr(queued, "WRITE_WAIT_SECONDS", 0.2)
     a.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
@@ -107,7 +117,7 @@ def test_a_writer_that_waits_too_long_gets_database_is_locked_and_holds_nothing(
 
     def second():
         try:
-            b.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+            second_writes(b)
         except OperationalError as exc:
             failed.append(str(exc))
 
@@ -154,25 +164,3 @@ def test_a_write_in_autocommit_queues_behind_a_transaction_and_holds_the_lock_on
         cursor.execute("SELECT count(*) FROM t")  # a read takes no lock
     assert lock_is_free(lock)
     assert queued_by == ["a", "b"]  # a's transaction, then b's write in autocommit
-
-
-def test_a_write_in_autocommit_that_waits_too_long_is_database_is_locked(node_file, monkeypatch):
-    a, b, lock = node_file
-    monkeypatch.setattr(queued, "WRITE_WAIT_SECONDS", 0.2)
-    a.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
-    failed = []
-
-    def second():
-        try:
-            with b.cursor() as cursor:
-                cursor.execute("UPDATE t SET n = 3")
-        except OperationalError as exc:
-            failed.append(str(exc))
-
-    thread = threading.Thread(target=second)
-    thread.start()
-    thread.join(5)
-    assert failed == ["database is locked"]
-    a.rollback()
-    a.set_autocommit(True)
-    assert lock_is_free(lock)
