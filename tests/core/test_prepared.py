@@ -1,12 +1,15 @@
 """Prepared statements of hot paths: a prepared insert writes the row the ORM would, a prepared read
-gives the rows the queryset would."""
+gives the rows the queryset would, a prepared instance the objects select_related would."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 
-from zwfw.core.lookups import PreparedInsert, PreparedRead
+from tests.identity.factories import PersonFactory, StaffFactory
+from zwfw.core.lookups import PreparedInsert, PreparedInstance, PreparedRead
+from zwfw.identity.models import Person, StaffMember
 from zwfw.notifications.models import Message, MessageStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -139,3 +142,64 @@ def test_constants_stay_in_the_statement_and_a_key_it_does_not_use_is_refused():
     unused = PreparedRead(lambda first, second: Message.objects.filter(purpose=first).values_list("id"), keys=2)
     with pytest.raises(ValueError, match="key"):
         unused.rows("case", "sms")
+
+
+# --- a model instance with its related rows, read by one prepared statement ---------------------------
+
+def _accounts() -> PreparedInstance:
+    user_model = get_user_model()
+    return PreparedInstance(
+        user_model,
+        lambda pk: user_model.objects.filter(pk=pk),
+        fields=("username", "id", "is_active"),  # in any order: read in the model's
+        related=[
+            ("person", ("id", "name", "document_number", "user_id")),
+            ("staff", ("id", "name", "department_id", "user_id")),
+            ("staff__department", ("id", "name")),
+        ],
+    )
+
+
+def test_a_prepared_instance_brings_its_related_rows_and_reaching_them_costs_no_query(django_assert_num_queries):
+    staff = StaffFactory()
+    accounts = _accounts()
+    with django_assert_num_queries(1):
+        user = accounts.get(staff.user.pk)
+        assert (user.pk, user.username, user.is_active) == (staff.user.pk, staff.user.username, True)
+        assert (user.staff.pk, user.staff.name) == (staff.pk, staff.name)
+        assert user.staff.department.name == staff.department.name
+        assert user.staff.user is user  # the reverse one-to-one's forward side too
+        with pytest.raises(Person.DoesNotExist):  # no person row: as the ORM would say, without asking
+            _ = user.person
+    with django_assert_num_queries(1):  # a field not read is deferred and loads on access, as only() does
+        assert user.email == staff.user.email
+
+
+def test_a_prepared_instance_applies_the_fields_converters_and_a_missing_row_is_none(django_assert_num_queries):
+    person = PersonFactory()
+    accounts = _accounts()
+    with django_assert_num_queries(1):
+        user = accounts.get(person.user.pk)
+        assert user.person.document_number == person.document_number  # decrypted, as the field reads it
+        with pytest.raises(StaffMember.DoesNotExist):
+            _ = user.staff
+    assert accounts.get(person.user.pk + 1000) is None
+
+
+def test_a_nullable_foreign_key_without_a_row_is_none_without_a_query(django_assert_num_queries):
+    staff = StaffFactory(department=None)
+    user = _accounts().get(staff.user.pk)
+    with django_assert_num_queries(0):
+        assert user.staff.department is None
+
+
+def test_a_prepared_instance_refuses_a_path_before_its_parent_a_related_read_without_its_key_and_an_unknown_column():
+    user_model = get_user_model()
+    with pytest.raises(ValueError, match="before"):
+        PreparedInstance(user_model, lambda pk: user_model.objects.filter(pk=pk), fields=("id",),
+                         related=[("staff__department", ("id",))])
+    with pytest.raises(ValueError, match="primary key"):
+        PreparedInstance(user_model, lambda pk: user_model.objects.filter(pk=pk), fields=("id",),
+                         related=[("staff", ("name",))])
+    with pytest.raises(ValueError, match="no column"):
+        PreparedInstance(user_model, lambda pk: user_model.objects.filter(pk=pk), fields=("id", "colour"))

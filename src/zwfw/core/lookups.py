@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model, QuerySet
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
+
+M = TypeVar("M", bound=Model)
 
 
 def lookup_key(value: object, *, max_length: int) -> str:
@@ -190,3 +192,76 @@ class PreparedInsert:
             obj._state.adding = False
             obj._state.db = using
 
+
+
+class PreparedInstance(Generic[M]):
+    """A model instance read by one key through a ``PreparedRead``, with the related rows joined to it
+    built and cached on it, so that reaching them costs no further query: what
+    ``select_related(...).only(...).filter(...).first()`` gives, compiled once per connection.
+
+    ``of(key)`` is the queryset of ``model`` filtered to the key (at most one row). ``fields`` are the
+    attnames to read (the others are deferred, and loaded on access as the ORM would). ``related``
+    lists each relation to follow, by its path as ``select_related`` names it (``"staff"``, then
+    ``"staff__department"``: a path after the one it extends), with the related model's attnames to
+    read, its primary key among them. A foreign key or a reverse one-to-one may be followed. A related
+    row that is not there is cached as None: a reverse one-to-one then raises ``DoesNotExist`` and a
+    nullable foreign key gives None, as the ORM would.
+    """
+
+    def __init__(
+        self,
+        model: type[M],
+        of: Callable[[Any], QuerySet[M]],
+        *,
+        fields: Sequence[str],
+        related: Sequence[tuple[str, Sequence[str]]] = (),
+        key_field: Field | None = None,
+    ) -> None:
+        self._model = model
+        self._fields = self._in_model_order(model, fields)  # Model.from_db takes them in this order
+        self._related: list[tuple[str, str, Any, tuple[str, ...]]] = []  # path, parent path, relation, names
+        models: dict[str, type[Model]] = {"": model}
+        for path, names in related:
+            parent, _, name = path.rpartition("__")
+            if parent not in models:
+                raise ValueError(f"{path}: list {parent} before it")
+            relation: Any = models[parent]._meta.get_field(name)
+            if not (relation.many_to_one or relation.one_to_one):
+                raise ValueError(f"{path}: only a foreign key or a one-to-one is followed")
+            target: type[Model] = relation.related_model
+            models[path] = target
+            if target._meta.pk.attname not in names:
+                raise ValueError(f"{path}: the related columns include its primary key")
+            self._related.append((path, parent, relation, self._in_model_order(target, names)))
+        columns = [*self._fields, *(f"{path}__{c}" for path, _, _, names in self._related for c in names)]
+        self._read = PreparedRead(lambda key: of(key).order_by().values_list(*columns), key_field=key_field)
+
+    @staticmethod
+    def _in_model_order(model: type[Model], names: Sequence[str]) -> tuple[str, ...]:
+        attnames = [field.attname for field in model._meta.concrete_fields]
+        unknown = set(names) - set(attnames)
+        if unknown:
+            raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
+        return tuple(name for name in attnames if name in names)
+
+    def get(self, key: Any, *, using: str = DEFAULT_DB_ALIAS) -> M | None:
+        rows = self._read.rows(key, using=using)
+        if not rows:
+            return None
+        if len(rows) > 1:
+            raise RuntimeError(f"{self._model.__name__}: a prepared instance read found more than one row")
+        row, start = rows[0], len(self._fields)
+        instance = self._model.from_db(using, self._fields, row[:start])
+        built: dict[str, Model | None] = {"": instance}
+        for path, parent, relation, names in self._related:
+            values, start = row[start : start + len(names)], start + len(names)
+            model = relation.related_model
+            pk = values[names.index(model._meta.pk.attname)]
+            related = built[path] = None if pk is None else model.from_db(using, names, values)
+            owner = built[parent]
+            if owner is None:
+                continue
+            relation.set_cached_value(owner, related)
+            if related is not None and not relation.concrete:  # a reverse one-to-one: its forward side too
+                relation.field.set_cached_value(related, owner)
+        return instance

@@ -98,7 +98,7 @@ def sign_in(request: HttpRequest, user: Any, *, methods: list[str]) -> None:
     from zwfw.identity.models import AccountSession
 
     previous_key = request.session.session_key
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     if previous_key and request.session.session_key == previous_key:
         request.session.cycle_key()
     if previous_key:
