@@ -27,6 +27,8 @@ from tests.licenses.wallet_helpers import (
     license_type,
     signed_in,
 )
+from zwfw.core import audit
+from zwfw.core.models import AuditEntry
 from zwfw.licenses import services, showing, web
 from zwfw.licenses.models import License, LicenseUse, UseGrant
 from zwfw.portal.management.commands.export_openapi import openapi_document
@@ -433,6 +435,49 @@ def test_a_citizen_cannot_issue_nor_learn_who_has_an_account(world):
     unknown = call(world["bob_client"], "post", "/issue", _issue_body(world["alice"], holder_document_number="110101199003070000"))
     assert assert_error(registered, 403) == assert_error(unknown, 403)
     assert licence_state() == before
+
+
+@pytest.mark.parametrize(
+    ("named", "object_type", "audited"),
+    [
+        ({"holder_document_number": "330106199001010000"}, "identity.Person",
+         {"document_type": "resident_id", "document_number": "330***********0000"}),
+        ({"holder_credit_code": "91330000000000000X"}, "identity.Enterprise", {"credit_code": "913***********000X"}),
+    ],
+    ids=["person", "enterprise"],
+)
+def test_an_issue_for_a_holder_without_an_account_is_refused_and_the_failed_look_up_audited(
+    world, people, department, named, object_type, audited
+):
+    # given an approver who names a holder nobody registered as
+    client = signed_in(people["approver"].user)
+    before, audited_before = licence_state(), AuditEntry.objects.count()
+    # when they issue to them
+    response = call(client, "post", "/issue", _issue_body(PersonFactory()) | named)
+    # then the answer is as before (404), nothing of a licence is written, and the failed look-up is
+    # audited: who, for which department, the number masked
+    assert_error(response, 404, "LICENSE_HOLDER_NOT_FOUND")
+    assert licence_state() == before
+    assert AuditEntry.objects.count() == audited_before + 1
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert (entry.actor, entry.action, entry.object_type, entry.object_id, entry.result, entry.details) == (
+        f"staff:{people['approver'].public_id}", "licenses.holder_lookup_failed", object_type, "-", "failure",
+        {"department": department.credit_code, **audited},
+    )
+    assert audit.verify_chain().ok is True
+
+
+def test_refusals_that_look_no_holder_up_audit_no_look_up(world, people):
+    # a citizen (no issuer), an unknown type (checked first), a holder named by nothing
+    client = signed_in(people["approver"].user)
+    audited_before = AuditEntry.objects.count()
+    unknown = {"holder_document_number": "330106199001010000"}
+    assert_error(call(world["bob_client"], "post", "/issue", _issue_body(world["alice"]) | unknown), 403)
+    assert_error(call(client, "post", "/issue", _issue_body(world["alice"], type_code="NOPE") | unknown), 404,
+                 "LICENSE_TYPE_NOT_FOUND")
+    assert_error(call(client, "post", "/issue", _issue_body(world["alice"], holder_document_number=" ")), 400,
+                 "LICENSE_HOLDER_REQUIRED")
+    assert AuditEntry.objects.count() == audited_before
 
 
 BAD_ISSUES = [

@@ -5,13 +5,16 @@ calls it and for its shape."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.identity.factories import EnterpriseFactory, PersonFactory
@@ -85,6 +88,25 @@ def counts(body: dict) -> tuple[int, int, int]:
     return body["created"], body["replayed"], body["failed"]
 
 
+LOOKUP_FAILED = "licenses.holder_lookup_failed"
+
+
+def lookups_failed(after: int = 0) -> list[tuple]:
+    """(actor, object type, object id, result, details) of the failed holder look-ups audited after the
+    first ``after`` audit entries, in the chain's order."""
+    return [
+        (entry.actor, entry.object_type, entry.object_id, entry.result, entry.details)
+        for entry in AuditEntry.objects.order_by("seq")[after:]
+        if entry.action == LOOKUP_FAILED
+    ]
+
+
+def lookup_failed(people, department, **named) -> tuple:
+    """The audit of a look-up by the approver of ``department`` that found no holder named so (masked)."""
+    return (f"staff:{people['approver'].public_id}", "identity.Enterprise" if "credit_code" in named else "identity.Person",
+            "-", "failure", {"department": department.credit_code, **named})
+
+
 # --- issuing ---------------------------------------------------------------------------------------
 
 
@@ -108,7 +130,7 @@ def test_a_batch_issues_each_licence_as_single_issuance_does(
     assert [(result["index"], result["status"], result["error"]) for result in body["results"]] == [
         (n, "created", None) for n in range(4)
     ]
-    licences = [License.objects.get(identifier=result["licence"]["identifier"]) for result in body["results"]]
+    licences = [License.objects.get(identifier=result["license"]["identifier"]) for result in body["results"]]
     holders = [*persons[:2], enterprise, persons[2]]
     keys = ["b-0", "b-1", "b-ent", "b-2"]
     usages = list(SealUsage.objects.order_by("id"))
@@ -139,8 +161,8 @@ def test_a_batch_issues_each_licence_as_single_issuance_does(
     assert usages[0].batch is not None
     assert AuditEntry.objects.count() == audit_before + 8
     # the answer is the licence as POST /issue shows it (the holder's name masked)
-    assert body["results"][0]["licence"]["holder_name"] != persons[0].name
-    assert body["results"][0]["licence"]["status_label"] == "有效"
+    assert body["results"][0]["license"]["holder_name"] != persons[0].name
+    assert body["results"][0]["license"]["status_label"] == "有效"
     # one file sweep queued after the commit, from the first licence (it takes every licence since)
     job = DBTaskResult.objects.get()
     assert job.task_path == "zwfw.licenses.tasks.render_license_files"
@@ -168,20 +190,26 @@ def test_a_mixed_batch_answers_each_failed_item_with_the_error_of_single_issuanc
     assert [result["error"]["code"] for result in body["results"][:3]] == [
         "LICENSE_TYPE_NOT_FOUND", "LICENSE_HOLDER_NOT_FOUND", "LICENSE_FIELD_INVALID",
     ]
-    assert all(result["licence"] is None for result in body["results"][:3])
+    assert all(result["license"] is None for result in body["results"][:3])
     after_batch = everything()
     singles = [call(client, "post", "/issue", item) for item in items[:3]]
     assert [result["error"] for result in body["results"][:3]] == [assert_error(single, (400, 404)) for single in singles]
-    assert everything() == after_batch  # (the single requests were refused too)
-    # nothing was written for the failed items: one licence, one event, one seal use, one message
-    created = License.objects.get(identifier=body["results"][3]["licence"]["identifier"])
+    # (the single requests were refused too, the look-up of the unregistered holder audited again)
+    assert everything() == after_batch | {"audit": after_batch["audit"] + 1}
+    # nothing was written for the failed items: one licence, one event, one seal use, one message; the
+    # audit has the licence's seal use and issue, and the failed look-up of the unregistered holder
+    created = License.objects.get(identifier=body["results"][3]["license"]["identifier"])
     assert created.holder_person == valid
     assert after_batch["licenses"] == [
         *before["licenses"], (created.pk, "valid", "", 1, created.surface)
     ]
     assert (after_batch["events"], after_batch["seal_uses"], after_batch["messages"], after_batch["audit"]) == (
-        before["events"] + 1, before["seal_uses"] + 1, before["messages"] + 1, before["audit"] + 2,
+        before["events"] + 1, before["seal_uses"] + 1, before["messages"] + 1, before["audit"] + 3,
     )
+    # (the batch's and the single request's, alike)
+    assert lookups_failed(before["audit"]) == [
+        lookup_failed(people, department, document_type="resident_id", document_number="330***********0000")
+    ] * 2
     assert not License.objects.filter(idempotency_key__in=["m-0", "m-1", "m-2"]).exists()
 
 
@@ -215,7 +243,46 @@ def test_every_refusal_of_a_single_request_is_that_items_error_in_a_batch(seal, 
     assert [result["error"] for result in body["results"][1:-1]] == singles
     assert "LICENSE_HOLDER_KIND" in [single["code"] for single in singles]
     assert len(after["licenses"]) == len(before["licenses"]) + 2
-    assert everything() == after
+    # only the look-ups that found no one are audited, by the batch as by the single requests
+    unregistered = [index for index, single in enumerate(singles) if single["code"] == "LICENSE_HOLDER_NOT_FOUND"]
+    assert len(unregistered) == 3  # a resident ID number, a credit code and a passport number
+    assert after["audit"] == before["audit"] + 4 + 3
+    assert everything() == after | {"audit": after["audit"] + 3}
+    assert lookups_failed(before["audit"])[:3] == lookups_failed(after["audit"])
+
+
+def test_the_failed_holder_look_ups_of_a_batch_are_audited_together_with_masked_numbers(
+    seal, people, department, monkeypatch
+):
+    # given a batch naming two people who have no account and, between them, one who has
+    client, known = approver_client(people), PersonFactory()
+    items = [
+        residence(PersonFactory(), "l-0", holder_document_number="330106199001010000"),
+        residence(known, "l-1"),
+        residence(PersonFactory(), "l-2", holder_document_number=" 11010519491231002x "),
+    ]
+    appended: list[list[str]] = []
+    record_many = audit.record_many
+    monkeypatch.setattr(
+        audit, "record_many", lambda entries: appended.append([entry.action for entry in entries]) or record_many(entries)
+    )
+    before = everything()
+    # when the approver sends it
+    body = batch(client, items).json()
+    # then the two are answered as POST /issue answers them, and the known holder's licence is issued
+    assert [(result["status"], result["error"] and result["error"]["code"]) for result in body["results"]] == [
+        ("error", "LICENSE_HOLDER_NOT_FOUND"), ("created", None), ("error", "LICENSE_HOLDER_NOT_FOUND"),
+    ]
+    assert License.objects.get(idempotency_key="l-1").holder_person == known
+    # and each failed look-up is audited (who, for which department, the number masked), both in one
+    # append before the batch's writes, which add the licence's seal use and issue
+    assert lookups_failed(before["audit"]) == [
+        lookup_failed(people, department, document_type="resident_id", document_number="330***********0000"),
+        lookup_failed(people, department, document_type="resident_id", document_number="110***********002X"),
+    ]
+    assert appended == [[LOOKUP_FAILED, LOOKUP_FAILED], ["seals.use.jws", "licenses.issue"]]
+    assert everything()["audit"] == before["audit"] + 2 + 2
+    assert audit.verify_chain().ok is True
 
 
 def test_an_item_whose_key_was_issued_by_single_issuance_is_answered_with_that_licence(seal, people, department):
@@ -230,7 +297,7 @@ def test_an_item_whose_key_was_issued_by_single_issuance_is_answered_with_that_l
     body = response.json()
     assert counts(body) == (1, 1, 0)
     assert [result["status"] for result in body["results"]] == ["replayed", "created"]
-    assert body["results"][0]["licence"] == first.json()
+    assert body["results"][0]["license"] == first.json()
     assert License.objects.filter(holder_person=holder).count() == 1
     assert everything()["seal_uses"] == before["seal_uses"] + 1
 
@@ -264,7 +331,7 @@ def test_sending_the_same_batch_twice_creates_nothing_the_second_time(seal, peop
     body = again.json()
     assert counts(body) == (0, 3, 0)
     assert [result["status"] for result in body["results"]] == ["replayed"] * 3
-    assert [result["licence"] for result in body["results"]] == [result["licence"] for result in first["results"]]
+    assert [result["license"] for result in body["results"]] == [result["license"] for result in first["results"]]
     assert everything() == before
 
 
@@ -359,14 +426,67 @@ def test_staff_of_another_department_issue_only_for_their_own(seal, people, depa
 def test_with_the_seal_suspended_replays_still_answer_and_new_items_fail_as_alone(seal, people, department):
     client = approver_client(people)
     holder = PersonFactory()
-    first = batch(client, [residence(holder, "s-1")]).json()["results"][0]["licence"]
+    first = batch(client, [residence(holder, "s-1")]).json()["results"][0]["license"]
     seal_services.set_seal_status(actor=people["dept_admin"].user, seal=seal, status="suspended", reason="印章遗失")
     item = residence(PersonFactory(), "s-2")
     before = everything()
     body = batch(client, [residence(holder, "s-1"), item]).json()
     assert counts(body) == (0, 1, 1)
-    assert body["results"][0]["licence"] == first
+    assert body["results"][0]["license"] == first
     assert body["results"][1]["error"] == assert_error(call(client, "post", "/issue", item), 409, "LICENSE_NO_SEAL")
+    assert everything() == before
+
+
+def test_a_seal_whose_validity_ends_while_a_batch_signs_signs_every_item_at_the_batchs_one_moment(
+    seal, people, department, monkeypatch
+):
+    # given a seal valid for one more minute, and a clock that passes its end while the batch signs:
+    # after the first signature any further reading of the clock is past the seal's validity
+    holders = [PersonFactory() for _ in range(3)]
+    start = timezone.now()
+    Seal.objects.filter(pk=seal.pk).update(valid_to=start + dt.timedelta(minutes=1))
+    sign = signing.jws_sign
+    signed = []
+
+    with time_machine.travel(start, tick=False) as clock:
+
+        def slow_signing(**kwargs):
+            signed.append(kwargs["signed_at"])
+            clock.move_to(start + dt.timedelta(minutes=2))
+            return sign(**kwargs)
+
+        monkeypatch.setattr(signing, "jws_sign", slow_signing)
+        # when the approver issues three licences in one batch
+        outcomes = services.issue_licenses(
+            issuer=services.Issuer(user=people["approver"].user), department=department,
+            requests=[services.IssueRequest(**residence(holder, f"e-{n}")) for n, holder in enumerate(holders)],
+        )
+    # then the batch is decided at one moment, inside the seal's validity: every item is issued (not
+    # the first alone, and not none of them), each signed at that moment and recorded so
+    assert [(outcome.status, outcome.error) for outcome in outcomes] == [("created", None)] * 3
+    assert signed == [start] * 3
+    usages = list(SealUsage.objects.order_by("id"))
+    assert [usage.signed_at for usage in usages] == [start] * 3
+    assert len({usage.batch for usage in usages}) == 1
+
+
+def test_a_batch_after_the_seals_validity_answers_every_new_item_as_single_issuance_and_writes_nothing(
+    seal, people, department
+):
+    # given a seal whose validity ended a second ago (still active: the issuing seal's look-up finds it)
+    client = approver_client(people)
+    holder = PersonFactory()
+    first = batch(client, [residence(holder, "p-0")]).json()["results"][0]["license"]
+    Seal.objects.filter(pk=seal.pk).update(valid_to=timezone.now() - dt.timedelta(seconds=1))
+    items = [residence(PersonFactory(), f"p-{n}") for n in (1, 2, 3)]
+    before = everything()
+    # when a batch carries an earlier item again and three new ones
+    body = batch(client, [residence(holder, "p-0"), *items]).json()
+    # then the earlier one is still its replay, and each new one gets the error a single issuance gets
+    single = assert_error(call(client, "post", "/issue", items[0]), 409, "SEAL_EXPIRED")
+    assert counts(body) == (0, 1, 3)
+    assert body["results"][0]["license"] == first
+    assert [result["error"] for result in body["results"][1:]] == [single] * 3
     assert everything() == before
 
 
@@ -427,7 +547,7 @@ def test_an_item_whose_key_a_concurrent_request_committed_first_is_answered_as_i
     # signature, event, audit or message) and answers as the replay of the concurrent licence; the
     # others are issued, with the next serials
     assert [result["status"] for result in body["results"]] == ["created", "replayed", "created"]
-    assert body["results"][1]["licence"] == concurrent
+    assert body["results"][1]["license"] == concurrent
     after = everything()
     assert after["seal_uses"] == before["seal_uses"] + 2
     assert after["messages"] == before["messages"] + 2
@@ -502,7 +622,7 @@ def test_serials_stay_unique_and_consecutive_across_a_batch_and_a_single_issuanc
     body = batch(client, [residence(PersonFactory(), f"n-{n}") for n in range(5)]).json()
     single = call(client, "post", "/issue", residence(PersonFactory(), "n-single"))
     assert single.status_code == 201
-    identifiers = [result["licence"]["identifier"] for result in body["results"]] + [single.json()["identifier"]]
+    identifiers = [result["license"]["identifier"] for result in body["results"]] + [single.json()["identifier"]]
     serials = [License.objects.get(identifier=identifier).serial for identifier in identifiers]
     year = serials[0][:4]
     assert serials == [f"{year}{n:07d}" for n in range(1, 7)]
@@ -525,7 +645,7 @@ def test_a_batch_of_two_types_takes_consecutive_serials_per_type_in_item_order_a
     # then each type's serials run on from 1 in the order of its items, and the single one takes the next
     assert counts(body) == (5, 0, 0)
     assert single.status_code == 201
-    licences = [License.objects.get(identifier=result["licence"]["identifier"]) for result in body["results"]]
+    licences = [License.objects.get(identifier=result["license"]["identifier"]) for result in body["results"]]
     year = licences[0].serial[:4]
     assert [licence.serial for licence in licences] == [f"{year}{n:07d}" for n in (1, 1, 2, 2, 3)]
     assert License.objects.get(identifier=single.json()["identifier"]).serial == f"{year}0000004"
@@ -634,7 +754,7 @@ def test_a_key_inserted_after_the_re_read_undoes_the_writes_and_the_batch_is_wri
     # attempt answered the key as the concurrent licence's replay
     assert len(calls) == 2
     assert [result["status"] for result in body["results"]] == ["created", "replayed"]
-    assert body["results"][1]["licence"] == concurrent
+    assert body["results"][1]["license"] == concurrent
     after = everything()
     assert (after["seal_uses"], after["audit"], after["messages"], after["events"]) == (
         before["seal_uses"] + 1, before["audit"] + 2, before["messages"] + 1, before["events"] + 1
@@ -661,6 +781,30 @@ def test_a_batch_refused_by_keys_on_every_attempt_answers_its_new_items_as_a_con
     assert everything() == before
 
 
+def test_the_failed_holder_look_ups_are_kept_when_the_batch_s_writes_are_undone(
+    seal, people, department, monkeypatch
+):
+    # given a batch with an unregistered holder beside two items whose writes are undone on every
+    # attempt (a key no re-read finds but the insert runs into, as above)
+    client, holder = approver_client(people), PersonFactory()
+    call(client, "post", "/issue", residence(holder, "g-1"))
+    _not_found_at_first(monkeypatch, "g-1")
+    monkeypatch.setattr(services, "_replays", lambda *args: {})
+    before = everything()
+    # when
+    body = batch(client, [
+        residence(PersonFactory(), "g-0", holder_credit_code="91330000000000000X"), residence(holder, "g-1"),
+        residence(PersonFactory(), "g-2"),
+    ]).json()
+    # then the batch's writes are undone, but the failed look-up stays audited, once
+    assert [(result["status"], result["error"]["code"]) for result in body["results"]] == [
+        ("error", "LICENSE_HOLDER_NOT_FOUND"), ("error", "LICENSE_CONCURRENT_ISSUE"), ("error", "LICENSE_CONCURRENT_ISSUE"),
+    ]
+    assert lookups_failed(before["audit"]) == [lookup_failed(people, department, credit_code="913***********000X")]
+    assert everything() == before | {"audit": before["audit"] + 1}
+    assert audit.verify_chain().ok is True
+
+
 def test_items_a_concurrent_request_issued_stay_its_replays_when_the_batch_cannot_sign(
     seal, people, department, monkeypatch
 ):
@@ -680,5 +824,5 @@ def test_items_a_concurrent_request_issued_stay_its_replays_when_the_batch_canno
     # then the new item fails with the seal's error, the concurrent one is still answered as its replay
     assert [result["status"] for result in body["results"]] == ["error", "replayed"]
     assert body["results"][0]["error"]["code"] == "SEAL_EXPIRED"
-    assert body["results"][1]["licence"]["identifier"] == concurrent["identifier"]
+    assert body["results"][1]["license"]["identifier"] == concurrent["identifier"]
     assert everything() == before

@@ -88,7 +88,7 @@ def test_the_api_serves_the_file_the_credential_and_the_check_by_file(holder_and
     body = checked.json()
     assert checked.status_code == 200
     assert body["signature_valid"] is True
-    assert body["licence"]["status"] == "valid"
-    assert "surface" not in body["licence"]
+    assert body["license"]["status"] == "valid"
+    assert "surface" not in body["license"]
     junk = Client().post("/api/v1/licenses/verify/pdf", {"file": SimpleUploadedFile("l.pdf", b"junk", "application/pdf")})
     assert (junk.status_code, junk.json()["code"]) == (400, "PDF_INVALID")

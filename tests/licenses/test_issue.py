@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.identity.factories import EnterpriseFactory, PersonFactory
+from tests.licenses.wallet_helpers import signed_in
+from tests.seals.conftest import member
 from zwfw.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zwfw.core.models import AuditEntry
-from zwfw.licenses import services
+from zwfw.identity.models import StaffRole
+from zwfw.licenses import selectors, services
 from zwfw.licenses.catalogue import LICENSE_TYPES, ensure_license_types
 from zwfw.licenses.identifiers import make_identifier, parse_identifier
 from zwfw.licenses.models import License, LicenseType
@@ -202,3 +207,48 @@ def test_the_commands_load_types_and_expire(residence):
     with time_machine.travel(dt.datetime.combine(residence.valid_until, dt.time(12), tzinfo=dt.UTC) + dt.timedelta(days=2)):
         call_command("licenses_expire", stdout=out)
     assert "已将 1 份证照标记为已过期" in out.getvalue()
+
+
+# --- who may look a holder up ----------------------------------------------------------------------
+
+
+def test_a_holder_is_looked_up_only_for_a_department(people, department):
+    # given a registered person and an enterprise: whether someone has an account is personal data
+    person, enterprise = PersonFactory(), EnterpriseFactory()
+    named = {"document_type": "resident_id", "document_number": person.document_number}
+    # without a department (a caller that did not establish one) the look-ups refuse, before any read
+    for call in (
+        lambda: selectors.find_holder(department=None, **named),
+        lambda: selectors.find_holders([("resident_id", person.document_number, "")], department=None),
+    ):
+        with pytest.raises(PermissionDenied) as info:
+            call()
+        assert (info.value.code, info.value.status) == ("LICENSE_HOLDER_LOOKUP_FORBIDDEN", 403)
+    # and the department is not optional
+    with pytest.raises(TypeError):
+        selectors.find_holder(**named)  # type: ignore[call-arg]
+    # with the department they find the holders
+    assert selectors.find_holder(department=department, **named) == person
+    assert selectors.find_holders(
+        [("resident_id", person.document_number, ""), ("", "", enterprise.credit_code)], department=department
+    ) == [person, enterprise]
+
+
+def test_a_clerks_entry_looks_its_applicant_up_only_for_the_clerks_department(people, department):
+    # given a registered person, a window clerk of the department and a 12345 agent of no department
+    person = PersonFactory()
+    agent = member(StaffRole.HOTLINE_AGENT, department=None, region_code="330100")
+
+    def enter(staff, channel: str, number: str):
+        body = {"item_id": 2**31, "document_number": number, "channel": channel}
+        return signed_in(staff.user).post("/api/v1/cases/entries", data=json.dumps(body), content_type="application/json")
+
+    # when the agent names the applicant by document number, then the look-up is refused
+    refused = enter(agent, "hotline", person.document_number)
+    assert (refused.status_code, refused.json()["code"]) == (403, "LICENSE_HOLDER_LOOKUP_FORBIDDEN")
+    # and the clerk's look-up answers for their department: an unregistered number is not found, a
+    # registered one passes on to the item (none here)
+    unknown = enter(people["clerk"], "window", "110101199003070000")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "LICENSE_HOLDER_NOT_FOUND")
+    found = enter(people["clerk"], "window", person.document_number)
+    assert (found.status_code, found.json()["code"]) == (404, "CASE_ITEM_NOT_FOUND")

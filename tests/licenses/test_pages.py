@@ -22,6 +22,7 @@ from tests.licenses.wallet_helpers import (
     signed_in,
 )
 from zwfw.core.masking import mask_resident_id
+from zwfw.core.models import AuditEntry
 from zwfw.identity import agents
 from zwfw.licenses import services, showing, web
 from zwfw.licenses.models import License, LicenseUse, UseGrant
@@ -417,6 +418,21 @@ def test_a_bad_issue_form_shows_the_reason_and_issues_nothing(seal, people, alic
     assert response.status_code == status
     assert words in html(response)
     assert not License.objects.exists()
+
+
+def test_a_workbench_issue_for_someone_without_an_account_audits_the_failed_look_up(seal, people, department, alice):
+    body = {"type_code": license_type("居住证").code, "holder_document_type": "resident_id",
+            "holder_document_number": "110101199003070000", "f_issue_date": "2026-12-01", "idempotency_key": "form-2"}
+    audited_before = AuditEntry.objects.count()
+    response = signed_in(people["approver"].user).post("/licenses/workbench/issue/", body)
+    assert response.status_code == 404
+    assert "未找到使用该证件注册的自然人" in html(response)
+    assert not License.objects.exists()
+    [entry] = AuditEntry.objects.order_by("seq")[audited_before:]
+    assert (entry.actor, entry.action, entry.result, entry.details) == (
+        f"staff:{people['approver'].public_id}", "licenses.holder_lookup_failed", "failure",
+        {"department": department.credit_code, "document_type": "resident_id", "document_number": "110***********0000"},
+    )
 
 
 def test_the_workbench_suspends_and_revokes_with_a_reason(degree, people):

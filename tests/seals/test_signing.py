@@ -4,16 +4,19 @@ verifier and with tools zwfw did not write: pyhanko's validator, poppler's pdfsi
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import subprocess
 from pathlib import Path
 
 import pytest
+import time_machine
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509 as crypto_x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.hashes import SHA256
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -25,7 +28,7 @@ from zwfw.core import audit
 from zwfw.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zwfw.core.models import AuditEntry
 from zwfw.seals import gm, pki, services, ses, signing, verification
-from zwfw.seals.models import KeyAlgorithm, SealUsage
+from zwfw.seals.models import KeyAlgorithm, Seal, SealUsage
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +110,42 @@ def test_signing_several_items_refuses_them_all_for_one_bad_item_and_records_not
     with pytest.raises(ValidationFailed) as info, transaction.atomic():
         signing.lock_seal(actor=by(people["approver"]), seal=seal).sign_many(items, fmt="jws")
     assert info.value.code == "SEAL_DATA_EMPTY"
+    assert (SealUsage.objects.count(), AuditEntry.objects.count()) == (0, audited_before)
+
+
+def test_signing_several_items_makes_them_all_at_one_moment_checked_once(seal, people, monkeypatch):
+    # given a seal valid for one more minute, and a clock that passes its end after the first signature
+    start = timezone.now()
+    Seal.objects.filter(pk=seal.pk).update(valid_to=start + dt.timedelta(minutes=1))
+    items = [signing.ToSign(data=DATA + bytes([n]), purpose=f"许可决定 {n}") for n in range(3)]
+    sign = signing.jws_sign
+    with time_machine.travel(start, tick=False) as clock, transaction.atomic():
+
+        def slow_signing(**kwargs):
+            clock.move_to(start + dt.timedelta(minutes=2))
+            return sign(**kwargs)
+
+        monkeypatch.setattr(signing, "jws_sign", slow_signing)
+        locked = signing.lock_seal(actor=by(people["approver"]), seal=seal, batch=True)
+        # when they are signed together
+        signatures = locked.sign_many(items, fmt="jws")
+    # then all of them are made at the one moment the seal was checked at, inside its validity
+    assert [signature.signed_at for signature in signatures] == [start] * 3
+    assert list(SealUsage.objects.order_by("id").values_list("signed_at", flat=True)) == [start] * 3
+
+
+def test_signing_several_items_after_the_seals_validity_refuses_them_all_and_records_nothing(seal, people):
+    items = [signing.ToSign(data=DATA + bytes([n]), purpose=f"许可决定 {n}") for n in range(3)]
+    audited_before = AuditEntry.objects.count()
+    with transaction.atomic():
+        locked = signing.lock_seal(actor=by(people["approver"]), seal=seal)
+        # the seal's validity ends after the lock checked it, before the items are signed
+        ended = timezone.now() - dt.timedelta(microseconds=1)
+        Seal.objects.filter(pk=seal.pk).update(valid_to=ended)
+        locked.seal.valid_to = ended
+        with pytest.raises(Conflict) as info:
+            locked.sign_many(items, fmt="jws")
+    assert info.value.code == "SEAL_EXPIRED"
     assert (SealUsage.objects.count(), AuditEntry.objects.count()) == (0, audited_before)
 
 

@@ -209,8 +209,9 @@ def _require_entering_role(request: HttpRequest, channel: str) -> None:
         raise PermissionDenied("CASE_ROLE_REQUIRED", "只有窗口受理人员或热线话务员可以代为录入")
 
 
-def _entry_applicant(payload: EntryIn) -> Person:
-    """The registered person an entry is for: by public id, else by document (blind index)."""
+def _entry_applicant(request: HttpRequest, payload: EntryIn) -> Person:
+    """The registered person an entry is for: by public id, else by document (blind index), looked up
+    for the clerk's department (a clerk without one is refused: LICENSE_HOLDER_LOOKUP_FORBIDDEN)."""
     if payload.applicant:
         key = _uuid(payload.applicant)
         person = Person.objects.filter(public_id=key).select_related("user").first() if key else None
@@ -220,7 +221,11 @@ def _entry_applicant(payload: EntryIn) -> Person:
     if not payload.document_number.strip():
         raise ValidationFailed("CASE_APPLICANT_INVALID", "请填写申请人或申请人的证件号码",
                                details={"field": "document_number"})
-    applicant = licence_selectors.find_holder(document_type=payload.document_type, document_number=payload.document_number)
+    staff = staff_of(request.user)
+    applicant = licence_selectors.find_holder(
+        department=staff.department if staff is not None else None, document_type=payload.document_type,
+        document_number=payload.document_number,
+    )
     if not isinstance(applicant, Person):
         raise ValidationFailed("CASE_APPLICANT_INVALID", "请填写申请人的证件号码", details={"field": "document_number"})
     return applicant
@@ -727,7 +732,7 @@ def refuse_step(request: HttpRequest, step_id: int, payload: ReasonIn):
 )
 def enter(request: HttpRequest, payload: EntryIn):
     _require_entering_role(request, payload.channel)
-    applicant = _entry_applicant(payload)
+    applicant = _entry_applicant(request, payload)
     case = services.enter_for_applicant(actor=request.user, applicant=applicant, item=_item(payload.item_id),
                                         form_data=payload.form_data, channel=payload.channel,
                                         enterprise=_enterprise(applicant, payload.enterprise))

@@ -265,17 +265,18 @@ def list_uses(request: HttpRequest, identifier: str):
     response={200: IssuedLicenseOut, 201: IssuedLicenseOut, **ERRORS},
     summary="签发电子证照",
     description="颁发部门的审批人员或部门管理员签发证照：照面信息按证照类型核对，持证者须已实名注册，"
-    "以本部门电子印章签名。幂等：同一幂等键再次提交相同内容返回同一份证照（200），内容不同返回 409。",
+    "以本部门电子印章签名。幂等：同一幂等键再次提交相同内容返回同一份证照（200），内容不同返回 409。"
+    "未找到持证者（LICENSE_HOLDER_NOT_FOUND）的查询记入审计日志（签发人员、部门和脱敏的证件号码）。",
 )
 def issue(request: HttpRequest, payload: LicenseIssueIn):
-    department = web.issuing_department(request.user)
+    department, issuer = web.issuing_department(request.user), services.Issuer(user=request.user)
     license_type = selectors.license_type_by_code(payload.type_code)
-    holder = selectors.find_holder(
-        document_type=payload.holder_document_type, document_number=payload.holder_document_number,
-        credit_code=payload.holder_credit_code,
+    holder = services.look_up_holder(
+        issuer=issuer, department=department, document_type=payload.holder_document_type,
+        document_number=payload.holder_document_number, credit_code=payload.holder_credit_code,
     )
     license = services.issue_license(
-        issuer=services.Issuer(user=request.user), license_type=license_type, department=department, holder=holder,
+        issuer=issuer, license_type=license_type, department=department, holder=holder,
         surface=payload.surface, valid_from=payload.valid_from, idempotency_key=payload.idempotency_key,
         trust_level=payload.trust_level,
     )
@@ -291,7 +292,8 @@ def issue(request: HttpRequest, payload: LicenseIssueIn):
     "每一项与单份签发（POST /licenses/issue）的请求相同，按同样的规则核对、签名和记录，逐项返回结果："
     "created（新签发）、replayed（同一幂等键已以相同内容签发过，返回原证照）或 error（未签发，错误与单份签发该项时相同），"
     "某一项未签发不影响其他项。未登录（401）、无签发权限（403）、请求格式不正确或项数不在1到100之间（422）、"
-    "两项的幂等键相同（400）时整批不签发。",
+    "两项的幂等键相同（400）时整批不签发。全批以同一时刻用章：印章在该时刻有效则各项均可签发，否则各新项均返回印章的错误。"
+    "未找到持证者的各项查询记入审计日志（与单份签发相同），即使本批其余写入未能完成也予保留。",
 )
 def issue_batch(request: HttpRequest, payload: LicenseBatchIssueIn):
     department = web.issuing_department(request.user)

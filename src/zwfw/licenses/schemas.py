@@ -337,7 +337,7 @@ class LicenseBatchResultOut(Schema):
     status: str = Field(
         description="结果：created（新签发）、replayed（该幂等键已以相同内容签发过，返回原证照）、error（未签发，见 error）"
     )
-    licence: IssuedLicenseOut | None = Field(description="新签发或原已签发的证照；error 时为 null")
+    license: IssuedLicenseOut | None = Field(description="新签发或原已签发的证照；error 时为 null")
     error: ErrorOut | None = Field(description="未签发的原因，与单份签发该项时返回的错误相同；否则为 null")
 
 
@@ -353,7 +353,7 @@ class LicenseBatchIssueOut(Schema):
             LicenseBatchResultOut(
                 index=outcome.index,
                 status=outcome.status,
-                licence=IssuedLicenseOut.of(outcome.license) if outcome.license is not None else None,
+                license=IssuedLicenseOut.of(outcome.license) if outcome.license is not None else None,
                 error=ErrorOut(**outcome.error.as_dict()) if outcome.error is not None else None,
             )
             for outcome in outcomes
@@ -421,12 +421,12 @@ class FetchedLicenseOut(Schema):
 class PdfCheckOut(Schema):
     signature_valid: bool = Field(description="印章签名有效且覆盖整个文件")
     message: str = Field(description="中文结论")
-    licence: LicenseVerifyOut | None = Field(description="本节点签发的证照文件：证照的当前状态（不含照面信息）")
+    license: LicenseVerifyOut | None = Field(description="本节点签发的证照文件：证照的当前状态（不含照面信息）")
 
     @staticmethod
     def of(check) -> PdfCheckOut:
         return PdfCheckOut(
             signature_valid=check.signature_valid,
             message=check.message,
-            licence=LicenseVerifyOut.of(check.licence) if check.licence else None,
+            license=LicenseVerifyOut.of(check.license) if check.license else None,
         )

@@ -3,7 +3,8 @@
 A person sees their own licences, a minor ward's as guardian, and an enterprise's as its legal
 representative or as an agent whose grant covers all items (a grant for listed items does not
 name licences, so it shows none); staff see the licences their department issued. Issuance looks up
-the licence type by its code and the registered holder by document or credit code.
+the licence type by its code and the registered holder by document or credit code, the latter only
+for a department (whether someone has an account is personal data).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from zwfw.core.errors import DomainError, NotFound, ValidationFailed
+from zwfw.catalog.models import Department
+from zwfw.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from zwfw.core.lookups import lookup_key
 from zwfw.identity.agents import Principal, principals_of
 from zwfw.identity.indexes import document_index
@@ -127,10 +129,24 @@ def _persons() -> QuerySet[Person]:
     return Person.objects.select_related("user")
 
 
-def find_holder(*, document_type: str = "", document_number: str = "", credit_code: str = "") -> Person | Enterprise:
-    """The registered holder: an enterprise by credit code, or a person by document (blind index).
-    Call only after the caller is known to issue (``web.issuing_department``): the answer tells
-    whether someone has an account."""
+def _for_a_department(department: Department | None) -> None:
+    """The holder look-ups answer whether someone has an account: only for the department the caller
+    established (the issuing department, ``web.issuing_department``; a 代录 clerk's own), never for None."""
+    if department is None:
+        raise PermissionDenied(
+            "LICENSE_HOLDER_LOOKUP_FORBIDDEN", "只有部门工作人员可以按证件号码或统一社会信用代码查找持证者"
+        )
+
+
+def find_holder(
+    *, department: Department | None, document_type: str = "", document_number: str = "", credit_code: str = ""
+) -> Person | Enterprise:
+    """The registered holder: an enterprise by credit code, or a person by document (blind index), for
+    ``department``: the issuing department (``web.issuing_department``) or a 代录 clerk's own; None is
+    refused (LICENSE_HOLDER_LOOKUP_FORBIDDEN), since the answer tells whether someone has an account.
+    A look-up that finds no one raises LICENSE_HOLDER_NOT_FOUND (issuance audits it:
+    ``services.look_up_holder``)."""
+    _for_a_department(department)
     kind, key = _holder_key(document_type=document_type, document_number=document_number, credit_code=credit_code)
     found = (
         _enterprises().filter(credit_code=key).first() if kind == "enterprise" else _persons().filter(document_index=key).first()
@@ -140,9 +156,13 @@ def find_holder(*, document_type: str = "", document_number: str = "", credit_co
     return found
 
 
-def find_holders(named: Sequence[tuple[str, str, str]]) -> list[Person | Enterprise | DomainError]:
+def find_holders(
+    named: Sequence[tuple[str, str, str]], *, department: Department | None
+) -> list[Person | Enterprise | DomainError]:
     """``find_holder`` for each (document type, document number, credit code), in two queries
-    however many: each the holder, or the error ``find_holder`` raises for it. The same caution."""
+    however many: each the holder, or the error ``find_holder`` raises for it. The same guard: for
+    ``department``, None refused."""
+    _for_a_department(department)
     keys: list[tuple[str, str] | DomainError] = []
     for document_type, document_number, credit_code in named:
         try:

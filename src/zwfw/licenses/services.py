@@ -7,7 +7,11 @@ with the issuer's seal (JWS ES256, a recorded seal use), the holder told in thei
 audited: the checks first, then all the writes in one transaction. A batch (批量签发, up to 100)
 makes each licence exactly so: all the checks first, then one transaction that writes the batch's
 licences together (a serial range per type, one INSERT per kind of row, the audit entries appended
-in one go), each licence still signed on its own.
+in one go), each licence still signed on its own, all of them at one moment of the seal.
+
+A holder look-up that finds no one tells the issuer that nobody has an account under the number, so
+it is audited (``look_up_holder``, and a batch's together), apart from the issuance's transaction:
+the entry stays whatever becomes of the issuance.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from zwfw.core.codes import is_valid_credit_code, is_valid_resident_id
 from zwfw.core.crypto import blind_index
 from zwfw.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from zwfw.core.lookups import PreparedInsert, PreparedRead, lookup_key
+from zwfw.core.masking import MASK, mask_resident_id
+from zwfw.core.models import AuditResult
 from zwfw.core.text import unstorable
 from zwfw.identity.documents import document_type_label, validate_document
 from zwfw.identity.models import DocumentType, Enterprise, Person, StaffRole
@@ -50,7 +56,7 @@ from zwfw.licenses.models import (
     TrustLevel,
     UseGrant,
 )
-from zwfw.licenses.selectors import find_holders, license_type_by_code, live_use_grant
+from zwfw.licenses.selectors import find_holder, find_holders, license_type_by_code, live_use_grant
 from zwfw.notifications.models import Channel
 from zwfw.notifications.services import send_inbox_messages, send_message
 from zwfw.seals import signing
@@ -370,6 +376,59 @@ def _idempotency_key(value: Any) -> str:
     return key
 
 
+# --- the holder a request names ------------------------------------------------------------------
+
+HOLDER_NOT_FOUND = "LICENSE_HOLDER_NOT_FOUND"
+
+
+def _masked_number(value: str) -> str:
+    """A document number or credit code as the audit keeps it: as looked up (trimmed, upper-case),
+    masked as an ID number is (first 3 and last 4 kept); wholly masked where a kept end holds a
+    character the audit cannot store."""
+    text = value.strip().upper()[:40]
+    masked = mask_resident_id(text)
+    return MASK * len(text) if unstorable(masked) else masked
+
+
+def _lookup_failed(issuer: Issuer, department: Department, named: tuple[str, str, str], error: DomainError) -> audit.NewEntry:
+    """The audit entry of a look-up that found no holder named (document type, document number,
+    credit code) so: who looked, for which department, the number masked (the error's field says
+    which of the two was looked up)."""
+    document_type, document_number, credit_code = named
+    by_credit_code = isinstance(error.details, dict) and error.details.get("field") == "holder_credit_code"
+    looked_up = (
+        {"credit_code": _masked_number(credit_code)} if by_credit_code
+        else {"document_type": document_type, "document_number": _masked_number(document_number)}
+    )
+    return audit.NewEntry(
+        actor=issuer.label,
+        action="licenses.holder_lookup_failed",
+        object_type="identity.Enterprise" if by_credit_code else "identity.Person",
+        object_id="-",  # nobody registered under the number
+        result=AuditResult.FAILURE,
+        details={"department": department.credit_code, **looked_up},
+    )
+
+
+def look_up_holder(
+    *, issuer: Issuer, department: Department, document_type: str = "", document_number: str = "", credit_code: str = ""
+) -> Person | Enterprise:
+    """The registered holder a single issuance names (``selectors.find_holder``), looked up only for
+    an issuer of ``department``. A look-up that finds no one is audited before LICENSE_HOLDER_NOT_FOUND
+    is raised: before, and apart from, the issuance's transaction (the request has none of its own: the
+    entry is committed at once), so it is kept."""
+    _authorise(issuer, department)
+    try:
+        return find_holder(
+            department=department, document_type=document_type, document_number=document_number,
+            credit_code=credit_code,
+        )
+    except NotFound as error:
+        if error.code == HOLDER_NOT_FOUND:
+            audit.append(_lookup_failed(issuer, department, (document_type, document_number, credit_code), error))
+        raise
+
+
 def issue_license(
     *,
     issuer: Issuer,
@@ -648,18 +707,22 @@ def issue_licenses(*, issuer: Issuer, department: Department, requests: Sequence
     and for an idempotency key given to two items.
 
     The reads run before the transaction: the issuer's authority and the department's seal once, each
-    distinct type once, the holders in one look-up, each item's key and surface. Then one transaction (on SQLite one
-    write lock, one commit for the batch) locks the seal once and writes the items together
-    (``_write_batch``): an item whose key a concurrent request committed first is answered as that
-    request's licence (as ``issue_license`` does)."""
+    distinct type once, the holders in one look-up, each item's key and surface. The items answered
+    LICENSE_HOLDER_NOT_FOUND are audited as ``look_up_holder`` audits one, together (one
+    ``audit.record_many``) and before the batch's transaction, so that these entries stay whatever
+    becomes of its writes. Then one transaction (on SQLite one write lock, one commit for the batch)
+    locks the seal once and writes the items together (``_write_batch``), signed at one moment: an
+    item whose key a concurrent request committed first is answered as that request's licence (as
+    ``issue_license`` does)."""
     _authorise(issuer, department)
     _check_batch(requests)
     outcomes: dict[int, IssueOutcome] = {}
     pending: list[tuple[int, IssueRequest, _Checked]] = []
     types: dict[str, LicenseType | DomainError] = {}
-    holders = find_holders(
-        [(request.holder_document_type, request.holder_document_number, request.holder_credit_code) for request in requests]
-    )
+    named = [
+        (request.holder_document_type, request.holder_document_number, request.holder_credit_code) for request in requests
+    ]
+    holders = find_holders(named, department=department)
     for index, (request, holder) in enumerate(zip(requests, holders, strict=True)):
         try:
             checked = _check_item(request, holder, department, types)
@@ -670,6 +733,15 @@ def issue_licenses(*, issuer: Issuer, department: Department, requests: Sequence
             outcomes[index] = IssueOutcome(index=index, status=REPLAYED, license=checked)
         else:
             pending.append((index, request, checked))
+    # the items whose answer says nobody has an account under the number (as the single request's
+    # would: an item refused for its type first looks no one up)
+    failed_lookups = [
+        _lookup_failed(issuer, department, named[index], outcome.error)
+        for index, outcome in sorted(outcomes.items())
+        if outcome.error is not None and outcome.error.code == HOLDER_NOT_FOUND
+    ]
+    if failed_lookups:
+        audit.record_many(failed_lookups)
     written = _write_batch(issuer, department, [checked for _, _, checked in pending])
     for (index, _, _), result in zip(pending, written, strict=True):
         if isinstance(result, DomainError):

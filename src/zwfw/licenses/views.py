@@ -323,13 +323,14 @@ def workbench_issue(request: HttpRequest) -> HttpResponse:
     try:
         license_type = selectors.license_type_by_code(form["type_code"])
         enterprise = license_type.holder_kind == HolderKind.ENTERPRISE
-        holder = selectors.find_holder(
-            document_type=form["holder_document_type"],
+        issuer = services.Issuer(user=request.user)
+        holder = services.look_up_holder(
+            issuer=issuer, department=department, document_type=form["holder_document_type"],
             document_number="" if enterprise else form["holder_document_number"],
             credit_code=form["holder_credit_code"] if enterprise else "",
         )
         license = services.issue_license(
-            issuer=services.Issuer(user=request.user), license_type=license_type, department=department, holder=holder,
+            issuer=issuer, license_type=license_type, department=department, holder=holder,
             surface=values, valid_from=_date(form["valid_from"]), idempotency_key=key,
         )
     except DomainError as exc:

@@ -246,7 +246,7 @@ class PdfCheck:
 
     signature_valid: bool
     message: str
-    licence: PublicCheck | None
+    license: PublicCheck | None
 
 
 def check_by_pdf(pdf: bytes) -> PdfCheck:
@@ -257,12 +257,12 @@ def check_by_pdf(pdf: bytes) -> PdfCheck:
     license = rendering.license_for_pdf(pdf) if report.valid else None
     if license is None:
         message = report.message if not report.valid else "签章有效，但该文件不是本节点签发的电子证照文件"
-        return PdfCheck(signature_valid=report.valid, message=message, licence=None)
+        return PdfCheck(signature_valid=report.valid, message=message, license=None)
     status = services.current_status_of(license)
     return PdfCheck(
         signature_valid=True,
         message=report.message,
-        licence=PublicCheck(
+        license=PublicCheck(
             identifier=license.identifier,
             status=status,
             status_label=STATUS_WORDS[LicenseStatus(status)],

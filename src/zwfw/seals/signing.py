@@ -178,9 +178,10 @@ class ToSign:
 @dataclass(frozen=True)
 class LockedSeal:
     """A seal locked until the caller's transaction ends (``lock_seal``), signing data for ``actor``.
-    The lock checked the actor and the seal once; each signature is still checked against the seal's
-    validity period at its own moment (no query: the locked row cannot change meanwhile), and
-    recorded (用章记录 and audit) in the transaction, as every use of a seal is."""
+    The lock checked the actor and the seal once; each ``sign`` is still checked against the seal's
+    validity period at its own moment, a ``sign_many`` once at the one moment all its signatures are
+    made (no query: the locked row cannot change meanwhile), and every signature is recorded (用章记录
+    and audit) in the transaction, as every use of a seal is."""
 
     actor: SigningActor
     seal: Seal
@@ -191,7 +192,8 @@ class LockedSeal:
         self._check_transaction()
         data = _check_data(data)
         purpose = _purpose(purpose)
-        signed_at, value, algorithm, digest = self._signed(data, fmt)
+        signed_at = self._usable_now()
+        value, algorithm, digest = self._signed(data, fmt, signed_at)
         usage = _record(
             actor=self.actor, seal=self.seal, fmt=fmt, algorithm=algorithm, digest=digest, purpose=purpose,
             signed_at=signed_at, batch=self.batch,
@@ -202,29 +204,34 @@ class LockedSeal:
         self, items: Sequence[ToSign], *, fmt: str,
         then: Callable[[list[DataSignature]], Sequence[Sequence[audit.NewEntry]]] | None = None,
     ) -> list[DataSignature]:
-        """One detached signature per item, each made and checked as ``sign`` makes it, their 用章记录
-        written with one INSERT and their audit entries appended together (``audit.record_many``).
+        """One detached signature per item, each made as ``sign`` makes it, their 用章记录 written with
+        one INSERT and their audit entries appended together (``audit.record_many``).
+
+        All of them are made at one moment, one reading of the clock against which the seal's validity
+        is checked once: the items are signed together or refused together, never split by the seal's
+        validity ending between two readings (a batch is one transaction, and one "now").
 
         ``then`` (optional) gets the signatures once their uses are recorded, writes what they were
         made for, and answers each item's further audit entries: they are appended with the uses'
         in one go, each item's after its use (the order ``sign`` then ``audit.record`` gives). Every
-        item is checked before any is signed; a refused one (its data, its purpose, the seal no longer
-        usable at its moment) raises, nothing recorded."""
+        item is checked before any is signed; a refused one (its data, its purpose), or the seal no
+        longer usable at the moment, raises, nothing recorded."""
         self._check_transaction()
         checked = [(_check_data(item.data), _purpose(item.purpose)) for item in items]
+        signed_at = self._usable_now()
         chain = chain_der(self.seal, KeyAlgorithm.ECDSA_P256) if fmt == SignatureFormat.JWS else None  # read once
-        signed = [self._signed(data, fmt, chain) for data, _ in checked]
+        signed = [self._signed(data, fmt, signed_at, chain) for data, _ in checked]
         usages = [
             _usage(
                 actor=self.actor, seal=self.seal, fmt=fmt, algorithm=algorithm, digest=digest, purpose=purpose,
                 signed_at=signed_at, batch=self.batch,
             )
-            for (_, purpose), (signed_at, _, algorithm, digest) in zip(checked, signed, strict=True)
+            for (_, purpose), (_, algorithm, digest) in zip(checked, signed, strict=True)
         ]
         _USAGE.insert_many(usages)
         signatures = [
             DataSignature(format=fmt, signature=value, digest=digest, signed_at=signed_at, usage_id=usage.pk)
-            for (signed_at, value, _, digest), usage in zip(signed, usages, strict=True)
+            for (value, _, digest), usage in zip(signed, usages, strict=True)
         ]
         further = then(signatures) if then is not None else [()] * len(items)
         if len(further) != len(items):
@@ -238,17 +245,23 @@ class LockedSeal:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("a locked seal signs only inside the transaction that locked it")
 
-    def _signed(self, data: bytes, fmt: str, chain: list[bytes] | None = None) -> tuple[dt.datetime, str, str, str]:
-        """(moment, signature, digest algorithm, digest) of ``data`` signed now, the seal checked usable
-        at that moment (no query: the locked row cannot change meanwhile); ``chain``: the seal's
-        ECDSA chain (``chain_der``) when the caller has it already."""
-        seal = self.seal
+    def _usable_now(self) -> dt.datetime:
+        """The moment of a signature, the seal checked usable at it (no query: the locked row cannot
+        change meanwhile)."""
         signed_at = timezone.now()  # exact in the 用章记录; the signature carries it to the second
-        check_usable(seal=seal, at=signed_at)
+        check_usable(seal=self.seal, at=signed_at)
+        return signed_at
+
+    def _signed(
+        self, data: bytes, fmt: str, signed_at: dt.datetime, chain: list[bytes] | None = None
+    ) -> tuple[str, str, str]:
+        """(signature, digest algorithm, digest) of ``data`` signed at ``signed_at`` (``_usable_now``);
+        ``chain``: the seal's ECDSA chain (``chain_der``) when the caller has it already."""
+        seal = self.seal
         if fmt == SignatureFormat.JWS:
             chain = chain or chain_der(seal, KeyAlgorithm.ECDSA_P256)
             value = jws_sign(key=seal.ecdsa_key, chain=chain, kid=seal.code, data=data, signed_at=signed_at)
-            return signed_at, value, "sha256", hashlib.sha256(data).hexdigest()
+            return value, "sha256", hashlib.sha256(data).hexdigest()
         if fmt == SignatureFormat.SES:
             store = keystore()
             der = ses.sign_data(
@@ -259,7 +272,7 @@ class LockedSeal:
                 time_info=signed_at,
                 property_info="zwfw:detached-data",  # GB/T 38540 propertyInfo (IA5): what was signed
             )
-            return signed_at, base64.b64encode(der).decode("ascii"), "sm3", gm.sm3(data).hex()
+            return base64.b64encode(der).decode("ascii"), "sm3", gm.sm3(data).hex()
         raise ValidationFailed("SEAL_FORMAT_INVALID", "签名格式应为 jws 或 ses", details={"field": "format"})
 
 
