@@ -16,6 +16,7 @@ from cryptography import x509 as crypto_x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.hashes import SHA256
 from django.db import transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -102,6 +103,22 @@ def test_signing_several_items_under_one_lock_signs_records_and_audits_each_as_o
         {"digest": f"{algorithm}:{usage.document_digest}", "purpose": usage.purpose, "usage": usage.pk} for usage in usages
     ]
     assert audit.verify_chain().ok is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_seal_is_locked_only_inside_a_transaction_with_its_keys_and_without_its_image(
+    seal, people, django_assert_num_queries
+):
+    with pytest.raises(TransactionManagementError):
+        signing.lock_seal(actor=by(people["approver"]), seal=seal)
+    with transaction.atomic():
+        locked = signing.lock_seal(actor=by(people["approver"]), seal=seal)
+        with django_assert_num_queries(0):  # the keys came with the seal
+            assert (locked.seal.ecdsa_key.pk, locked.seal.sm2_key.pk) == (seal.ecdsa_key_id, seal.sm2_key_id)
+        assert locked.seal.get_deferred_fields() == {"image_png", "image_svg"}  # loaded only if asked for
+        assert bytes(locked.seal.image_png) == bytes(seal.image_png)
+    with pytest.raises(Seal.DoesNotExist), transaction.atomic():
+        signing.lock_seal(actor=by(people["approver"]), seal=Seal(pk=seal.pk + 1000))
 
 
 def test_signing_several_items_refuses_them_all_for_one_bad_item_and_records_nothing(seal, people):

@@ -36,7 +36,9 @@ class PreparedRead:
     queryset would give.
     """
 
-    SAMPLE = 7_919_000_000_000_000
+    # numbers no real key is, within every integer column's range (PostgreSQL's integer is 32-bit,
+    # and Django compiles a filter past a column's range to no query at all)
+    SAMPLE = 2_013_265_921
 
     def __init__(self, build: Callable[..., QuerySet], *, key_field: Field | None = None, keys: int = 1) -> None:
         """``key_field``: the model field a single key is compared with, when the database stores it
@@ -56,7 +58,7 @@ class PreparedRead:
         cached = self._compiled.get(id(connection))
         if cached is not None and cached[0] is connection:
             return cached[1], cached[2], cached[3], cached[4]
-        # numbers no real key is, which a text column takes as their digits
+        # a text column takes the sample numbers as their digits
         samples: list[Any] = [self._SAMPLE_UUID] if self._key_field else [self.SAMPLE + n for n in range(self._keys)]
         compiler = self._build(*samples).query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
@@ -199,13 +201,14 @@ class PreparedInstance(Generic[M]):
     built and cached on it, so that reaching them costs no further query: what
     ``select_related(...).only(...).filter(...).first()`` gives, compiled once per connection.
 
-    ``of(key)`` is the queryset of ``model`` filtered to the key (at most one row). ``fields`` are the
-    attnames to read (the others are deferred, and loaded on access as the ORM would). ``related``
-    lists each relation to follow, by its path as ``select_related`` names it (``"staff"``, then
+    ``of(key)`` is the queryset of ``model`` filtered to the key (at most one row; it may lock it,
+    ``select_for_update``). ``fields`` are the attnames to read, all of them by default, less those in
+    ``defer``; the others are deferred, and loaded on access as the ORM would. ``related`` lists each
+    relation to follow, by its path as ``select_related`` names it (``"staff"``, then
     ``"staff__department"``: a path after the one it extends), with the related model's attnames to
-    read, its primary key among them. A foreign key or a reverse one-to-one may be followed. A related
-    row that is not there is cached as None: a reverse one-to-one then raises ``DoesNotExist`` and a
-    nullable foreign key gives None, as the ORM would.
+    read (None: all), its primary key among them. A foreign key or a reverse one-to-one may be
+    followed. A related row that is not there is cached as None: a reverse one-to-one then raises
+    ``DoesNotExist`` and a nullable foreign key gives None, as the ORM would.
     """
 
     def __init__(
@@ -213,12 +216,15 @@ class PreparedInstance(Generic[M]):
         model: type[M],
         of: Callable[[Any], QuerySet[M]],
         *,
-        fields: Sequence[str],
-        related: Sequence[tuple[str, Sequence[str]]] = (),
+        fields: Sequence[str] | None = None,
+        defer: Sequence[str] = (),
+        related: Sequence[tuple[str, Sequence[str] | None]] = (),
         key_field: Field | None = None,
     ) -> None:
         self._model = model
-        self._fields = self._in_model_order(model, fields)  # Model.from_db takes them in this order
+        # Model.from_db takes them in the model's order
+        deferred = self._in_model_order(model, defer)
+        self._fields = tuple(name for name in self._in_model_order(model, fields) if name not in deferred)
         self._related: list[tuple[str, str, Any, tuple[str, ...]]] = []  # path, parent path, relation, names
         models: dict[str, type[Model]] = {"": model}
         for path, names in related:
@@ -230,15 +236,17 @@ class PreparedInstance(Generic[M]):
                 raise ValueError(f"{path}: only a foreign key or a one-to-one is followed")
             target: type[Model] = relation.related_model
             models[path] = target
-            if target._meta.pk.attname not in names:
+            if names is not None and target._meta.pk.attname not in names:
                 raise ValueError(f"{path}: the related columns include its primary key")
             self._related.append((path, parent, relation, self._in_model_order(target, names)))
         columns = [*self._fields, *(f"{path}__{c}" for path, _, _, names in self._related for c in names)]
         self._read = PreparedRead(lambda key: of(key).order_by().values_list(*columns), key_field=key_field)
 
     @staticmethod
-    def _in_model_order(model: type[Model], names: Sequence[str]) -> tuple[str, ...]:
+    def _in_model_order(model: type[Model], names: Sequence[str] | None) -> tuple[str, ...]:
         attnames = [field.attname for field in model._meta.concrete_fields]
+        if names is None:
+            return tuple(attnames)
         unknown = set(names) - set(attnames)
         if unknown:
             raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")

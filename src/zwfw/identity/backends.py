@@ -23,39 +23,18 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends import db
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, router
-from django.db.models import Model
 from django.utils import timezone
 
-from zwfw.catalog.models import Department
 from zwfw.core.lookups import PreparedInstance, PreparedRead
-from zwfw.identity.models import Person, StaffMember
 
-
-def _columns(model: type[Model]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
-_account: PreparedInstance | None = None
-
-
-def _account_read() -> PreparedInstance:
-    """The user by primary key, with the person or the staff member behind it and the staff member's
-    department (LEFT JOINs on unique columns: at most one row). Built on first use: the user model is known only once
-    the apps are ready."""
-    global _account
-    if _account is None:
-        user_model = get_user_model()
-        _account = PreparedInstance(
-            user_model,
-            lambda pk: user_model._default_manager.filter(pk=pk),
-            fields=_columns(user_model),
-            related=[
-                ("person", _columns(Person)),
-                ("staff", _columns(StaffMember)),
-                ("staff__department", _columns(Department)),
-            ],
-        )
-    return _account
+# The user by primary key, with the person or the staff member behind it and the staff member's
+# department, every column (LEFT JOINs on unique columns: at most one row). This module is imported
+# once the apps are ready (it is named in the settings, never imported by a models module).
+_ACCOUNT = PreparedInstance(
+    get_user_model(),
+    lambda pk: get_user_model()._default_manager.filter(pk=pk),
+    related=[("person", None), ("staff", None), ("staff__department", None)],
+)
 
 
 class AccountBackend(ModelBackend):
@@ -67,7 +46,7 @@ class AccountBackend(ModelBackend):
             pk = user_model._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        user = _account_read().get(pk, using=router.db_for_read(user_model) or DEFAULT_DB_ALIAS)
+        user = _ACCOUNT.get(pk, using=router.db_for_read(user_model) or DEFAULT_DB_ALIAS)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

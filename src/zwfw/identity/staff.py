@@ -20,6 +20,7 @@ from zwfw.catalog.models import Department
 from zwfw.core import audit
 from zwfw.core.codes import validate_region_code
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zwfw.core.lookups import PreparedRead
 from zwfw.identity.accounts import check_password
 from zwfw.identity.indexes import mobile_index
 from zwfw.identity.models import StaffMember, StaffRole, StaffRoleGrant
@@ -59,6 +60,10 @@ def staff_of(user: Any) -> StaffMember | None:
     return staff if staff.is_active else None
 
 
+# every staff request asks for the roles: the statement compiled once per connection
+_ROLES = PreparedRead(lambda staff: StaffRoleGrant.objects.filter(staff=staff).order_by().values_list("role"))
+
+
 def roles_of(user: Any) -> frozenset[str]:
     """The roles of the user's staff member, read once per loaded staff row (a request loads the
     user, and so the staff row, afresh; the services granting or revoking a role drop the copy)."""
@@ -67,7 +72,7 @@ def roles_of(user: Any) -> frozenset[str]:
         return frozenset()
     roles = staff.__dict__.get("_roles")
     if roles is None:
-        roles = staff.__dict__["_roles"] = frozenset(staff.role_grants.values_list("role", flat=True))
+        roles = staff.__dict__["_roles"] = frozenset(role for (role,) in _ROLES.rows(staff.pk))
     return roles
 
 

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 
 from zwfw.catalog.models import Department
 from zwfw.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from zwfw.core.lookups import lookup_key
+from zwfw.core.lookups import PreparedInstance, lookup_key
 from zwfw.identity.agents import Principal, principals_of
 from zwfw.identity.indexes import document_index
 from zwfw.identity.models import AgentGrant, DocumentType, Enterprise, Person
@@ -86,8 +86,16 @@ def live_use_grant(*, license: License, department_id: int, now) -> UseGrant | N
 # --- issuance: the type and the holder a request names ------------------------------------------
 
 
+# Issuance reads the type and the holder on every request: statements compiled once per connection.
+_TYPE_BY_CODE = PreparedInstance(LicenseType, lambda code: LicenseType.objects.filter(code=code))
+_PERSON_BY_INDEX = PreparedInstance(
+    Person, lambda index: Person.objects.filter(document_index=index), related=[("user", None)]
+)
+
+
 def license_type_by_code(code: str) -> LicenseType:
-    found = LicenseType.objects.filter(code=lookup_key(code, max_length=21).upper()).first()
+    key = lookup_key(code, max_length=21).upper()
+    found = _TYPE_BY_CODE.get(key) if key else None
     if found is None:
         raise NotFound("LICENSE_TYPE_NOT_FOUND", "证照类型不存在", details={"field": "type_code"})
     return found
@@ -149,7 +157,7 @@ def find_holder(
     _for_a_department(department)
     kind, key = _holder_key(document_type=document_type, document_number=document_number, credit_code=credit_code)
     found = (
-        _enterprises().filter(credit_code=key).first() if kind == "enterprise" else _persons().filter(document_index=key).first()
+        _enterprises().filter(credit_code=key).first() if kind == "enterprise" else _PERSON_BY_INDEX.get(key)
     )
     if found is None:
         raise _no_holder(kind)

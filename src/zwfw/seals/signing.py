@@ -20,6 +20,7 @@ from typing import Any
 from asn1crypto import algos
 from asn1crypto import x509 as asn1_x509
 from django.db import transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from PIL import Image
 from pyhanko.pdf_utils.images import PdfImage
@@ -33,7 +34,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from zwfw.core import audit
 from zwfw.core.audit import canonical_json
 from zwfw.core.errors import ValidationFailed
-from zwfw.core.lookups import PreparedInsert
+from zwfw.core.lookups import PreparedInsert, PreparedInstance
 from zwfw.seals import gm, pki, ses
 from zwfw.seals.keystore import keystore
 from zwfw.seals.models import KeyAlgorithm, Seal, SealUsage, SignatureFormat, StoredKey
@@ -276,17 +277,27 @@ class LockedSeal:
         raise ValidationFailed("SEAL_FORMAT_INVALID", "签名格式应为 jws 或 ses", details={"field": "format"})
 
 
+# The seal a signing locks, with both keys and without the image (not needed to sign data): every
+# issuance reads it, so the statement is compiled once per connection.
+_LOCKED_SEAL = PreparedInstance(
+    Seal,
+    lambda pk: Seal.objects.select_for_update().filter(pk=pk),
+    defer=("image_png", "image_svg"),
+    related=[("ecdsa_key", None), ("sm2_key", None)],
+)
+
+
 def lock_seal(*, actor: SigningActor, seal: Seal, batch: bool = False) -> LockedSeal:
     """Lock ``seal`` until the caller's transaction ends (required: ``select_for_update`` refuses to
     run outside one) and check that ``actor`` may use it, once for every signature made with the
     answer: several data signatures under one lock (批量, e.g. a batch of licences). ``batch``: the
     uses share one 批次 in the 用章记录, as ``sign_pdfs``'s do."""
-    seal = (
-        Seal.objects.select_for_update()
-        .select_related("ecdsa_key", "sm2_key")
-        .defer("image_png", "image_svg")  # the image is not needed to sign data
-        .get(pk=seal.pk)
-    )
+    if transaction.get_connection().get_autocommit():
+        raise TransactionManagementError("a seal is locked only inside a transaction")
+    locked = _LOCKED_SEAL.get(seal.pk)
+    if locked is None:
+        raise Seal.DoesNotExist(f"seal {seal.pk} not found")
+    seal = locked
     _authorise(actor, seal)
     return LockedSeal(actor=actor, seal=seal, batch=uuid.uuid4() if batch else None)
 
