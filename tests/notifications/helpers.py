@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from django_tasks_db.models import DBTaskResult
-
-from zwfw.notifications.services import deliver_queued
+from zwfw.notifications.services import deliver_all_queued
+from zwfw.notifications.tasks import MESSAGES_PER_SWEEP
 
 
 def run_queued_jobs() -> list[str]:
-    """What `zwfw worker` does with the queued delivery jobs, in order."""
-    outcomes = []
-    for job in DBTaskResult.objects.filter(task_path__endswith="deliver_queued_message").order_by("enqueued_at"):
-        message = deliver_queued(*job.args_kwargs["args"])
-        outcomes.append(message.status if message else "gone")
-    return outcomes
+    """What the worker's delivery sweep does with the queued notices: the status of each, in order."""
+    return [message.status for message in deliver_all_queued(limit=MESSAGES_PER_SWEEP)]

@@ -6,14 +6,16 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.notifications.helpers import run_queued_jobs
 from zwfw.core.errors import ValidationFailed
-from zwfw.notifications import senders
+from zwfw.notifications import senders, tasks
 from zwfw.notifications.models import Message, MessageStatus
-from zwfw.notifications.services import queue_message, send_message
+from zwfw.notifications.services import DELIVERY_SWEEP_KEY, queue_message, send_message
 
 pytestmark = pytest.mark.django_db
 MOBILE = "13912345678"
@@ -27,7 +29,7 @@ def test_a_queued_notice_is_kept_encrypted_and_sent_by_the_worker():
     assert run_queued_jobs() == [MessageStatus.SENT]
     message.refresh_from_db()
     assert (message.status, message.sender) == (MessageStatus.SENT, "recording")
-    assert run_queued_jobs() == ["gone"]  # a job run twice sends once
+    assert run_queued_jobs() == []  # a second sweep sends nothing again
 
 
 def change_that_fails() -> None:
@@ -95,7 +97,7 @@ def test_a_sender_that_breaks_leaves_the_queued_notice_failed_not_waiting_foreve
     assert (message.status, message.sender) == (MessageStatus.FAILED, "broken")
     assert message.error == "发送通道异常（TimeoutError），未发送"
     assert "read timed out" in caplog.text  # the operator's log keeps the fault
-    assert run_queued_jobs() == ["gone"]
+    assert run_queued_jobs() == []
 
 
 def test_a_direct_send_through_a_broken_sender_is_recorded_failed_not_raised(monkeypatch):
@@ -103,3 +105,63 @@ def test_a_direct_send_through_a_broken_sender_is_recorded_failed_not_raised(mon
     message = send_message(channel="sms", purpose="login", body="验证码 123456", to_address=MOBILE)
     assert message.status == MessageStatus.FAILED
     assert Message.objects.get().error == "发送通道异常（TimeoutError），未发送"
+
+
+# --- the worker's delivery sweep ----------------------------------------------------------------------
+
+@pytest.fixture
+def gate_open():
+    cache.delete(DELIVERY_SWEEP_KEY)
+    yield
+    cache.delete(DELIVERY_SWEEP_KEY)
+
+
+def sweeps() -> list[DBTaskResult]:
+    return list(DBTaskResult.objects.filter(task_path="zwfw.notifications.tasks.deliver_queued_messages")
+                .order_by("enqueued_at"))
+
+
+def test_notices_committed_together_queue_one_sweep_and_none_is_a_job_of_its_own(
+    gate_open, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            queue_message(channel="sms", purpose="case", body=f"办件进度 {n}", to_address=MOBILE)
+    assert len(sweeps()) == 1
+    assert not DBTaskResult.objects.exclude(task_path="zwfw.notifications.tasks.deliver_queued_messages").exists()
+    with django_capture_on_commit_callbacks(execute=True):  # within the gate period: the sweep will take it
+        queue_message(channel="sms", purpose="case", body="又一条", to_address=MOBILE)
+    assert len(sweeps()) == 1
+    cache.delete(DELIVERY_SWEEP_KEY)  # the gate period is over
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_message(channel="sms", purpose="case", body="再一条", to_address=MOBILE)
+    assert len(sweeps()) == 2
+
+
+def test_a_notice_of_a_change_that_rolls_back_queues_no_sweep(gate_open, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        change_that_fails()
+    assert sweeps() == []
+
+
+def test_a_sweep_sends_every_queued_notice_then_looks_again_later_and_stops_when_it_finds_none():
+    for n in range(3):
+        queue_message(channel="sms", purpose="case", body=f"办件进度 {n}", to_address=MOBILE)
+    before = timezone.now()
+    assert tasks.deliver_queued_messages.call() == {MessageStatus.SENT: 3}
+    assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.SENT}
+    again = sweeps()
+    assert len(again) == 1  # the look again, for notices queued while the gate was shut
+    assert again[0].task.run_after >= before + dt.timedelta(seconds=4)
+    assert tasks.deliver_queued_messages.call() == {}
+    assert len(sweeps()) == 1  # nothing found: no further look
+
+
+def test_a_full_sweep_queues_the_next_one_at_once(monkeypatch):
+    monkeypatch.setattr(tasks, "MESSAGES_PER_SWEEP", 2)
+    for n in range(3):
+        queue_message(channel="email", purpose="case", body=f"办件进度 {n}", to_address=f"a{n}@example.cn")
+    assert tasks.deliver_queued_messages.call() == {MessageStatus.SENT: 2}
+    assert [job.task.run_after for job in sweeps()] == [None]  # at once
+    assert tasks.deliver_queued_messages.call() == {MessageStatus.SENT: 1}
+    assert Message.objects.filter(status=MessageStatus.QUEUED).count() == 0

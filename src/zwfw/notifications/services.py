@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -197,12 +198,10 @@ def send_inbox_messages(*, purpose: str, subject: str, messages: Sequence[tuple[
 
 
 def queue_message(*, channel: str, purpose: str, body: str, subject: str = "", to_address: str = "") -> Message:
-    """Record an SMS or e-mail notice for the worker to send (``deliver_queued``), in the caller's
-    transaction: it leaves only if the change it tells of commits, and a slow or failing gateway never
-    holds up the request. The rate limits apply when it is sent; a notice over them is not sent and
-    is recorded as ``limited`` with the reason."""
-    from zwfw.notifications.tasks import deliver_queued_message
-
+    """Record an SMS or e-mail notice for the worker to send, in the caller's transaction: it leaves
+    only if the change it tells of commits, and a slow or failing gateway never holds up the request.
+    Once the transaction commits, a delivery sweep is queued (``queue_delivery_sweep``). The rate limits
+    apply when it is sent; a notice over them is not sent and is recorded as ``limited`` with the reason."""
     if channel == Channel.INBOX:
         raise ValidationFailed("INVALID_CHANNEL", "站内信直接写入，不经发送队列")
     to_address = _checked_recipient(channel, body, to_address, None)
@@ -212,8 +211,36 @@ def queue_message(*, channel: str, purpose: str, body: str, subject: str = "", t
         sender="", status=MessageStatus.QUEUED,
     )
     _MESSAGE.insert(message)
-    deliver_queued_message.enqueue(message.pk)
+    # robust: a sweep that could not be queued is made up by the next notice's, or the sweep's look again
+    transaction.on_commit(queue_delivery_sweep, robust=True)
     return message
+
+
+# A web process queues at most one delivery sweep this often; a sweep sends every queued notice, and
+# looks again this much later while it finds some.
+DELIVERY_SWEEP_GATE_SECONDS = 5
+DELIVERY_SWEEP_KEY = "zwfw:notifications:delivery-sweep"
+
+
+def queue_delivery_sweep() -> None:
+    """Queue the worker's sweep of the queued notices (tasks.deliver_queued_messages), at most once per
+    DELIVERY_SWEEP_GATE_SECONDS per web process (the local-memory cache; per node with Redis).
+
+    A notice costs its change one row and a cache check, not a job row of its own: on SQLite the job
+    was written inside the change's transaction, which holds the database's one write lock. A notice
+    queued while the gate is shut is sent by the sweep's next look, at most a gate period later."""
+    from zwfw.notifications.tasks import deliver_queued_messages
+
+    if cache.add(DELIVERY_SWEEP_KEY, True, timeout=DELIVERY_SWEEP_GATE_SECONDS):
+        deliver_queued_messages.enqueue()
+
+
+def deliver_all_queued(*, limit: int) -> list[Message]:
+    """Send the queued notices, oldest first, at most ``limit`` of them (``deliver_queued`` each): the
+    ones this call handled (sent, failed or limited). Two sweeps at once send each notice once."""
+    queued = Message.objects.filter(status=MessageStatus.QUEUED).order_by("id").values_list("pk", flat=True)
+    handled = (deliver_queued(pk) for pk in list(queued[:limit]))
+    return [message for message in handled if message is not None]
 
 
 def deliver_queued(message_id: int) -> Message | None:
