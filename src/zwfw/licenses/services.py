@@ -636,11 +636,15 @@ def _write_issue(*, issuer: Issuer, department: Department, checked: _Checked, s
     the licence, its event, the audit entry and the holder's inbox message."""
     serial = _next_serial(checked.license_type, department, checked.valid_from.year)
     license = _new_license(department=department, checked=checked, serial=serial, seal=seal)
-    to_sign = _to_sign(license, checked)
-    license.signature = seal.sign(data=to_sign.data, purpose=to_sign.purpose, fmt="jws").signature
-    _LICENSE.insert(license)
-    _EVENT.insert(_issue_event(issuer, license, checked))
-    audit.append(_issue_audited(issuer, license, checked))
+
+    def write(signatures: list[signing.DataSignature]) -> list[list[audit.NewEntry]]:
+        license.signature = signatures[0].signature
+        _LICENSE.insert(license)
+        _EVENT.insert(_issue_event(issuer, license, checked))
+        return [[_issue_audited(issuer, license, checked)]]
+
+    # the seal's use and the issuance audited together (one append), as a batch's items are
+    seal.sign_many([_to_sign(license, checked)], fmt="jws", then=write)
     _notify(license, _issue_notice(department, license, checked))
     return license
 
