@@ -45,6 +45,16 @@ def lock_is_free(path) -> bool:
     return True
 
 
+def eventually_free(path, seconds: float = 2.0) -> bool:
+    """The lock is free, or comes free within ``seconds`` (a waiter given up lets it go when it gets it)."""
+    deadline = time.monotonic() + seconds
+    while not lock_is_free(path):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
 def write(connection, n: int, *, fail: bool = False) -> None:
     connection.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
     try:
@@ -127,7 +137,49 @@ def test_a_writer_that_waits_too_long_gets_database_is_locked_and_holds_nothing(
     assert failed == ["database is locked"]
     a.rollback()
     a.set_autocommit(True)
+    assert eventually_free(lock)
+
+
+def test_a_waiter_given_up_lets_the_lock_go_and_never_releases_a_later_transaction_s(node_file, monkeypatch):
+    a, b, lock = node_file
+    monkeypatch.setattr(queued, "WRITE_WAIT_SECONDS", 0.2)
+    a.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    with pytest.raises(OperationalError, match="database is locked"):
+        b.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    a.rollback()
+    a.set_autocommit(True)
+    # b's given-up waiter gets the lock once a lets it go, and lets it go at once
+    assert eventually_free(lock)
+    # b queues again on a descriptor of its own: its next transaction holds the lock until it ends
+    b.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    time.sleep(0.05)
+    assert not lock_is_free(lock)
+    b.rollback()
+    b.set_autocommit(True)
     assert lock_is_free(lock)
+
+
+def test_a_waiter_wakes_when_the_holder_lets_go_not_at_its_next_look(node_file):
+    a, b, _ = node_file
+    a.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    taken = []
+
+    def second():
+        b.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+        taken.append(time.monotonic())
+        b.rollback()
+        b.set_autocommit(True)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.3)
+    assert taken == []  # still waiting behind a
+    released = time.monotonic()
+    a.rollback()
+    a.set_autocommit(True)
+    thread.join(5)
+    assert len(taken) == 1
+    assert taken[0] - released < 0.1
 
 
 def test_a_write_in_autocommit_queues_behind_a_transaction_and_holds_the_lock_only_for_itself(node_file):
