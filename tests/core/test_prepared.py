@@ -203,3 +203,12 @@ def test_a_prepared_instance_refuses_a_path_before_its_parent_a_related_read_wit
                          related=[("staff", ("name",))])
     with pytest.raises(ValueError, match="no column"):
         PreparedInstance(user_model, lambda pk: user_model.objects.filter(pk=pk), fields=("id", "colour"))
+
+
+@pytest.mark.parametrize("key", [2**63, -(2**63) - 1, 2**70])
+def test_an_integer_key_no_column_can_hold_names_no_row_as_the_orm_s_filter(key):
+    Message.objects.create(**{c: getattr(_message(), c) for c in COLUMNS})
+    by_id = PreparedRead(lambda pk: Message.objects.filter(pk=pk).values_list("id"))
+    assert list(Message.objects.filter(pk=key).values_list("id")) == []
+    assert by_id.rows(key) == []
+    assert _accounts().get(key) is None

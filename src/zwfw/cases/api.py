@@ -112,8 +112,7 @@ def _item(item_id: int | None) -> ImplementationItem:
 
 
 def _submit_item(item_id: int | None) -> ImplementationItem:
-    # an id past the column's range names no item (the ORM's filter would find none, not fail)
-    item = _SUBMIT_ITEM.get(item_id) if item_id and 0 < item_id < 2**63 else None
+    item = _SUBMIT_ITEM.get(item_id) if item_id else None
     if item is None:
         raise NotFound("CASE_ITEM_NOT_FOUND", "未找到该事项，或该事项已停用")
     return item

@@ -24,6 +24,9 @@ def lookup_key(value: object, *, max_length: int) -> str:
     return value.strip()[:max_length]
 
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
 class PreparedRead:
     """A read by a key (or a few, or none) that a hot path runs on every request, compiled to SQL
     once per connection.
@@ -81,8 +84,12 @@ class PreparedRead:
         return self._key_field.get_db_prep_value(key, connection, prepared=False)
 
     def rows(self, *keys: Any, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+        """The rows the queryset with these keys gives. An integer key no 64-bit column can hold (an id
+        a client sent) names no row, as the ORM's filter finds none, instead of the driver's overflow."""
         if len(keys) != self._keys:
             raise TypeError(f"this read takes {self._keys} key(s), not {len(keys)}")
+        if any(isinstance(key, int) and not _INT64_MIN <= key <= _INT64_MAX for key in keys):
+            return []
         compiler, sql, converters, order = self._compile(using)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, [constant if n is None else self._prepared(keys[n], connections[using])
