@@ -189,24 +189,16 @@ class LockedSeal:
     batch: uuid.UUID | None = None  # one 批次 for every use of this lock (用章记录)
 
     def sign(self, *, data: bytes, purpose: str, fmt: str) -> DataSignature:
-        """Detached signature over ``data``: ``jws`` (ECDSA P-256) or ``ses`` (SM2, GB/T 38540)."""
-        self._check_transaction()
-        data = _check_data(data)
-        purpose = _purpose(purpose)
-        signed_at = self._usable_now()
-        value, algorithm, digest = self._signed(data, fmt, signed_at)
-        usage = _record(
-            actor=self.actor, seal=self.seal, fmt=fmt, algorithm=algorithm, digest=digest, purpose=purpose,
-            signed_at=signed_at, batch=self.batch,
-        )
-        return DataSignature(format=fmt, signature=value, digest=digest, signed_at=signed_at, usage_id=usage.pk)
+        """Detached signature over ``data``: ``jws`` (ECDSA P-256) or ``ses`` (SM2, GB/T 38540); the
+        one item of a ``sign_many``."""
+        return self.sign_many([ToSign(data=data, purpose=purpose)], fmt=fmt)[0]
 
     def sign_many(
         self, items: Sequence[ToSign], *, fmt: str,
         then: Callable[[list[DataSignature]], Sequence[Sequence[audit.NewEntry]]] | None = None,
     ) -> list[DataSignature]:
-        """One detached signature per item, each made as ``sign`` makes it, their 用章记录 written with
-        one INSERT and their audit entries appended together (``audit.record_many``).
+        """One detached signature per item (each its data checked, its purpose the 用章事由), their
+        用章记录 written with one INSERT and their audit entries appended together (``audit.record_many``).
 
         All of them are made at one moment, one reading of the clock against which the seal's validity
         is checked once: the items are signed together or refused together, never split by the seal's
