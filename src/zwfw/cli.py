@@ -108,6 +108,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from zwfw.notifications.services import queue_sweep_of_waiting_notices
+
+    queue_sweep_of_waiting_notices()  # notices whose sweep was never queued leave now
     _manage(["db_worker", "--queue-name", "*", "--interval", str(args.interval), "--no-reload"])
     return 0
 

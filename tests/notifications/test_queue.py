@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.notifications.helpers import run_queued_jobs
+from zwfw import cli
 from zwfw.core.errors import ValidationFailed
-from zwfw.notifications import senders, tasks
+from zwfw.notifications import senders, services, tasks
 from zwfw.notifications.models import Message, MessageStatus
 from zwfw.notifications.services import DELIVERY_SWEEP_KEY, queue_message, send_message
+from zwfw.notifications.tasks import MESSAGES_PER_SWEEP
 
 pytestmark = pytest.mark.django_db
 MOBILE = "13912345678"
@@ -165,3 +168,38 @@ def test_a_full_sweep_queues_the_next_one_at_once(monkeypatch):
     assert [job.task.run_after for job in sweeps()] == [None]  # at once
     assert tasks.deliver_queued_messages.call() == {MessageStatus.SENT: 1}
     assert Message.objects.filter(status=MessageStatus.QUEUED).count() == 0
+
+
+def test_the_sweep_reads_the_waiting_notices_through_their_partial_index():
+    # every message ever sent stays in the table: the sweep's read must not walk it
+    queue_message(channel="sms", purpose="case", body="待发送", to_address=MOBILE)
+    queued = services._queued().values_list("pk", flat=True)[:MESSAGES_PER_SWEEP]
+    if connection.vendor == "postgresql":  # on a table this small the planner would scan it anyway
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "notif_msg_queued_idx" in queued.explain()
+
+
+def test_a_sweep_that_cannot_be_queued_leaves_the_gate_open_for_the_next_notice(gate_open, monkeypatch):
+    class Refused:
+        def enqueue(self):
+            raise RuntimeError("the job queue is unavailable")
+
+    monkeypatch.setattr(tasks, "deliver_queued_messages", Refused())
+    with pytest.raises(RuntimeError):
+        services.queue_delivery_sweep()
+    monkeypatch.undo()
+    services.queue_delivery_sweep()  # the next notice's commit
+    assert len(sweeps()) == 1
+
+
+def test_the_worker_queues_a_sweep_at_start_when_notices_wait(monkeypatch):
+    started = []
+    monkeypatch.setattr(cli, "_manage", started.append)
+    args = argparse.Namespace(interval=1)
+    cli.cmd_worker(args)
+    assert sweeps() == []  # nothing waits: no sweep
+    queue_message(channel="sms", purpose="case", body="其变更已提交，扫描未能排队", to_address=MOBILE)
+    cli.cmd_worker(args)
+    assert len(sweeps()) == 1
+    assert [argv[0] for argv in started] == ["db_worker", "db_worker"]

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from zwfw.core.crypto import EncryptedCharField
 
@@ -57,6 +58,8 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["recipient_index", "channel", "created_at"], name="notif_msg_recipient_idx"),
             models.Index(fields=["recipient_user", "channel", "-created_at"], name="notif_msg_inbox_idx"),
+            # the delivery sweep's read: the few waiting notices among every message ever sent
+            models.Index(fields=["id"], condition=Q(status="queued"), name="notif_msg_queued_idx"),
         ]
 
     def __str__(self) -> str:

@@ -232,14 +232,34 @@ def queue_delivery_sweep() -> None:
     from zwfw.notifications.tasks import deliver_queued_messages
 
     if cache.add(DELIVERY_SWEEP_KEY, True, timeout=DELIVERY_SWEEP_GATE_SECONDS):
-        deliver_queued_messages.enqueue()
+        try:
+            deliver_queued_messages.enqueue()
+        except Exception:
+            cache.delete(DELIVERY_SWEEP_KEY)  # the next notice tries again, not a gate period later
+            raise
+
+
+def queue_sweep_of_waiting_notices() -> bool:
+    """Queue a delivery sweep if notices wait (``zwfw worker`` does at start): the ones whose sweep
+    could not be queued after their change committed (the queue's database refused it, or the web
+    process stopped in between) are sent then. Whether a sweep was queued."""
+    from zwfw.notifications.tasks import deliver_queued_messages
+
+    if not _queued().exists():
+        return False
+    deliver_queued_messages.enqueue()
+    return True
+
+
+def _queued() -> Any:
+    """The notices waiting to be sent, oldest first (a partial index holds exactly these)."""
+    return Message.objects.filter(status=MessageStatus.QUEUED).order_by("id")
 
 
 def deliver_all_queued(*, limit: int) -> list[Message]:
     """Send the queued notices, oldest first, at most ``limit`` of them (``deliver_queued`` each): the
     ones this call handled (sent, failed or limited). Two sweeps at once send each notice once."""
-    queued = Message.objects.filter(status=MessageStatus.QUEUED).order_by("id").values_list("pk", flat=True)
-    handled = (deliver_queued(pk) for pk in list(queued[:limit]))
+    handled = (deliver_queued(pk) for pk in list(_queued().values_list("pk", flat=True)[:limit]))
     return [message for message in handled if message is not None]
 
 
