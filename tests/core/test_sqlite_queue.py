@@ -158,30 +158,6 @@ def test_a_waiter_given_up_lets_the_lock_go_and_never_releases_a_later_transacti
     b.set_autocommit(True)
     assert lock_is_free(lock)
 
-
-def test_a_waiter_wakes_when_the_holder_lets_go_not_at_its_next_look(node_file):
-    a, b, _ = node_file
-    a.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
-    taken = []
-
-    def second():
-        b.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
-        taken.append(time.monotonic())
-        b.rollback()
-        b.set_autocommit(True)
-
-    thread = threading.Thread(target=second)
-    thread.start()
-    time.sleep(0.3)
-    assert taken == []  # still waiting behind a
-    released = time.monotonic()
-    a.rollback()
-    a.set_autocommit(True)
-    thread.join(5)
-    assert len(taken) == 1
-    assert taken[0] - released < 0.1
-
-
 def test_a_write_in_autocommit_queues_behind_a_transaction_and_holds_the_lock_only_for_itself(node_file):
     # a one-row write outside a transaction (a scan's 用证记录) is a transaction of its own: it waits in
     # the queue, not in SQLite's busy handler, and gives the lock up at once

@@ -19,9 +19,11 @@ database (the test suite's) needs no queue: only one process can open it.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
+from collections.abc import Iterator
 
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
@@ -144,19 +146,21 @@ class QueuedCursorWrapper(base.SQLiteCursorWrapper):
     database: DatabaseWrapper
 
     def execute(self, query, params=None):  # type: ignore[no-untyped-def]
-        if not self.database._queues(query):
+        with self._queued(query):
             return super().execute(query, params)
-        self.database._take_write_lock()
-        try:
-            return super().execute(query, params)
-        finally:
-            self.database._release_write_lock()
 
     def executemany(self, query, param_list):  # type: ignore[no-untyped-def]
-        if not self.database._queues(query):
+        with self._queued(query):
             return super().executemany(query, param_list)
+
+    @contextlib.contextmanager
+    def _queued(self, query: str) -> Iterator[None]:
+        """The write lock held around a statement that writes in autocommit (``_queues``)."""
+        if not self.database._queues(query):
+            yield
+            return
         self.database._take_write_lock()
         try:
-            return super().executemany(query, param_list)
+            yield
         finally:
             self.database._release_write_lock()
