@@ -294,6 +294,17 @@ def test_a_hall_clerk_enters_accepts_and_hands_out_an_item_of_the_hall(applicant
     assert (case.status, case.delivery_method) == (CaseStatus.COMPLETED, "window")
 
 
+def test_the_hall_clerks_queue_follows_the_hall_at_once(applicant, item, hall_clerk):
+    case = submit(applicant, with_form(item), key="h-1")
+    desk = signed_in(hall_clerk)
+    assert case.number in desk.get("/cases/workbench/").content.decode()
+    assert [row["number"] for row in call(desk, "get", "/queue").json()["items"]] == [case.number]
+    # the queue's statements are compiled once, but the hall's departments are read on every request
+    HallClerk.objects.filter(staff=hall_clerk).delete()
+    assert case.number not in desk.get("/cases/workbench/").content.decode()
+    assert call(desk, "get", "/queue").json() == {"items": [], "total": 0, "page": 1, "page_size": 20}
+
+
 def test_clerks_without_the_hall_still_cannot_enter_or_hand_out(applicant, item, staff, hall_clerk):
     with_form(item)
     elsewhere = Hall.objects.create(code="binjiang", name="滨江区民生服务中心", region_code="330108")

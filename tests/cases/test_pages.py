@@ -453,6 +453,15 @@ def test_the_queue_paginates_in_sql_without_a_query_per_row(applicant, item, sta
     assert len(full.captured_queries) <= len(short.captured_queries)
 
 
+def test_the_queue_escapes_what_applicants_and_catalogue_editors_typed(applicant, item, staff):
+    case = submit(applicant, item, key="e1", when=TODAY)
+    type(item).objects.filter(pk=item.pk).update(name='<script>alert("事项")</script>&')
+    page = html(signed_in(staff["clerk"]).get("/cases/workbench/"))
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;事项&#34;)&lt;/script&gt;&amp;" in page
+    assert f'<a class="code" href="/cases/workbench/{case.public_id}/">{case.number}</a>' in page
+
+
 def test_the_queue_filters(applicant, item, staff):
     waiting = submit(applicant, item, key="f1", when=TODAY)
     late = accepted(applicant, item, staff, key="f2", when="2026-02-13")

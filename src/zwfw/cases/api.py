@@ -531,7 +531,8 @@ def queue(request: HttpRequest, params: Query[CasePageIn]):
                                        limit=params.page_size, status=params.status,
                                        number_prefix=web.number_filter(params.number))
     today, calendar = timezone.localdate(), current_calendar()
-    return CasePageOut(items=[CaseOut.of(c, deadline=web.deadline_of(c, today=today, calendar=calendar)) for c in rows],
+    return CasePageOut(items=[CaseOut.of_queue_row(row, deadline=web.deadline_of(row, today=today, calendar=calendar))
+                              for row in rows],
                        total=total, page=params.page, page_size=params.page_size)
 
 

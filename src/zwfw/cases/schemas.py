@@ -152,12 +152,22 @@ class CaseOut(Schema):
     @staticmethod
     def of(case: Case, *, mask: bool = True, deadline: dict[str, Any] | None = None) -> CaseOut:
         name = case.enterprise.name if case.enterprise is not None else case.applicant.name
+        return CaseOut._of(case, item_name=case.item.name, department=case.department.name,
+                           applicant=mask_name(name) if mask and case.enterprise is None else name, deadline=deadline)
+
+    @staticmethod
+    def of_queue_row(row: selectors.QueueRow, *, deadline: dict[str, Any]) -> CaseOut:
+        return CaseOut._of(row, item_name=row.item_name, department=row.department_name,
+                           applicant=row.applicant_listed, deadline=deadline)
+
+    @staticmethod
+    def _of(case: Case | selectors.QueueRow, *, item_name: str, department: str, applicant: str,
+            deadline: dict[str, Any] | None) -> CaseOut:
         return CaseOut(
-            public_id=str(case.public_id), number=case.number, item_id=case.item_id, item_name=case.item.name,
-            department=case.department.name, status=case.status, status_label=CaseStatus(case.status).label,
-            channel=case.channel, applicant=mask_name(name) if mask and case.enterprise is None else name,
-            submitted_at=case.submitted_at, accepted_on=case.accepted_on, promised_due_on=case.promised_due_on,
-            legal_due_on=case.legal_due_on, clock_stopped=case.clock_stopped,
+            public_id=str(case.public_id), number=case.number, item_id=case.item_id, item_name=item_name,
+            department=department, status=case.status, status_label=CaseStatus(case.status).label,
+            channel=case.channel, applicant=applicant, submitted_at=case.submitted_at, accepted_on=case.accepted_on,
+            promised_due_on=case.promised_due_on, legal_due_on=case.legal_due_on, clock_stopped=case.clock_stopped,
             deadline=DeadlineOut(**{k: deadline[k] for k in ("colour", "word", "due", "left")}) if deadline else None,
         )
 

@@ -12,12 +12,15 @@ import datetime as dt
 import hmac
 import uuid
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zwfw.appointments.selectors import hall_departments_of
+from zwfw.appointments.selectors import hall_department_ids_of
 from zwfw.cases.models import (
     BundleApplication,
     Case,
@@ -69,7 +72,7 @@ def _hall_departments(user: Any) -> list[int]:
     """一窗: the departments whose cases a window clerk of a hall pre-reviews."""
     if StaffRole.WINDOW_CLERK not in roles_of(user):
         return []
-    return list(hall_departments_of(user).values_list("pk", flat=True))
+    return hall_department_ids_of(user)
 
 
 def cases_of_staff(user: Any) -> QuerySet[Case]:
@@ -277,60 +280,161 @@ def bundle_of_applicant(*, person: Person, public_id: object) -> BundleApplicati
 
 # --- the work queue, fast ----------------------------------------------------------------------------
 
-# what a queue row shows (and the API's CaseOut): the rest of the case, the item's guide elements (JSON)
-# and the applicant's encrypted fields are not loaded
-_LIST_COLUMNS = (
-    "id", "public_id", "number", "status", "channel", "received_on", "submitted_at", "accepted_on", "legal_due_on",
-    "promised_due_on", "promised_limit_days", "legal_limit_days", "extended_days", "clock_stopped", "assignee_id",
-    "item__name", "department__name", "applicant__name", "enterprise__name",
+@dataclass(frozen=True)
+class QueueRow:
+    """A row of the work queue: the columns a list shows (and the API's CaseOut), read by key into
+    plain values; the rest of the case, the item's guide elements and the applicant's encrypted fields
+    are not loaded. ``web.deadline_of`` reads its colour from these columns as from a case."""
+
+    id: int
+    public_id: uuid.UUID
+    number: str | None
+    status: str
+    channel: str
+    received_on: dt.date | None
+    submitted_at: dt.datetime | None
+    accepted_on: dt.date | None
+    legal_due_on: dt.date | None
+    promised_due_on: dt.date | None
+    promised_limit_days: int
+    legal_limit_days: int
+    extended_days: int
+    clock_stopped: bool
+    item_id: int
+    item_name: str
+    department_name: str
+    applicant_name: str
+    enterprise_name: str | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def applicant_listed(self) -> str:
+        """The applicant as a list shows them: the enterprise's name, or the person's name masked."""
+        return self.enterprise_name if self.enterprise_name is not None else mask_name(self.applicant_name)
+
+
+_QUEUE_COLUMNS = tuple(
+    {"item_name": "item__name", "department_name": "department__name", "applicant_name": "applicant__name",
+     "enterprise_name": "enterprise__name"}.get(name, name) for name in QueueRow.__dataclass_fields__
 )
+# the rows of a page by their keys, one prepared read per number of keys (a page holds at most 100)
+_QUEUE_ROWS: dict[int, PreparedRead] = {}
+
+
+def _queue_rows(ids: list[int]) -> list[QueueRow]:
+    if not ids:
+        return []
+    read = _QUEUE_ROWS.get(len(ids))
+    if read is None:
+        read = _QUEUE_ROWS[len(ids)] = PreparedRead(
+            lambda *keys: Case.objects.filter(pk__in=keys).order_by().values_list(*_QUEUE_COLUMNS), keys=len(ids))
+    found = {row[0]: QueueRow(*row) for row in read.rows(*ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+@dataclass(frozen=True)
+class _QueueShape:
+    """What decides the queue's statements: the SQL and its parameters are the same for the same shape,
+    so each is compiled once (``_queue_statement``) instead of on every request."""
+
+    alias: str
+    user_id: int
+    department_ids: tuple[int, ...]  # the clerk's own department first, then the halls' (for pre-review)
+    roles: tuple[str, ...]
+    status: str
+    deadline: str
+    number_prefix: str
+    today: dt.date
+
+
+def _queue_parts(shape: _QueueShape) -> tuple[QuerySet[Case], QuerySet[CaseStep]]:
+    """The two parts of the queue: the pre-review (submitted cases of the clerk's department and halls)
+    and the active steps of the user's department and roles."""
+    mine = Q(assignee__isnull=True) | Q(assignee_id=shape.user_id)
+    prereview = Case.objects.none()
+    if StaffRole.WINDOW_CLERK in shape.roles and shape.status in ("", CaseStatus.SUBMITTED) and not shape.deadline:
+        prereview = Case.objects.filter(mine, department_id__in=shape.department_ids, status=CaseStatus.SUBMITTED)
+        if shape.number_prefix:
+            prereview = prereview.filter(number__startswith=shape.number_prefix)
+    steps = CaseStep.objects.filter(Q(assignee__isnull=True) | Q(assignee_id=shape.user_id),
+                                    department_id=shape.department_ids[0], role__in=shape.roles,
+                                    status=StepStatus.ACTIVE)
+    # an active step belongs to an accepted or in-review case (steps are made at acceptance; a decision,
+    # a withdrawal or a refusal leaves none active), so the unfiltered queue needs no join for it
+    if shape.status and shape.status not in CLOCK_STATES:
+        steps = steps.none()
+    elif shape.status:
+        steps = steps.filter(case__status=shape.status)
+    if shape.deadline == "overdue":
+        steps = steps.filter(case__clock_stopped=False, case__promised_due_on__lt=shape.today)
+    elif shape.deadline == "stopped":
+        steps = steps.filter(case__clock_stopped=True)
+    if shape.number_prefix:
+        steps = steps.filter(case__number__startswith=shape.number_prefix)
+    return prereview, steps
+
+
+@lru_cache(maxsize=2048)
+def _queue_statement(shape: _QueueShape, part: str, offset: int = 0, limit: int = 0) -> tuple[str, tuple] | None:
+    """The SQL of one part of the queue (``count`` or ``ids`` of ``prereview`` or ``steps``), or None when
+    the part is empty for this shape (no statement to run)."""
+    prereview, steps = _queue_parts(shape)
+    which, kind = part.split("_")
+    keys: QuerySet[Any, tuple[int]] = (
+        prereview.order_by("received_on", "id").values_list("id") if which == "prereview"
+        else steps.order_by("due_on", "case_id").values_list("case_id")
+    )
+    try:
+        if kind == "count":
+            sql, params = keys.order_by().query.get_compiler(using=shape.alias).as_sql()
+            return f"SELECT COUNT(*) FROM ({sql}) AS queue", tuple(params)
+        sql, params = keys[offset:offset + limit].query.get_compiler(using=shape.alias).as_sql()
+    except EmptyResultSet:
+        return None
+    return sql, tuple(params)
+
+
+def _run_queue_statement(shape: _QueueShape, part: str, offset: int = 0, limit: int = 0) -> list[tuple]:
+    statement = _queue_statement(shape, part, offset, limit)
+    if statement is None:
+        return []
+    with connections[shape.alias].cursor() as cursor:
+        cursor.execute(*statement)
+        return cursor.fetchall()
 
 
 def queue_page(
     user: Any, *, offset: int, limit: int, status: str = "", deadline: str = "", number_prefix: str = "",
     today: dt.date | None = None,
-) -> tuple[list[Case], int]:
+) -> tuple[list[QueueRow], int]:
     """One page of ``queue_for_staff`` (the same cases) and the count, as two index-driven parts
     instead of one OR: the pre-review (submitted cases of the clerk's department and halls) comes
     first, by the day the materials came in; then the cases with an active step of the user's
-    department and roles, by their promised due date (kept on the step by the services). Only the page's rows are loaded, by key,
-    without the columns a list does not show."""
+    department and roles, by their promised due date (kept on the step by the services). The
+    statements are compiled once per shape of the query; only the page's rows are read, by key."""
     staff = staff_of(user)
     if staff is None or staff.department_id is None:
         return [], 0
-    today = today or timezone.localdate()
-    roles = roles_of(user)
-    mine = Q(assignee__isnull=True) | Q(assignee=user)
-    prereview = Case.objects.none()
-    if StaffRole.WINDOW_CLERK in roles and status in ("", CaseStatus.SUBMITTED) and not deadline:
-        departments = [staff.department_id, *_hall_departments(user)]
-        prereview = Case.objects.filter(mine, department_id__in=departments, status=CaseStatus.SUBMITTED)
-        if number_prefix:
-            prereview = prereview.filter(number__startswith=number_prefix)
-    steps = CaseStep.objects.filter(Q(assignee__isnull=True) | Q(assignee=user), department_id=staff.department_id,
-                                    role__in=list(roles), status=StepStatus.ACTIVE)
-    # an active step belongs to an accepted or in-review case (steps are made at acceptance; a decision,
-    # a withdrawal or a refusal leaves none active), so the unfiltered queue needs no join for it
-    if status and status not in CLOCK_STATES:
-        steps = steps.none()
-    elif status:
-        steps = steps.filter(case__status=status)
-    if deadline == "overdue":
-        steps = steps.filter(case__clock_stopped=False, case__promised_due_on__lt=today)
-    elif deadline == "stopped":
-        steps = steps.filter(case__clock_stopped=True)
-    if number_prefix:
-        steps = steps.filter(case__number__startswith=number_prefix)
-    first = prereview.count()
-    total = first + steps.count()
+    shape = _QueueShape(
+        alias=router.db_for_read(Case), user_id=user.pk,
+        department_ids=(staff.department_id, *sorted(set(_hall_departments(user)) - {staff.department_id})),
+        roles=tuple(sorted(roles_of(user))), status=status, deadline=deadline, number_prefix=number_prefix,
+        today=today or timezone.localdate(),
+    )
+    first = _run_queue_statement(shape, "prereview_count")
+    first_count = first[0][0] if first else 0
+    steps = _run_queue_statement(shape, "steps_count")
+    total = first_count + (steps[0][0] if steps else 0)
     ids: list[int] = []
-    if offset < first:
-        ids += list(prereview.order_by("received_on", "id").values_list("id", flat=True)[offset:offset + limit])
-    if len(ids) < limit:
-        start = max(0, offset - first)
-        ids += list(steps.order_by("due_on", "case_id").values_list("case_id", flat=True)[start:start + limit - len(ids)])
-    rows = {c.pk: c for c in Case.objects.filter(pk__in=ids).select_related(*_RELATED).only(*_LIST_COLUMNS)}
-    return [rows[pk] for pk in ids if pk in rows], total
+    if offset < first_count:
+        ids += [pk for (pk,) in _run_queue_statement(shape, "prereview_ids", offset, limit)]
+    if len(ids) < limit and offset + len(ids) < total:
+        start = max(0, offset - first_count)
+        ids += [pk for (pk,) in _run_queue_statement(shape, "steps_ids", start, limit - len(ids))]
+    return _queue_rows(ids), total
 
 
 @dataclass(frozen=True)

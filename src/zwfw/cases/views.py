@@ -26,8 +26,10 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -565,27 +567,30 @@ def _workbench_page(request: HttpRequest, context: dict[str, Any] | None = None,
     roles = roles_of(request.user)
     detail = reverse("cases:workbench_detail", args=["0" * 32])
     rows = []
-    # The queue is the hottest staff page: each row is worked out here as plain strings, so that the
-    # template only looks keys up in a dict (an attribute of a model row costs the engine several tries).
-    for row in _rows_with_deadlines(page.rows):
-        case, deadline = row["case"], row["deadline"]
+    today, calendar = timezone.localdate(), current_calendar()
+    # The queue is the hottest staff page: each row is worked out here as plain strings, and the
+    # table is a Jinja2 template (cases/_queue_table.html) that only looks keys up in a dict.
+    for case in page.rows:
+        deadline = web.deadline_of(case, today=today, calendar=calendar)
         left = deadline["left"]
         rows.append({
-            "pk": case.pk, "public_id": str(case.public_id), "number": case.number or "", "item": case.item.name,
-            "applicant": row["applicant"], "status": case.status, "status_label": CaseStatus(case.status).label,
+            "pk": case.pk, "public_id": str(case.public_id), "number": case.number or "", "item": case.item_name,
+            "applicant": case.applicant_listed, "status": case.status,
+            "status_label": str(CaseStatus(case.status).label),
             "pickable": case.status == CaseStatus.SUBMITTED, "url": detail.replace("0" * 32, str(case.public_id)),
             "colour": deadline["colour"], "word": deadline["word"], "what": deadline["what"],
             "due": deadline["due"].isoformat() if deadline["due"] else "",
             "left_words": _("剩余%(n)s个工作日") % {"n": left} if left is not None and deadline["colour"] != "red" else "",
         })
+    can_batch = StaffRole.WINDOW_CLERK in roles
     context.update(
         result=page,
         rows=rows,
-        labels={"pick": _("选择"), "number": _("办件编号"), "item": _("事项"), "applicant": _("申请人"),
-                "status": _("状态"), "deadline": _("时限")},
+        queue_table=mark_safe(render_to_string(  # the autoescaping Jinja2 template
+            "cases/_queue_table.html", {"rows": rows, "can_batch": can_batch}, using="jinja2")) if rows else "",
         filters=filters,
         statuses=[(value, CaseStatus(value).label) for value in QUEUE_STATUSES],
-        can_batch=StaffRole.WINDOW_CLERK in roles,
+        can_batch=can_batch,
         is_supervisor=StaffRole.SUPERVISOR in roles,
         staff=staff_of(request.user),
     )

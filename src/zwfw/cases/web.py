@@ -29,7 +29,7 @@ PROGRESS_FAILURES_PER_NUMBER = 10
 CLOCK_WORDS = {"green": "时限正常", "yellow": "临近期限", "red": "已超期", "stopped": "计时暂停", "none": "—"}
 
 
-def deadline_of(case: Case, *, today: dt.date, calendar: WorkingCalendar) -> dict[str, Any]:
+def deadline_of(case: Case | selectors.QueueRow, *, today: dt.date, calendar: WorkingCalendar) -> dict[str, Any]:
     """The deadline colour of a row from its own columns, without reading its clock ledger.
 
     While the clock runs, every stop is closed, so the working days used are the limit less the
