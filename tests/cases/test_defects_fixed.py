@@ -183,7 +183,8 @@ def test_an_upload_whose_transaction_rolls_back_keeps_no_file(applicant, item, l
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "_event", broken)  # fails after the row was written
+    # fails after the row was written; patched in add_upload's own module, where it looks _event up
+    monkeypatch.setattr(services.submission, "_event", broken)
     with pytest.raises(RuntimeError):
         services.add_upload(actor=applicant.user, case=draft, content=png_bytes((42, 32)), material=lease)
     assert kept_files(data_dir) == []

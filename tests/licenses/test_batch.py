@@ -29,6 +29,8 @@ from zwfw.identity.models import StaffMember, StaffRole
 from zwfw.licenses import services
 from zwfw.licenses.identifiers import parse_identifier
 from zwfw.licenses.models import License, LicenseEvent, LicenseType, SerialCounter
+from zwfw.licenses.services import batch as batch_issuance
+from zwfw.licenses.services import issuance
 from zwfw.notifications.models import Message
 from zwfw.seals import services as seal_services
 from zwfw.seals import signing, verification
@@ -529,7 +531,7 @@ def test_an_item_whose_key_a_concurrent_request_committed_first_is_answered_as_i
     # run before the transaction): the look-up finds nothing the first time, the insert then fails
     client, holder = approver_client(people), PersonFactory()
     concurrent = call(client, "post", "/issue", residence(holder, "c-1")).json()
-    looked_up = services._issued_with
+    looked_up = issuance._issued_with
     seen: list[str] = []
 
     def not_yet(department, key):
@@ -538,7 +540,7 @@ def test_an_item_whose_key_a_concurrent_request_committed_first_is_answered_as_i
             return None
         return looked_up(department, key)
 
-    monkeypatch.setattr(services, "_issued_with", not_yet)
+    monkeypatch.setattr(issuance, "_issued_with", not_yet)
     before = everything()
     # when the batch carries the same request and two new ones around it
     items = [residence(PersonFactory(), "c-0"), residence(holder, "c-1"), residence(PersonFactory(), "c-2")]
@@ -546,6 +548,7 @@ def test_an_item_whose_key_a_concurrent_request_committed_first_is_answered_as_i
     # then the batch's re-read in its transaction finds the key: that item writes nothing (no serial,
     # signature, event, audit or message) and answers as the replay of the concurrent licence; the
     # others are issued, with the next serials
+    assert seen == ["c-1"]  # the checks missed the key
     assert [result["status"] for result in body["results"]] == ["created", "replayed", "created"]
     assert body["results"][1]["license"] == concurrent
     after = everything()
@@ -693,9 +696,10 @@ def test_an_exhausted_year_inside_a_batch_fails_only_the_items_past_the_last_ser
     assert not License.objects.filter(idempotency_key__in=["x-1", "x-2"]).exists()
 
 
-def _not_found_at_first(monkeypatch, *keys: str) -> None:
-    """The checks (before the transaction) do not find ``keys``: a concurrent request commits them just after."""
-    looked_up = services._issued_with
+def _not_found_at_first(monkeypatch, *keys: str) -> set[str]:
+    """The checks (before the transaction) do not find ``keys``: a concurrent request commits them just after.
+    Returns the keys the checks have missed so far."""
+    looked_up = issuance._issued_with
     seen: set[str] = set()
 
     def not_yet(department, key):
@@ -704,7 +708,8 @@ def _not_found_at_first(monkeypatch, *keys: str) -> None:
             return None
         return looked_up(department, key)
 
-    monkeypatch.setattr(services, "_issued_with", not_yet)
+    monkeypatch.setattr(issuance, "_issued_with", not_yet)
+    return seen
 
 
 def test_a_key_committed_after_the_checks_for_another_request_is_found_by_the_re_read_and_fails_alone(
@@ -713,7 +718,7 @@ def test_a_key_committed_after_the_checks_for_another_request_is_found_by_the_re
     # given a key a concurrent request used for another holder, committed after this batch's checks
     client = approver_client(people)
     call(client, "post", "/issue", residence(PersonFactory(), "k-1"))
-    _not_found_at_first(monkeypatch, "k-1")
+    missed = _not_found_at_first(monkeypatch, "k-1")
     locks = []
     lock_seal = signing.lock_seal
     monkeypatch.setattr(signing, "lock_seal", lambda **kwargs: locks.append(kwargs) or lock_seal(**kwargs))
@@ -722,6 +727,7 @@ def test_a_key_committed_after_the_checks_for_another_request_is_found_by_the_re
     body = batch(client, [residence(PersonFactory(), "k-0"), residence(PersonFactory(), "k-1"),
                           residence(PersonFactory(), "k-2")]).json()
     # then the re-read in the transaction answers it as single issuance would, written once (no retry)
+    assert missed == {"k-1"}  # the checks missed the key
     assert [result["status"] for result in body["results"]] == ["created", "error", "created"]
     assert body["results"][1]["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
     assert len(locks) == 1
@@ -739,14 +745,14 @@ def test_a_key_inserted_after_the_re_read_undoes_the_writes_and_the_batch_is_wri
     client, holder = approver_client(people), PersonFactory()
     concurrent = call(client, "post", "/issue", residence(holder, "w-1")).json()
     _not_found_at_first(monkeypatch, "w-1")
-    replays = services._replays
+    replays = batch_issuance._replays
     calls: list[int] = []
 
     def first_misses(*args):
         calls.append(1)
         return {} if len(calls) == 1 else replays(*args)
 
-    monkeypatch.setattr(services, "_replays", first_misses)
+    monkeypatch.setattr(batch_issuance, "_replays", first_misses)
     before = everything()
     # when
     body = batch(client, [residence(PersonFactory(), "w-0"), residence(holder, "w-1")]).json()
@@ -769,7 +775,7 @@ def test_a_batch_refused_by_keys_on_every_attempt_answers_its_new_items_as_a_con
     client, holder = approver_client(people), PersonFactory()
     call(client, "post", "/issue", residence(holder, "z-1"))
     _not_found_at_first(monkeypatch, "z-1")
-    monkeypatch.setattr(services, "_replays", lambda *args: {})
+    monkeypatch.setattr(batch_issuance, "_replays", lambda *args: {})
     before = everything()
     # when
     body = batch(client, [residence(PersonFactory(), "z-0"), residence(holder, "z-1")]).json()
@@ -789,7 +795,7 @@ def test_the_failed_holder_look_ups_are_kept_when_the_batch_s_writes_are_undone(
     client, holder = approver_client(people), PersonFactory()
     call(client, "post", "/issue", residence(holder, "g-1"))
     _not_found_at_first(monkeypatch, "g-1")
-    monkeypatch.setattr(services, "_replays", lambda *args: {})
+    monkeypatch.setattr(batch_issuance, "_replays", lambda *args: {})
     before = everything()
     # when
     body = batch(client, [
@@ -811,17 +817,18 @@ def test_items_a_concurrent_request_issued_stay_its_replays_when_the_batch_canno
     # given a key a concurrent request issued with the same request after this batch's checks
     client, holder = approver_client(people), PersonFactory()
     concurrent = call(client, "post", "/issue", residence(holder, "v-1")).json()
-    _not_found_at_first(monkeypatch, "v-1")
+    missed = _not_found_at_first(monkeypatch, "v-1")
 
     # and a seal that stops signing inside the batch's transaction (its validity ends meanwhile)
     def cannot_sign(*args, **kwargs):
         raise Conflict("SEAL_EXPIRED", "电子印章已过有效期，不能用章")
 
-    monkeypatch.setattr(services, "_write_new", cannot_sign)
+    monkeypatch.setattr(batch_issuance, "_write_new", cannot_sign)
     before = everything()
     # when the batch carries that key beside a new item
     body = batch(client, [residence(PersonFactory(), "v-0"), residence(holder, "v-1")]).json()
     # then the new item fails with the seal's error, the concurrent one is still answered as its replay
+    assert missed == {"v-1"}  # the checks missed the key
     assert [result["status"] for result in body["results"]] == ["error", "replayed"]
     assert body["results"][0]["error"]["code"] == "SEAL_EXPIRED"
     assert body["results"][1]["license"]["identifier"] == concurrent["identifier"]
