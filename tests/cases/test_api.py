@@ -23,6 +23,8 @@ from tests.identity.oidc_helpers import make_client, tokens_for
 from zwfw.api import api as ninja_api
 from zwfw.cases import services
 from zwfw.cases.models import BundleApplication, Case, CaseComment
+from zwfw.core import audit
+from zwfw.core.models import AuditEntry
 from zwfw.identity.models import StaffRole
 
 pytestmark = pytest.mark.django_db
@@ -675,8 +677,6 @@ BAD_BODIES = [
      "CASE_CHANNEL_INVALID"),
     ("clerk", "/entries", {"item_id": "{item_id}", "document_number": "x" * 41}, 422, "INVALID_REQUEST"),
     ("clerk", "/entries", {"item_id": "{item_id}"}, 400, "CASE_APPLICANT_INVALID"),
-    ("clerk", "/entries", {"item_id": "{item_id}", "document_number": "110101199003070000"}, 404,
-     "LICENSE_HOLDER_NOT_FOUND"),
     ("clerk", "/entries", {"item_id": "{item_id}", "applicant": "nobody"}, 404, "CASE_APPLICANT_NOT_FOUND"),
 ]
 
@@ -733,6 +733,45 @@ def test_the_form_for_an_enterprise_needs_the_right_to_act_for_it(applicant, str
 
 
 # --- window and hotline entry -----------------------------------------------------------------------
+
+
+def test_an_entry_for_a_number_nobody_registered_is_refused_and_the_look_up_audited(item, staff, department):
+    # given a window clerk who enters an application for a document number nobody registered under
+    with_form(item)
+    before = snapshot()
+    response = call(signed_in(staff["clerk"]), "post", "/entries",
+                    {"item_id": item.pk, "document_number": " 110101199003070000 ", "form_data": dict(GOOD_FORM)})
+    # then the answer says so in the cases' terms, no case is written, and the look-up is audited: who,
+    # for which department and channel, the number masked
+    assert_error(response, 404, "CASE_APPLICANT_NOT_FOUND")
+    assert response.json()["details"] == {"field": "document_number"}
+    after = snapshot()
+    assert after.pop("audit") == before.pop("audit") + 1
+    assert after == before
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert (entry.actor, entry.action, entry.object_type, entry.object_id, entry.result, entry.details) == (
+        f"staff:{staff['clerk'].public_id}", "cases.entry_applicant_not_found", "identity.Person", "-", "failure",
+        {"department": department.credit_code, "channel": "window", "document_type": "resident_id",
+         "document_number": "110***********0000"},
+    )
+    assert audit.verify_chain().ok is True
+
+
+def test_only_an_entering_clerk_of_a_department_looks_a_document_number_up(applicant, item, staff):
+    with_form(item)
+    before = snapshot()
+    body = {"item_id": item.pk, "document_number": "110101199003070000"}
+    # roles that may not enter learn nothing, and nothing is audited as a look-up
+    assert_error(call(signed_in(staff["approver"]), "post", "/entries", body), 403, "CASE_ROLE_REQUIRED")
+    assert_error(call(signed_in(staff["hotline"]), "post", "/entries", body), 403, "CASE_ROLE_REQUIRED")
+    # a hotline agent of no department has nothing to look up for
+    response = call(signed_in(staff["hotline"]), "post", "/entries", {**body, "channel": "hotline"})
+    assert_error(response, 403, "CASE_DEPARTMENT_REQUIRED")
+    assert snapshot() == before
+    # the clerk of the item's department finds the registered applicant
+    found = call(signed_in(staff["clerk"]), "post", "/entries",
+                 {"item_id": item.pk, "document_number": applicant.document_number, "form_data": dict(GOOD_FORM)})
+    assert found.status_code == 201, found.content
 
 
 def test_entry_by_window_or_hotline_and_the_applicants_confirmation(applicant, stranger, item, staff):

@@ -245,10 +245,10 @@ def test_a_clerks_entry_looks_its_applicant_up_only_for_the_clerks_department(pe
 
     # when the agent names the applicant by document number, then the look-up is refused
     refused = enter(agent, "hotline", person.document_number)
-    assert (refused.status_code, refused.json()["code"]) == (403, "LICENSE_HOLDER_LOOKUP_FORBIDDEN")
+    assert (refused.status_code, refused.json()["code"]) == (403, "CASE_DEPARTMENT_REQUIRED")
     # and the clerk's look-up answers for their department: an unregistered number is not found, a
     # registered one passes on to the item (none here)
     unknown = enter(people["clerk"], "window", "110101199003070000")
-    assert (unknown.status_code, unknown.json()["code"]) == (404, "LICENSE_HOLDER_NOT_FOUND")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "CASE_APPLICANT_NOT_FOUND")
     found = enter(people["clerk"], "window", person.document_number)
     assert (found.status_code, found.json()["code"]) == (404, "CASE_ITEM_NOT_FOUND")

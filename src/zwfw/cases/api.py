@@ -72,7 +72,6 @@ from zwfw.identity.api.auth import account_auth, session_auth
 from zwfw.identity.models import Enterprise, Person, StaffMember
 from zwfw.identity.selectors import enterprises_represented_by, grants_to, require_person
 from zwfw.identity.staff import has_role, staff_of
-from zwfw.licenses import selectors as licence_selectors
 
 router = Router(tags=["统一受理 / 办件"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut,
@@ -209,8 +208,7 @@ def _require_entering_role(request: HttpRequest, channel: str) -> None:
 
 
 def _entry_applicant(request: HttpRequest, payload: EntryIn) -> Person:
-    """The registered person an entry is for: by public id, else by document (blind index), looked up
-    for the clerk's department (a clerk without one is refused: LICENSE_HOLDER_LOOKUP_FORBIDDEN)."""
+    """The registered person an entry is for: by public id, else by document (``services.find_entry_applicant``)."""
     if payload.applicant:
         key = _uuid(payload.applicant)
         person = Person.objects.filter(public_id=key).select_related("user").first() if key else None
@@ -220,14 +218,8 @@ def _entry_applicant(request: HttpRequest, payload: EntryIn) -> Person:
     if not payload.document_number.strip():
         raise ValidationFailed("CASE_APPLICANT_INVALID", "请填写申请人或申请人的证件号码",
                                details={"field": "document_number"})
-    staff = staff_of(request.user)
-    applicant = licence_selectors.find_holder(
-        department=staff.department if staff is not None else None, document_type=payload.document_type,
-        document_number=payload.document_number,
-    )
-    if not isinstance(applicant, Person):
-        raise ValidationFailed("CASE_APPLICANT_INVALID", "请填写申请人的证件号码", details={"field": "document_number"})
-    return applicant
+    return services.find_entry_applicant(actor=request.user, channel=payload.channel,
+                                         document_type=payload.document_type, document_number=payload.document_number)
 
 
 # --- public -------------------------------------------------------------------------------------------
@@ -728,7 +720,8 @@ def refuse_step(request: HttpRequest, step_id: int, payload: ReasonIn):
     summary="窗口或热线代为录入",
     description="窗口受理人员（window，本部门的事项，综合窗口人员为所在大厅各进驻部门的事项）或12345话务员（hotline）为已实名注册的申请人录入申请；"
     "申请人以 applicant（自然人 public_id）或证件类型和号码指定，代法人申请时另填 enterprise（统一社会信用代码，"
-    "申请人须为其法定代表人或被授权人）。申请人确认后提交（见确认窗口代录的申请）。",
+    "申请人须为其法定代表人或被授权人）。按证件号码查找申请人时，只在录入人员所在部门范围内查找；未找到的返回 404 "
+    "CASE_APPLICANT_NOT_FOUND，该次查找（证件号码脱敏）记入审计日志。申请人确认后提交（见确认窗口代录的申请）。",
 )
 def enter(request: HttpRequest, payload: EntryIn):
     _require_entering_role(request, payload.channel)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import re
 
+from zwfw.core.text import unstorable
+
 MASK = "*"
 
 
@@ -21,6 +23,15 @@ def _keep_ends(value: str, head: int, tail: int) -> str:
 def mask_resident_id(value: str) -> str:
     """公民身份号码: keep the first 3 and last 4 characters. 11010519491231002X -> 110***********002X."""
     return _keep_ends((value or "").strip(), 3, 4)
+
+
+def mask_looked_up_number(value: str) -> str:
+    """A document number or credit code someone looked up, as the audit keeps it: trimmed, upper-case,
+    at most 40 characters, masked as an ID number is (first 3 and last 4 kept); wholly masked where a
+    kept end holds a character the database cannot store (a NUL, a lone surrogate)."""
+    text = (value or "").strip().upper()[:40]
+    masked = mask_resident_id(text)
+    return MASK * len(text) if unstorable(masked) else masked
 
 
 def mask_mobile(value: str) -> str:

@@ -24,13 +24,17 @@ from zwfw.cases.services._checks import (
 from zwfw.cases.services._common import _CASE, _event, _label, _locked, _name, _notify, _text
 from zwfw.cases.states import CaseStatus
 from zwfw.catalog.models import ImplementationItem, Material, MaterialRequirement, MaterialSource
+from zwfw.core import audit
 from zwfw.core.audit import digest
 from zwfw.core.calendar import as_local_date
 from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zwfw.core.lookups import PreparedRead
+from zwfw.core.masking import mask_looked_up_number
+from zwfw.core.models import AuditResult
 from zwfw.identity.models import Enterprise, Person, StaffRole
 from zwfw.identity.staff import has_role, staff_of
 from zwfw.licenses.models import License, LicenseStatus
+from zwfw.licenses.selectors import find_holder
 
 MAX_KEY = 80
 MAX_MATERIALS = 50
@@ -68,6 +72,38 @@ def save_draft(
         )
         _event(case, action="save_draft", before="", actor=_label(actor), now=timezone.now())
         return case
+
+
+def find_entry_applicant(*, actor: Any, channel: str, document_type: str, document_number: str) -> Person:
+    """代录: the registered person a clerk enters an application for, found by document (blind index)
+    for the clerk's own department. Whether a number is registered is told only to an entering role of
+    the channel. A look-up that finds no one is audited before CASE_APPLICANT_NOT_FOUND is raised: the
+    request has no transaction of its own, so the entry is committed at once and kept."""
+    role = ENTERING_ROLES.get(channel)
+    if role is None:
+        raise ValidationFailed("CASE_CHANNEL_INVALID", "代为录入只适用于窗口和热线渠道", details={"field": "channel"})
+    staff = staff_of(actor)
+    if staff is None or not has_role(actor, role):
+        raise PermissionDenied("CASE_ROLE_REQUIRED", "只有窗口受理人员或热线话务员可以代为录入")
+    if staff.department is None:
+        raise PermissionDenied("CASE_DEPARTMENT_REQUIRED", "您的账号尚未归属部门，不能按证件号码查找申请人，请联系管理员")
+    try:
+        found = find_holder(department=staff.department, document_type=document_type, document_number=document_number)
+    except NotFound as error:
+        if error.code != "LICENSE_HOLDER_NOT_FOUND":
+            raise
+        audit.record(
+            actor=_label(actor), action="cases.entry_applicant_not_found", object_type="identity.Person",
+            object_id="-",  # nobody registered under the number
+            result=AuditResult.FAILURE,
+            details={"department": staff.department.credit_code, "channel": channel, "document_type": document_type,
+                     "document_number": mask_looked_up_number(document_number)},
+        )
+        raise NotFound("CASE_APPLICANT_NOT_FOUND", "未找到持该证件的实名注册用户，请核对证件类型和号码",
+                       details={"field": "document_number"}) from None
+    if not isinstance(found, Person):
+        raise ValidationFailed("CASE_APPLICANT_INVALID", "请填写申请人的证件号码", details={"field": "document_number"})
+    return found
 
 
 def enter_for_applicant(

@@ -6,23 +6,13 @@ from __future__ import annotations
 from zwfw.catalog.models import Department
 from zwfw.core import audit
 from zwfw.core.errors import DomainError, NotFound
-from zwfw.core.masking import MASK, mask_resident_id
+from zwfw.core.masking import mask_looked_up_number
 from zwfw.core.models import AuditResult
-from zwfw.core.text import unstorable
 from zwfw.identity.models import Enterprise, Person
 from zwfw.licenses.selectors import find_holder
 from zwfw.licenses.services.common import Issuer, _authorise
 
 HOLDER_NOT_FOUND = "LICENSE_HOLDER_NOT_FOUND"
-
-
-def _masked_number(value: str) -> str:
-    """A document number or credit code as the audit keeps it: as looked up (trimmed, upper-case),
-    masked as an ID number is (first 3 and last 4 kept); wholly masked where a kept end holds a
-    character the audit cannot store."""
-    text = value.strip().upper()[:40]
-    masked = mask_resident_id(text)
-    return MASK * len(text) if unstorable(masked) else masked
 
 
 def _lookup_failed(issuer: Issuer, department: Department, named: tuple[str, str, str], error: DomainError) -> audit.NewEntry:
@@ -32,8 +22,8 @@ def _lookup_failed(issuer: Issuer, department: Department, named: tuple[str, str
     document_type, document_number, credit_code = named
     by_credit_code = isinstance(error.details, dict) and error.details.get("field") == "holder_credit_code"
     looked_up = (
-        {"credit_code": _masked_number(credit_code)} if by_credit_code
-        else {"document_type": document_type, "document_number": _masked_number(document_number)}
+        {"credit_code": mask_looked_up_number(credit_code)} if by_credit_code
+        else {"document_type": document_type, "document_number": mask_looked_up_number(document_number)}
     )
     return audit.NewEntry(
         actor=issuer.label,
