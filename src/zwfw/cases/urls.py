@@ -1,4 +1,4 @@
-"""办件 pages under /cases/ (see views.py, and bundle_views.py for 一件事一次办)."""
+"""办件 pages under /cases/ (see views/, and bundle_views.py for 一件事一次办)."""
 
 from zwfw.cases import bundle_views
 from zwfw.cases.views import app_name
