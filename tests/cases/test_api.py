@@ -24,6 +24,8 @@ from zwfw.api import api as ninja_api
 from zwfw.cases import services
 from zwfw.cases.models import BundleApplication, Case, CaseComment
 from zwfw.core import audit
+from zwfw.core.errors import PermissionDenied
+from zwfw.core.masking import mask_resident_id
 from zwfw.core.models import AuditEntry
 from zwfw.identity.models import StaffRole
 
@@ -757,21 +759,61 @@ def test_an_entry_for_a_number_nobody_registered_is_refused_and_the_look_up_audi
     assert audit.verify_chain().ok is True
 
 
-def test_only_an_entering_clerk_of_a_department_looks_a_document_number_up(applicant, item, staff):
+def test_only_an_entering_clerk_who_may_enter_the_item_looks_a_document_number_up(applicant, item, staff):
     with_form(item)
     before = snapshot()
-    body = {"item_id": item.pk, "document_number": "110101199003070000"}
-    # roles that may not enter learn nothing, and nothing is audited as a look-up
-    assert_error(call(signed_in(staff["approver"]), "post", "/entries", body), 403, "CASE_ROLE_REQUIRED")
-    assert_error(call(signed_in(staff["hotline"]), "post", "/entries", body), 403, "CASE_ROLE_REQUIRED")
-    # a hotline agent of no department has nothing to look up for
-    response = call(signed_in(staff["hotline"]), "post", "/entries", {**body, "channel": "hotline"})
-    assert_error(response, 403, "CASE_DEPARTMENT_REQUIRED")
+    body = {"item_id": item.pk, "document_number": applicant.document_number}
+    # roles that may not enter, a clerk of another department, an item that does not exist and a
+    # hotline agent of no department: refused before any look-up, so none learns whether the number
+    # is registered (the answer is the same for a registered number and for one nobody registered
+    # under), and nothing is written or audited
+    for number in (applicant.document_number, "110101199003070000"):
+        numbered = {**body, "document_number": number}
+        assert_error(call(signed_in(staff["approver"]), "post", "/entries", numbered), 403, "CASE_ROLE_REQUIRED")
+        assert_error(call(signed_in(staff["hotline"]), "post", "/entries", numbered), 403, "CASE_ROLE_REQUIRED")
+        assert_error(call(signed_in(staff["other_clerk"]), "post", "/entries", numbered), 403, "CASE_OTHER_DEPARTMENT")
+        assert_error(call(signed_in(staff["clerk"]), "post", "/entries", {**numbered, "item_id": 2**31 - 1}), 404,
+                     "CASE_ITEM_NOT_FOUND")
+        assert_error(call(signed_in(staff["hotline"]), "post", "/entries", {**numbered, "channel": "hotline"}), 403,
+                     "CASE_DEPARTMENT_REQUIRED")
+    # the service checks the role itself too, whoever calls it
+    with pytest.raises(PermissionDenied) as refused:
+        services.find_entry_applicant(actor=staff["approver"].user, item=item, channel="window",
+                                      document_type="resident_id", document_number=applicant.document_number)
+    assert refused.value.code == "CASE_ROLE_REQUIRED"
     assert snapshot() == before
-    # the clerk of the item's department finds the registered applicant
-    found = call(signed_in(staff["clerk"]), "post", "/entries",
-                 {"item_id": item.pk, "document_number": applicant.document_number, "form_data": dict(GOOD_FORM)})
-    assert found.status_code == 201, found.content
+
+
+def test_a_look_up_that_finds_the_applicant_is_audited_too(applicant, item, staff, department):
+    # given the clerk of the item's department, whose entry then fails: an enterprise nobody registered
+    with_form(item)
+    before = AuditEntry.objects.count()
+    response = call(signed_in(staff["clerk"]), "post", "/entries",
+                    {"item_id": item.pk, "document_number": applicant.document_number.lower(),
+                     "enterprise": "91330000000000000X", "form_data": dict(GOOD_FORM)})
+    assert 400 <= response.status_code < 500
+    assert not Case.objects.exists()
+    # then the look-up that found the applicant is kept in the audit log: who looked, whom they found
+    assert AuditEntry.objects.count() == before + 1
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert (entry.actor, entry.action, entry.object_type, entry.object_id, entry.result, entry.details) == (
+        f"staff:{staff['clerk'].public_id}", "cases.entry_applicant_found", "identity.Person",
+        str(applicant.public_id), "success",
+        {"department": department.credit_code, "channel": "window", "document_type": "resident_id",
+         "document_number": mask_resident_id(applicant.document_number.upper())},
+    )
+    assert audit.verify_chain().ok is True
+
+
+def test_a_look_up_by_a_malformed_document_names_the_entrys_fields(item, staff):
+    with_form(item)
+    before = snapshot()
+    clerk = signed_in(staff["clerk"])
+    response = call(clerk, "post", "/entries", {"item_id": item.pk, "document_type": "nonsense",
+                                                "document_number": "110101199003070000"})
+    assert_error(response, 400, "DOCUMENT_TYPE_INVALID")
+    assert response.json()["details"] == {"field": "document_type"}
+    assert snapshot() == before
 
 
 def test_entry_by_window_or_hotline_and_the_applicants_confirmation(applicant, stranger, item, staff):
@@ -819,7 +861,9 @@ def test_a_window_entry_for_an_enterprise(item, enterprise, staff, stranger):
     stranger_for_it = {**body, "document_number": stranger.document_number}
     assert_error(call(signed_in(staff["clerk"]), "post", "/entries", stranger_for_it), 403,
                  "CASE_NOT_AUTHORISED_FOR_ENTERPRISE")
-    assert snapshot() == before
+    after = snapshot()  # nothing but the audited look-up that found the stranger
+    assert after.pop("audit") == before.pop("audit") + 1
+    assert after == before
 
 
 def test_the_status_read_answers_the_state_in_one_query(applicant, stranger, item, django_assert_max_num_queries):

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.identity.factories import EnterpriseFactory, PersonFactory
-from tests.licenses.wallet_helpers import signed_in
-from tests.seals.conftest import member
 from zwfw.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zwfw.core.models import AuditEntry
-from zwfw.identity.models import StaffRole
 from zwfw.licenses import selectors, services
 from zwfw.licenses.catalogue import LICENSE_TYPES, ensure_license_types
 from zwfw.licenses.identifiers import make_identifier, parse_identifier
@@ -233,22 +228,3 @@ def test_a_holder_is_looked_up_only_for_a_department(people, department):
         [("resident_id", person.document_number, ""), ("", "", enterprise.credit_code)], department=department
     ) == [person, enterprise]
 
-
-def test_a_clerks_entry_looks_its_applicant_up_only_for_the_clerks_department(people, department):
-    # given a registered person, a window clerk of the department and a 12345 agent of no department
-    person = PersonFactory()
-    agent = member(StaffRole.HOTLINE_AGENT, department=None, region_code="330100")
-
-    def enter(staff, channel: str, number: str):
-        body = {"item_id": 2**31, "document_number": number, "channel": channel}
-        return signed_in(staff.user).post("/api/v1/cases/entries", data=json.dumps(body), content_type="application/json")
-
-    # when the agent names the applicant by document number, then the look-up is refused
-    refused = enter(agent, "hotline", person.document_number)
-    assert (refused.status_code, refused.json()["code"]) == (403, "CASE_DEPARTMENT_REQUIRED")
-    # and the clerk's look-up answers for their department: an unregistered number is not found, a
-    # registered one passes on to the item (none here)
-    unknown = enter(people["clerk"], "window", "110101199003070000")
-    assert (unknown.status_code, unknown.json()["code"]) == (404, "CASE_APPLICANT_NOT_FOUND")
-    found = enter(people["clerk"], "window", person.document_number)
-    assert (found.status_code, found.json()["code"]) == (404, "CASE_ITEM_NOT_FOUND")

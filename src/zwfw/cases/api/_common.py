@@ -183,8 +183,9 @@ def _require_entering_role(request: HttpRequest, channel: str) -> None:
         raise PermissionDenied("CASE_ROLE_REQUIRED", "只有窗口受理人员或热线话务员可以代为录入")
 
 
-def _entry_applicant(request: HttpRequest, payload: EntryIn) -> Person:
-    """The registered person an entry is for: by public id, else by document (``services.find_entry_applicant``)."""
+def _entry_applicant(request: HttpRequest, payload: EntryIn, item: ImplementationItem) -> Person:
+    """The registered person an entry of ``item`` is for: by public id, else by document
+    (``services.find_entry_applicant``)."""
     if payload.applicant:
         key = _uuid(payload.applicant)
         person = Person.objects.filter(public_id=key).select_related("user").first() if key else None
@@ -194,5 +195,5 @@ def _entry_applicant(request: HttpRequest, payload: EntryIn) -> Person:
     if not payload.document_number.strip():
         raise ValidationFailed("CASE_APPLICANT_INVALID", "请填写申请人或申请人的证件号码",
                                details={"field": "document_number"})
-    return services.find_entry_applicant(actor=request.user, channel=payload.channel,
+    return services.find_entry_applicant(actor=request.user, item=item, channel=payload.channel,
                                          document_type=payload.document_type, document_number=payload.document_number)

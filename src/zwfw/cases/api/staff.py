@@ -269,13 +269,15 @@ def refuse_step(request: HttpRequest, step_id: int, payload: ReasonIn):
     summary="窗口或热线代为录入",
     description="窗口受理人员（window，本部门的事项，综合窗口人员为所在大厅各进驻部门的事项）或12345话务员（hotline）为已实名注册的申请人录入申请；"
     "申请人以 applicant（自然人 public_id）或证件类型和号码指定，代法人申请时另填 enterprise（统一社会信用代码，"
-    "申请人须为其法定代表人或被授权人）。按证件号码查找申请人时，只在录入人员所在部门范围内查找；未找到的返回 404 "
-    "CASE_APPLICANT_NOT_FOUND，该次查找（证件号码脱敏）记入审计日志。申请人确认后提交（见确认窗口代录的申请）。",
+    "申请人须为其法定代表人或被授权人）。按证件号码查找申请人须为可录入该事项的、归属某部门的工作人员（否则 403），"
+    "每次查找（录入人员、部门、渠道、脱敏的证件号码和查到的人）都记入审计日志；未找到的返回 404 "
+    "CASE_APPLICANT_NOT_FOUND。申请人确认后提交（见确认窗口代录的申请）。",
 )
 def enter(request: HttpRequest, payload: EntryIn):
     _require_entering_role(request, payload.channel)
-    applicant = _entry_applicant(request, payload)
-    case = services.enter_for_applicant(actor=request.user, applicant=applicant, item=_item(payload.item_id),
+    item = _item(payload.item_id)
+    applicant = _entry_applicant(request, payload, item)
+    case = services.enter_for_applicant(actor=request.user, applicant=applicant, item=item,
                                         form_data=payload.form_data, channel=payload.channel,
                                         enterprise=_enterprise(applicant, payload.enterprise))
     return Status(201, CaseOut.of(case))

@@ -35,6 +35,7 @@ from zwfw.identity.models import Enterprise, Person, StaffRole
 from zwfw.identity.staff import has_role, staff_of
 from zwfw.licenses.models import License, LicenseStatus
 from zwfw.licenses.selectors import find_holder
+from zwfw.licenses.services.holders import HOLDER_NOT_FOUND
 
 MAX_KEY = 80
 MAX_MATERIALS = 50
@@ -74,35 +75,45 @@ def save_draft(
         return case
 
 
-def find_entry_applicant(*, actor: Any, channel: str, document_type: str, document_number: str) -> Person:
-    """代录: the registered person a clerk enters an application for, found by document (blind index)
-    for the clerk's own department. Whether a number is registered is told only to an entering role of
-    the channel. A look-up that finds no one is audited before CASE_APPLICANT_NOT_FOUND is raised: the
-    request has no transaction of its own, so the entry is committed at once and kept."""
+def find_entry_applicant(
+    *, actor: Any, item: ImplementationItem, channel: str, document_type: str, document_number: str
+) -> Person:
+    """代录: the registered person a clerk enters an application for ``item``, found by document (blind
+    index). Only an entering role of the channel that may enter the item (the item's department or a
+    hall serving it, for the window) looks a number up, and only as staff of a department. Every
+    look-up is audited (查询留痕: who, for which department and channel, the number masked, and whom
+    it found), and the entry is kept whatever happens to the request after it: the request has no
+    transaction of its own, so it is committed at once. A number nobody registered under is
+    CASE_APPLICANT_NOT_FOUND."""
     role = ENTERING_ROLES.get(channel)
     if role is None:
         raise ValidationFailed("CASE_CHANNEL_INVALID", "代为录入只适用于窗口和热线渠道", details={"field": "channel"})
     staff = staff_of(actor)
     if staff is None or not has_role(actor, role):
         raise PermissionDenied("CASE_ROLE_REQUIRED", "只有窗口受理人员或热线话务员可以代为录入")
+    if channel == Channel.WINDOW and not serves_at_window(actor, item.department_id):
+        raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门或综合窗口的工作人员可以代为录入该事项")
     if staff.department is None:
         raise PermissionDenied("CASE_DEPARTMENT_REQUIRED", "您的账号尚未归属部门，不能按证件号码查找申请人，请联系管理员")
+    looked_up = {"department": staff.department.credit_code, "channel": channel, "document_type": document_type,
+                 "document_number": mask_looked_up_number(document_number)}
     try:
         found = find_holder(department=staff.department, document_type=document_type, document_number=document_number)
+    except ValidationFailed as error:  # the holder's fields, named as this request names them
+        field = str(error.details.get("field", "")) if isinstance(error.details, dict) else ""
+        raise ValidationFailed(error.code, error.message,
+                               details={"field": field.removeprefix("holder_") or "document_number"}) from None
     except NotFound as error:
-        if error.code != "LICENSE_HOLDER_NOT_FOUND":
+        if error.code != HOLDER_NOT_FOUND:
             raise
-        audit.record(
-            actor=_label(actor), action="cases.entry_applicant_not_found", object_type="identity.Person",
-            object_id="-",  # nobody registered under the number
-            result=AuditResult.FAILURE,
-            details={"department": staff.department.credit_code, "channel": channel, "document_type": document_type,
-                     "document_number": mask_looked_up_number(document_number)},
-        )
+        audit.record(actor=_label(actor), action="cases.entry_applicant_not_found", object_type="identity.Person",
+                     object_id="-", result=AuditResult.FAILURE, details=looked_up)  # nobody under the number
         raise NotFound("CASE_APPLICANT_NOT_FOUND", "未找到持该证件的实名注册用户，请核对证件类型和号码",
                        details={"field": "document_number"}) from None
-    if not isinstance(found, Person):
-        raise ValidationFailed("CASE_APPLICANT_INVALID", "请填写申请人的证件号码", details={"field": "document_number"})
+    if not isinstance(found, Person):  # a document names a person; only a credit code names an enterprise
+        raise TypeError("find_holder answered a document number with an enterprise")
+    audit.record(actor=_label(actor), action="cases.entry_applicant_found", object_type="identity.Person",
+                 object_id=str(found.public_id), details=looked_up)
     return found
 
 
