@@ -456,9 +456,13 @@ def test_the_queue_paginates_in_sql_without_a_query_per_row(applicant, item, sta
 def test_the_queue_escapes_what_applicants_and_catalogue_editors_typed(applicant, item, staff):
     case = submit(applicant, item, key="e1", when=TODAY)
     type(item).objects.filter(pk=item.pk).update(name='<script>alert("事项")</script>&')
+    type(applicant).objects.filter(pk=applicant.pk).update(name="<b>张三")
     page = html(signed_in(staff["clerk"]).get("/cases/workbench/"))
-    assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(&#34;事项&#34;)&lt;/script&gt;&amp;" in page
+    for raw in ("<script>", "</script>&", "<b>", "<*"):
+        assert raw not in page
+    for escaped in ("&lt;script&gt;alert(", "&lt;/script&gt;&amp;"):
+        assert escaped in page
+    assert "&lt;****" in page  # the applicant's name masked (first character kept), then escaped
     assert f'<a class="code" href="/cases/workbench/{case.public_id}/">{case.number}</a>' in page
 
 

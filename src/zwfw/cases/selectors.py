@@ -303,7 +303,7 @@ class QueueRow:
     item_id: int
     item_name: str
     department_name: str
-    applicant_name: str
+    applicant_name: str  # in full: a list shows ``applicant_listed``
     enterprise_name: str | None
 
     @property
@@ -324,14 +324,14 @@ _QUEUE_COLUMNS = tuple(
 _QUEUE_ROWS: dict[int, PreparedRead] = {}
 
 
-def _queue_rows(ids: list[int]) -> list[QueueRow]:
+def _queue_rows(ids: list[int], *, using: str) -> list[QueueRow]:
     if not ids:
         return []
     read = _QUEUE_ROWS.get(len(ids))
     if read is None:
         read = _QUEUE_ROWS[len(ids)] = PreparedRead(
             lambda *keys: Case.objects.filter(pk__in=keys).order_by().values_list(*_QUEUE_COLUMNS), keys=len(ids))
-    found = {row[0]: QueueRow(*row) for row in read.rows(*ids)}
+    found = {row[0]: QueueRow(*row) for row in read.rows(*ids, using=using)}
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -347,7 +347,7 @@ class _QueueShape:
     status: str
     deadline: str
     number_prefix: str
-    today: dt.date
+    today: dt.date | None  # only the overdue filter reads the day
 
 
 def _queue_parts(shape: _QueueShape) -> tuple[QuerySet[Case], QuerySet[CaseStep]]:
@@ -422,7 +422,7 @@ def queue_page(
         alias=router.db_for_read(Case), user_id=user.pk,
         department_ids=(staff.department_id, *sorted(set(_hall_departments(user)) - {staff.department_id})),
         roles=tuple(sorted(roles_of(user))), status=status, deadline=deadline, number_prefix=number_prefix,
-        today=today or timezone.localdate(),
+        today=(today or timezone.localdate()) if deadline == "overdue" else None,
     )
     first = _run_queue_statement(shape, "prereview_count")
     first_count = first[0][0] if first else 0
@@ -434,7 +434,7 @@ def queue_page(
     if len(ids) < limit and offset + len(ids) < total:
         start = max(0, offset - first_count)
         ids += [pk for (pk,) in _run_queue_statement(shape, "steps_ids", start, limit - len(ids))]
-    return _queue_rows(ids), total
+    return _queue_rows(ids, using=shape.alias), total
 
 
 @dataclass(frozen=True)

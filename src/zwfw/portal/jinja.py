@@ -39,8 +39,8 @@ def _translated(language: str | None, message: str) -> str:
 
 
 def _gettext(message: str) -> str:
-    """Django's ``gettext``, memoised per language (the catalogues are loaded once, at start-up): a scan
-    page's 18 texts are otherwise looked up afresh on every request."""
+    """Django's ``gettext``, memoised per language (a catalogue, once loaded, is fixed for the life of
+    the process): a scan page's 18 texts are otherwise looked up afresh on every request."""
     return _translated(translation.get_language(), message)
 
 
