@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import json
 import os
 import re
@@ -439,6 +440,25 @@ def parse_wrk(text: str) -> dict:
     return {"requests_per_s": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors, "requests": total}
 
 
+def run_wrk(
+    script_text: str, name: str, threads: int, connections: int, duration: int, base: str, timeout: str = "",
+    *, tmp: str,
+) -> dict:
+    """wrk driven by a Lua script (written to ``tmp``/``name``.lua) against ``base``, its figures parsed."""
+    script = Path(tmp) / f"{name}.lua"
+    script.write_text(script_text, encoding="utf-8")
+    out = subprocess.run(
+        [
+            "wrk", f"-t{threads}", f"-c{connections}", "--latency", "-s", str(script), f"-d{duration}s",
+            *([f"--timeout={timeout}"] if timeout else []), base,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return parse_wrk(out.stdout)
+
+
 def wait_ready(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -469,25 +489,7 @@ def run_identity_scenarios(base: str, setup: dict, args, tmp: str, results: dict
             identity_load.obtain_tokens(base, setup, users[(offset + i) % len(users)]) for i in range(count)
         ]
 
-    def wrk(script_text: str, name: str, threads: int, connections: int, duration: int) -> dict:
-        script = Path(tmp) / f"{name}.lua"
-        script.write_text(script_text, encoding="utf-8")
-        out = subprocess.run(
-            [
-                "wrk",
-                f"-t{threads}",
-                f"-c{connections}",
-                "--latency",
-                "-s",
-                str(script),
-                f"-d{duration}s",
-                base,
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        return parse_wrk(out.stdout)
+    wrk = functools.partial(run_wrk, base=base, tmp=tmp)
 
     for name, key, target, check in IDENTITY_SCENARIOS:
         if key not in wanted:
@@ -537,28 +539,7 @@ def run_license_scenarios(servers, env: dict, setup: dict, args, tmp: str, resul
         raise SystemExit("--duration: at most 167 s for the licence scenarios (亮证 tokens live 180 s)")
     start_server, stop_server = servers
 
-    def wrk(
-        script_text: str, name: str, threads: int, connections: int, duration: int, base: str, timeout: str = ""
-    ) -> dict:
-        script = Path(tmp) / f"{name}.lua"
-        script.write_text(script_text, encoding="utf-8")
-        out = subprocess.run(
-            [
-                "wrk",
-                f"-t{threads}",
-                f"-c{connections}",
-                "--latency",
-                "-s",
-                str(script),
-                f"-d{duration}s",
-                *([f"--timeout={timeout}"] if timeout else []),
-                base,
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        return parse_wrk(out.stdout)
+    wrk = functools.partial(run_wrk, tmp=tmp)
 
     def fresh_tokens(key: str) -> dict[str, Path]:
         files = {run: Path(tmp) / f"{key}-{run}-tokens.txt" for run in SHOW_TOKENS}
@@ -715,14 +696,7 @@ def run_case_scenarios(servers, env: dict, setup: dict, args, tmp: str, results:
 
     start_server, stop_server = servers
 
-    def wrk(script_text: str, name: str, threads: int, connections: int, duration: int, base: str) -> dict:
-        script = Path(tmp) / f"{name}.lua"
-        script.write_text(script_text, encoding="utf-8")
-        out = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{connections}", "--latency", "-s", str(script), f"-d{duration}s", base],
-            check=True, capture_output=True, text=True,
-        )
-        return parse_wrk(out.stdout)
+    wrk = functools.partial(run_wrk, tmp=tmp)
 
     checks: dict = {}
     for name, key, target, check in CASE_SCENARIOS:
