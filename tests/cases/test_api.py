@@ -776,6 +776,10 @@ def test_only_an_entering_clerk_who_may_enter_the_item_looks_a_document_number_u
                      "CASE_ITEM_NOT_FOUND")
         assert_error(call(signed_in(staff["hotline"]), "post", "/entries", {**numbered, "channel": "hotline"}), 403,
                      "CASE_DEPARTMENT_REQUIRED")
+    # nor is anything about an applicant named by id looked up for them (an enterprise they represent)
+    by_id = {"item_id": item.pk, "applicant": str(applicant.public_id), "enterprise": "91330000000000000X"}
+    assert_error(call(signed_in(staff["approver"]), "post", "/entries", by_id), 403, "CASE_ROLE_REQUIRED")
+    assert_error(call(signed_in(staff["other_clerk"]), "post", "/entries", by_id), 403, "CASE_OTHER_DEPARTMENT")
     # the service checks the role itself too, whoever calls it
     with pytest.raises(PermissionDenied) as refused:
         services.find_entry_applicant(actor=staff["approver"].user, item=item, channel="window",

@@ -34,7 +34,7 @@ from zwfw.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zwfw.core.lookups import PreparedInstance, lookup_key
 from zwfw.identity.models import Enterprise, Person
 from zwfw.identity.selectors import enterprises_represented_by, grants_to, require_person
-from zwfw.identity.staff import has_role, staff_of
+from zwfw.identity.staff import staff_of
 
 
 class _Router(Router):
@@ -170,17 +170,6 @@ def _step(request: HttpRequest, step_id: int) -> CaseStep:
     if step is None:
         raise NotFound("CASE_STEP_NOT_FOUND", "未找到该审批环节")
     return step
-
-
-def _require_entering_role(request: HttpRequest, channel: str) -> None:
-    """Before any applicant look-up: whether a document number is registered is told only to those who
-    may enter applications on that channel (``services.enter_for_applicant`` checks the same again)."""
-    _require_staff(request)
-    role = services.ENTERING_ROLES.get(channel)
-    if role is None:
-        raise ValidationFailed("CASE_CHANNEL_INVALID", "代为录入只适用于窗口和热线渠道", details={"field": "channel"})
-    if not has_role(request.user, role):
-        raise PermissionDenied("CASE_ROLE_REQUIRED", "只有窗口受理人员或热线话务员可以代为录入")
 
 
 def _entry_applicant(request: HttpRequest, payload: EntryIn, item: ImplementationItem) -> Person:

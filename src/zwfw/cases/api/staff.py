@@ -20,7 +20,6 @@ from zwfw.cases.api._common import (
     _item,
     _material,
     _page,
-    _require_entering_role,
     _require_staff,
     _staff_case,
     _staff_detail,
@@ -274,8 +273,9 @@ def refuse_step(request: HttpRequest, step_id: int, payload: ReasonIn):
     "CASE_APPLICANT_NOT_FOUND。申请人确认后提交（见确认窗口代录的申请）。",
 )
 def enter(request: HttpRequest, payload: EntryIn):
-    _require_entering_role(request, payload.channel)
+    _require_staff(request)
     item = _item(payload.item_id)
+    services.check_entering(actor=request.user, item=item, channel=payload.channel)
     applicant = _entry_applicant(request, payload, item)
     case = services.enter_for_applicant(actor=request.user, applicant=applicant, item=item,
                                         form_data=payload.form_data, channel=payload.channel,

@@ -31,7 +31,7 @@ from zwfw.core.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from zwfw.core.lookups import PreparedRead
 from zwfw.core.masking import mask_looked_up_number
 from zwfw.core.models import AuditResult
-from zwfw.identity.models import Enterprise, Person, StaffRole
+from zwfw.identity.models import Enterprise, Person, StaffMember, StaffRole
 from zwfw.identity.staff import has_role, staff_of
 from zwfw.licenses.models import License, LicenseStatus
 from zwfw.licenses.selectors import find_holder
@@ -75,6 +75,28 @@ def save_draft(
         return case
 
 
+def _check_channel(channel: str) -> str:
+    """The role that enters applications on ``channel`` (window or hotline)."""
+    role = ENTERING_ROLES.get(channel)
+    if role is None:
+        raise ValidationFailed("CASE_CHANNEL_INVALID", "代为录入只适用于窗口和热线渠道", details={"field": "channel"})
+    return role
+
+
+def check_entering(*, actor: Any, item: ImplementationItem, channel: str) -> StaffMember:
+    """The staff member who may enter ``item`` on ``channel``: the channel's entering role, and for the
+    window a clerk of the item's department or of a hall it sits in. Checked before anything about the
+    applicant is looked up, so that only they learn whether a person is registered or represents an
+    enterprise (and again by the services that look up or enter)."""
+    role = _check_channel(channel)
+    staff = staff_of(actor)
+    if staff is None or not has_role(actor, role):
+        raise PermissionDenied("CASE_ROLE_REQUIRED", "只有窗口受理人员或热线话务员可以代为录入")
+    if channel == Channel.WINDOW and not serves_at_window(actor, item.department_id):
+        raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门或综合窗口的工作人员可以代为录入该事项")
+    return staff
+
+
 def find_entry_applicant(
     *, actor: Any, item: ImplementationItem, channel: str, document_type: str, document_number: str
 ) -> Person:
@@ -85,14 +107,7 @@ def find_entry_applicant(
     it found), and the entry is kept whatever happens to the request after it: the request has no
     transaction of its own, so it is committed at once. A number nobody registered under is
     CASE_APPLICANT_NOT_FOUND."""
-    role = ENTERING_ROLES.get(channel)
-    if role is None:
-        raise ValidationFailed("CASE_CHANNEL_INVALID", "代为录入只适用于窗口和热线渠道", details={"field": "channel"})
-    staff = staff_of(actor)
-    if staff is None or not has_role(actor, role):
-        raise PermissionDenied("CASE_ROLE_REQUIRED", "只有窗口受理人员或热线话务员可以代为录入")
-    if channel == Channel.WINDOW and not serves_at_window(actor, item.department_id):
-        raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门或综合窗口的工作人员可以代为录入该事项")
+    staff = check_entering(actor=actor, item=item, channel=channel)
     if staff.department is None:
         raise PermissionDenied("CASE_DEPARTMENT_REQUIRED", "您的账号尚未归属部门，不能按证件号码查找申请人，请联系管理员")
     looked_up = {"department": staff.department.credit_code, "channel": channel, "document_type": document_type,
@@ -128,17 +143,11 @@ def enter_for_applicant(
 ) -> Case:
     """窗口/热线代录: a clerk enters the application; it is submitted once the applicant confirms it
     (``submit`` with ``draft=``)."""
-    role = ENTERING_ROLES.get(channel)
-    if role is None:
-        raise ValidationFailed("CASE_CHANNEL_INVALID", "代为录入只适用于窗口和热线渠道")
+    _check_channel(channel)
     forms.check_form_data(form_data)
     with transaction.atomic():
         _check_item(item, channel)
-        staff = staff_of(actor)
-        if staff is None or not has_role(actor, role):
-            raise PermissionDenied("CASE_ROLE_REQUIRED", "只有窗口受理人员或热线话务员可以代为录入")
-        if channel == Channel.WINDOW and not serves_at_window(actor, item.department_id):
-            raise PermissionDenied("CASE_OTHER_DEPARTMENT", "只有本部门或综合窗口的工作人员可以代为录入该事项")
+        check_entering(actor=actor, item=item, channel=channel)
         grant = _acting_for(applicant, enterprise, item)
         case = Case.objects.create(
             item=item, department=item.department, region_code=item.region_code, applicant=applicant,
