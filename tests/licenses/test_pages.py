@@ -65,7 +65,7 @@ def token_in(page: str) -> str:
 def test_the_wallet_needs_a_signed_in_person(db, people):
     response = Client().get("/licenses/wallet/")
     assert response.status_code == 302
-    assert response["Location"] == "/account/login/?next=%2Flicenses%2Fwallet%2F"
+    assert response["Location"] == "/account/login/?next=/licenses/wallet/"
     assert signed_in(people["approver"].user).get("/licenses/wallet/").status_code == 404  # staff have no wallet
 
 

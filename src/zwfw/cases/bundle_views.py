@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -25,7 +26,6 @@ from zwfw.cases.views import (
     _fields,
     _posted_form,
     _redirect,
-    _signed_in,
 )
 from zwfw.catalog.models import MaterialSource
 from zwfw.core.errors import DomainError, ValidationFailed
@@ -60,7 +60,7 @@ def _files(request: HttpRequest, merged: bundles.BundleForm) -> dict[str, bytes]
 
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@login_required
 def event_apply(request: HttpRequest, code: str) -> HttpResponse:
     """一件事 application: one form, one set of materials, one submission."""
     try:
@@ -99,7 +99,7 @@ def event_apply(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
-@_signed_in
+@login_required
 def bundle_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """The combined status of a 一件事 and its linked cases."""
     try:
@@ -113,7 +113,7 @@ def bundle_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require_safe
-@_signed_in
+@login_required
 def my_bundles(request: HttpRequest) -> HttpResponse:
     try:
         person = require_person(request.user)

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -39,17 +38,6 @@ app_name = "licenses"
 # Buttons the workbench offers for a licence in each status (the services decide what is allowed).
 WORKBENCH_ACTIONS = {status: services.allowed_actions(status) for status in (LicenseStatus.VALID, LicenseStatus.SUSPENDED)}
 HOLDER_KEYS = ("holder_name", "holder_id")  # filled from the holder's verified identity
-
-
-def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            login = reverse("identity:login")
-            return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -86,7 +74,7 @@ def _end_of_day(value: str, field: str) -> dt.datetime:
 
 
 @require_safe
-@_signed_in
+@login_required
 def wallet(request: HttpRequest) -> HttpResponse:
     try:
         owner = web.wallet_owner(request)
@@ -97,7 +85,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@login_required
 def detail(request: HttpRequest, identifier: str) -> HttpResponse:
     try:
         owner = web.wallet_owner(request)
@@ -138,7 +126,7 @@ def detail(request: HttpRequest, identifier: str) -> HttpResponse:
 
 
 @require_safe
-@_signed_in
+@login_required
 def download(request: HttpRequest, identifier: str) -> HttpResponse:
     """The signed licence file (PDF), made on first download."""
     try:
@@ -153,7 +141,7 @@ def download(request: HttpRequest, identifier: str) -> HttpResponse:
 
 
 @require_safe
-@_signed_in
+@login_required
 def credential(request: HttpRequest, identifier: str) -> HttpResponse:
     """The licence as a W3C Verifiable Credential (vc+jwt) for a standard credential wallet."""
     try:
@@ -168,7 +156,7 @@ def credential(request: HttpRequest, identifier: str) -> HttpResponse:
 
 
 @require_POST
-@_signed_in
+@login_required
 def revoke_grant(request: HttpRequest, identifier: str, grant_id: str) -> HttpResponse:
     try:
         owner = web.wallet_owner(request)
@@ -180,7 +168,7 @@ def revoke_grant(request: HttpRequest, identifier: str, grant_id: str) -> HttpRe
 
 
 @require_safe
-@_signed_in
+@login_required
 def show(request: HttpRequest, identifier: str) -> HttpResponse:
     """亮证: tick the fields to show, get a QR code of a short-lived token (refreshed by show.js)."""
     try:
@@ -301,7 +289,7 @@ def _workbench(request: HttpRequest, context: dict[str, Any], status: int = 200)
 
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@login_required
 def workbench_issue(request: HttpRequest) -> HttpResponse:
     try:
         department = web.issuing_department(request.user)
@@ -349,7 +337,7 @@ def _date(value: str) -> dt.date | None:
 
 
 @require_POST
-@_signed_in
+@login_required
 def workbench_status(request: HttpRequest, identifier: str) -> HttpResponse:
     try:
         department = web.issuing_department(request.user)

@@ -25,7 +25,6 @@ from django.urls import path
 from zwfw.cases.views._common import DELIVERY_WORDS, MAX_PAGE, PAGE_SIZE, Page
 from zwfw.cases.views._common import _error as _error
 from zwfw.cases.views._common import _redirect as _redirect
-from zwfw.cases.views._common import _signed_in as _signed_in
 from zwfw.cases.views.applicant import _chosen_enterprise as _chosen_enterprise
 from zwfw.cases.views.applicant import _enterprise_choices as _enterprise_choices
 from zwfw.cases.views.applicant import (

@@ -3,9 +3,7 @@ check, a case's uploaded material, and the deadline of each listed case."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,17 +27,6 @@ DELIVERY_WORDS = {"electronic": "电子送达", "window": "窗口领取", "expre
 
 
 # --- shared helpers ----------------------------------------------------------------------------------
-
-
-def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            login = reverse("identity:login")
-            return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,7 +22,6 @@ from zwfw.cases.views._common import (
     _paginate,
     _redirect,
     _rows_with_deadlines,
-    _signed_in,
     _timeline,
 )
 from zwfw.cases.views.application_form import _fields, _item_form, _materials, _posted_form, _shown_form
@@ -61,7 +61,7 @@ def _chosen_enterprise(request: HttpRequest, person: Person, choices: list[Any])
 
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@login_required
 def apply(request: HttpRequest, item_id: int) -> HttpResponse:
     """申请: fill in the item's form; save it as a draft (then upload materials) or submit it."""
     try:
@@ -102,7 +102,7 @@ def apply(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @require_safe
-@_signed_in
+@login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """我的办件: own cases and those of the enterprises the person acts for."""
     try:
@@ -162,7 +162,7 @@ _WITHDRAWABLE = {
 
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@login_required
 def mine_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """A case of mine; POST saves or submits a draft (``op`` save / submit) or sends a correction."""
     try:
@@ -198,7 +198,7 @@ def _prefill_names(case: Case) -> list[str]:
 
 
 @require_POST
-@_signed_in
+@login_required
 def mine_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         person, case = _my_case(request, public_id)
@@ -212,7 +212,7 @@ def mine_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require_POST
-@_signed_in
+@login_required
 def mine_upload(request: HttpRequest, public_id: str) -> HttpResponse:
     """上传材料 to a draft or a case waiting for corrections (the file's type is checked from its content)."""
     try:
@@ -240,7 +240,7 @@ def mine_upload(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require_POST
-@_signed_in
+@login_required
 def mine_remove(request: HttpRequest, public_id: str, material_id: int) -> HttpResponse:
     try:
         person, case = _my_case(request, public_id)
@@ -254,7 +254,7 @@ def mine_remove(request: HttpRequest, public_id: str, material_id: int) -> HttpR
 
 
 @require_safe
-@_signed_in
+@login_required
 def mine_document(request: HttpRequest, public_id: str, document_id: str) -> HttpResponse:
     try:
         _person, case = _my_case(request, public_id)
@@ -264,7 +264,7 @@ def mine_document(request: HttpRequest, public_id: str, document_id: str) -> Htt
 
 
 @require_safe
-@_signed_in
+@login_required
 def mine_material(request: HttpRequest, public_id: str, material_id: int) -> HttpResponse:
     try:
         _person, case = _my_case(request, public_id)

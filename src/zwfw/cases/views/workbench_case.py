@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,7 +24,6 @@ from zwfw.cases.views._common import (
     _redirect,
     _require_staff,
     _rows_with_deadlines,
-    _signed_in,
     _timeline,
 )
 from zwfw.cases.views.application_form import _item_form, _materials, _shown_form
@@ -122,7 +122,7 @@ def _staff_page(request: HttpRequest, case: Case, context: dict[str, Any] | None
 
 
 @require_safe
-@_signed_in
+@login_required
 def workbench_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         case = _case_for_staff(request, public_id)
@@ -215,7 +215,7 @@ def _reassign_targets(user: Any, case: Case) -> list[dict[str, Any]]:
 
 
 @require_POST
-@_signed_in
+@login_required
 def workbench_act(request: HttpRequest, public_id: str) -> HttpResponse:
     """One action on a case (``action``: accept, refuse, corrections, approve_step, refuse_step, approve,
     disapprove, stop_clock, resume_clock, extend, complete, comment, reassign)."""
@@ -236,7 +236,7 @@ def workbench_act(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require_safe
-@_signed_in
+@login_required
 def workbench_material(request: HttpRequest, public_id: str, material_id: int) -> HttpResponse:
     try:
         case = _case_for_staff(request, public_id)
@@ -246,7 +246,7 @@ def workbench_material(request: HttpRequest, public_id: str, material_id: int) -
 
 
 @require_safe
-@_signed_in
+@login_required
 def workbench_document(request: HttpRequest, public_id: str, document_id: str) -> HttpResponse:
     try:
         case = _case_for_staff(request, public_id)

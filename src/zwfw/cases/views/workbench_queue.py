@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -24,7 +25,6 @@ from zwfw.cases.views._common import (
     _paginate,
     _require_staff,
     _rows_with_deadlines,
-    _signed_in,
 )
 from zwfw.core.calendar import current_calendar
 from zwfw.core.errors import DomainError, PermissionDenied, ValidationFailed
@@ -117,7 +117,7 @@ def _workbench_page(request: HttpRequest, context: dict[str, Any] | None = None,
 
 
 @require_safe
-@_signed_in
+@login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     """待办: what waits for the user's roles, the most urgent first."""
     try:
@@ -128,7 +128,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_signed_in
+@login_required
 def batch_accept(request: HttpRequest) -> HttpResponse:
     """批量受理: each ticked case accepted in its own transaction; one result line per case."""
     try:
@@ -158,7 +158,7 @@ def batch_accept(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@_signed_in
+@login_required
 def overdue(request: HttpRequest) -> HttpResponse:
     """超期办件 in the supervisor's region: running cases past their promised due date."""
     if StaffRole.SUPERVISOR not in roles_of(request.user):

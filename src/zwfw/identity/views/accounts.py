@@ -7,10 +7,9 @@ form with its Chinese message and the error's status (nothing was changed by the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -27,18 +26,6 @@ from zwfw.identity.staff import has_role
 
 def login_url() -> str:
     return reverse("identity:login")  # zwfw.identity.views.authn
-
-
-def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            from urllib.parse import urlencode
-
-            return HttpResponseRedirect(f"{login_url()}?{urlencode({'next': request.get_full_path()})}")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -134,7 +121,7 @@ def _required_date(value: str) -> dt.date:
 
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@login_required
 def account(request: HttpRequest) -> HttpResponse:
     person = selectors.person_of(request.user)
     context: dict[str, Any] = {
@@ -187,7 +174,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@login_required
 def enterprise_register(request: HttpRequest) -> HttpResponse:
     person = selectors.person_of(request.user)
     if person is None:
@@ -207,7 +194,7 @@ def enterprise_register(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@login_required
 def grants(request: HttpRequest, enterprise_id: str) -> HttpResponse:
     try:
         person = selectors.require_person(request.user)
@@ -253,7 +240,7 @@ def grants(request: HttpRequest, enterprise_id: str) -> HttpResponse:
 
 
 @require_POST
-@_signed_in
+@login_required
 def revoke_grant(request: HttpRequest, enterprise_id: str, grant_id: str) -> HttpResponse:
     try:
         person = selectors.require_person(request.user)
@@ -266,7 +253,7 @@ def revoke_grant(request: HttpRequest, enterprise_id: str, grant_id: str) -> Htt
 
 
 @require_POST
-@_signed_in
+@login_required
 def act_as(request: HttpRequest) -> HttpResponse:
     """Switch whom one acts for (the account bar's switcher posts here), then go back."""
     kind, _sep, public_id = request.POST.get("principal", "").partition(":")
@@ -283,7 +270,7 @@ def act_as(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@login_required
 def workbench_in_person_check(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, StaffRole.WINDOW_CLERK):
         return render(
