@@ -337,7 +337,7 @@ def test_discard_draft(published):
 def test_publish_calls_the_search_hooks_when_the_search_module_is_present(published, monkeypatch):
     _, record = published
     calls = []
-    import zwfw.catalog.services as svc
+    import zwfw.catalog.services.items as svc
 
     monkeypatch.setattr(svc, "_search_hook", lambda name, item: calls.append((name, item.version)))
     services.start_revision(actor="system", code=record["code"])
