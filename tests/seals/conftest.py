@@ -88,6 +88,30 @@ def other_seal(node_pki, people, other_department):
     return made
 
 
+@pytest.fixture
+def world(seal, other_seal, people, department, other_department):
+    """``seal`` (department, approvers may use it), ``other_seal`` (other department), a pending
+    request and an approved one of ``department`` (both filed by its department admin)."""
+    pending = services.request_seal(
+        actor=people["dept_admin"].user, department=department, kind="official", owner_name=department.name,
+        valid_to=timezone.now() + dt.timedelta(days=365), reason="新设综合窗口",
+    )
+    approved = services.request_seal(
+        actor=people["dept_admin"].user, department=department, kind="special", owner_name=department.name,
+        purpose="合同专用章", valid_to=timezone.now() + dt.timedelta(days=365), reason="签订合同",
+    )
+    services.review_request(actor=people["platform2"].user, request=approved, approve=True, comment="同意")
+    return {
+        "seal": seal,
+        "other_seal": other_seal,
+        "pending": pending,
+        "approved": approved,
+        "people": people,
+        "department": department,
+        "other_department": other_department,
+    }
+
+
 def signed_in(staff) -> Client:
     client = Client()
     client.force_login(staff.user)

@@ -27,7 +27,7 @@ from tests.identity.factories import PersonFactory
 from tests.seals.conftest import sample_pdf, signed_in
 from zwfw.core.models import AuditEntry
 from zwfw.portal.management.commands.export_openapi import openapi_document
-from zwfw.seals import services, signing
+from zwfw.seals import signing
 from zwfw.seals.models import Seal, SealRequest, SealStatusEvent, SealUsage, SealUsePermission
 from zwfw.seals.schemas import (
     PdfReportOut,
@@ -167,31 +167,7 @@ def test_staff_operations_document_a_session_and_public_ones_none():
         assert "security" not in paths[f"{API}{path}"][method], path
 
 
-# --- the world and what "nothing changed" means ----------------------------------------------------
-
-
-@pytest.fixture
-def world(seal, other_seal, people, department, other_department):
-    """``seal`` (department, approvers may use it), ``other_seal`` (other department), a pending
-    request and an approved one of ``department`` (both filed by its department admin)."""
-    pending = services.request_seal(
-        actor=people["dept_admin"].user, department=department, kind="official", owner_name=department.name,
-        valid_to=timezone.now() + dt.timedelta(days=365), reason="新设综合窗口",
-    )
-    approved = services.request_seal(
-        actor=people["dept_admin"].user, department=department, kind="special", owner_name=department.name,
-        purpose="合同专用章", valid_to=timezone.now() + dt.timedelta(days=365), reason="签订合同",
-    )
-    services.review_request(actor=people["platform2"].user, request=approved, approve=True, comment="同意")
-    return {
-        "seal": seal,
-        "other_seal": other_seal,
-        "pending": pending,
-        "approved": approved,
-        "people": people,
-        "department": department,
-        "other_department": other_department,
-    }
+# --- what "nothing changed" means (the world: conftest) ---------------------------------------------
 
 
 def url_of(w: dict, path: str) -> str:
@@ -731,6 +707,36 @@ def test_missing_fields_are_named_in_the_details(world):
     body = assert_error(response, 422, "INVALID_REQUEST")
     assert [item["field"] for item in body["details"]] == ["format", "data_base64", "purpose"]
     assert body["message"] == "请求参数不正确"
+
+
+def test_a_department_code_with_a_nul_names_no_department_and_changes_nothing(world):
+    # given the department admin (PostgreSQL refuses a NUL in a text comparison: it was a 500 there)
+    client = signed_in(world["people"]["dept_admin"])
+    before = state()
+    # when they request a seal for a department code holding a NUL
+    response = client.post(
+        f"{API}/requests",
+        json.dumps({**_new_request(world), "department_code": world["department"].credit_code[:17] + "\x00"}),
+        content_type="application/json",
+    )
+    # then no department has that code, said in Chinese and naming the field, and nothing changed
+    body = assert_error(response, 404, "DEPARTMENT_NOT_FOUND")
+    assert body == {
+        "code": "DEPARTMENT_NOT_FOUND", "message": "用章单位不存在", "details": {"field": "department_code"}
+    }
+    assert state() == before
+
+
+@pytest.mark.parametrize("status", ["pending\x00", "\x00"])
+def test_a_request_status_filter_with_a_nul_lists_no_request_and_changes_nothing(world, status):
+    # given the department admin, whose department has requests of every status but rejected
+    client = signed_in(world["people"]["dept_admin"])
+    before = state()
+    # when they list the requests of a status holding a NUL (a 500 on PostgreSQL, as above)
+    response = client.get(f"{API}/requests", {"status": status})
+    # then no status is named so: an empty list, and nothing changed
+    assert (response.status_code, response.json()) == (200, [])
+    assert state() == before
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from asn1crypto import x509 as asn1_x509
@@ -106,6 +107,25 @@ def test_a_second_seal_of_the_region_takes_the_next_code(seal, people, departmen
     second = make_seal(people, department, kind="official", owner_name=department.name)
     assert second.code == "3301000000002"
     assert second.width_mm == 42
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "face_text", "size"),
+    [("legal_rep", "王建国", "王建国印", (20, 20)), ("personal", "王建国", "王建国", (30, 12))],
+)
+def test_a_name_stamp_is_made_bearing_the_name_alone(node_pki, people, department, kind, name, face_text, size):
+    # given an approved request for a 法定代表人名章 or a 个人签名 (a stamp bears the name, no code)
+    # when the platform admin makes it
+    seal = make_seal(people, department, kind=kind, owner_name=name)
+    # then it is made: a code in the registry and a valid SESeal of a personal seal (type 2)
+    assert (seal.code, seal.kind, seal.status) == ("3301000000001", kind, SealStatus.ACTIVE)
+    assert (seal.width_mm, seal.height_mm) == size
+    assert ses.verify_seal(bytes(seal.ses_seal), at=timezone.now()).valid
+    assert ses.SESeal.load(bytes(seal.ses_seal))["eSealInfo"]["property"]["type"].native == 2
+    assert seal.request.status == RequestStatus.MADE
+    # and its face shows the name only, never the code
+    assert "".join(re.findall(r">([^<])</text>", seal.image_svg)) == face_text
+    assert 'class="code"' not in seal.image_svg
 
 
 @pytest.mark.parametrize(

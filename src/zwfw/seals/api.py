@@ -18,6 +18,7 @@ from ninja.params import Query
 from zwfw.catalog.models import Department
 from zwfw.core.api import ErrorOut
 from zwfw.core.errors import NotFound, PermissionDenied, ValidationFailed
+from zwfw.core.lookups import lookup_key
 from zwfw.identity.api.auth import session_auth
 from zwfw.identity.sessions import client_ip
 from zwfw.identity.staff import is_platform_admin, staff_of
@@ -66,7 +67,8 @@ def _staff_only(user: Any) -> None:
 
 
 def _department(code: str) -> Department:
-    department = Department.objects.filter(credit_code=code.strip().upper()[:18], is_active=True).first()
+    key = lookup_key(code, max_length=18).upper()  # a NUL names no department (PostgreSQL would refuse it)
+    department = Department.objects.filter(credit_code=key, is_active=True).first() if key else None
     if department is None:
         raise NotFound("DEPARTMENT_NOT_FOUND", "用章单位不存在", details={"field": "department_code"})
     return department
@@ -143,7 +145,8 @@ def list_requests(request: HttpRequest, status: str = ""):
     _staff_only(request.user)
     requests = selectors.requests_visible_to(request.user).select_related("seal")
     if status:
-        requests = requests.filter(status=status[:16])
+        key = lookup_key(status, max_length=16)  # a NUL names no status (PostgreSQL would refuse it)
+        requests = requests.filter(status=key) if key else requests.none()
     return [SealRequestOut.of(item) for item in requests[:100]]
 
 

@@ -41,6 +41,8 @@ from zwfw.seals.models import (
 MAX_VALIDITY_YEARS = 10
 # GB/T 38540 SES_ESPropertyInfo.type: 1 单位印章, 2 个人印章.
 _SES_TYPES: dict[str, int] = {SealKind.OFFICIAL: 1, SealKind.SPECIAL: 1, SealKind.LEGAL_REP: 2, SealKind.PERSONAL: 2}
+# Round seals (公章, 专用章) carry their code on the face; name stamps (名章, 个人签名) only the name.
+_ROUND_KINDS = frozenset({SealKind.OFFICIAL, SealKind.SPECIAL})
 # Roles a seal may be granted to (a seal is used by its own department's staff in these roles).
 USABLE_ROLES = frozenset({StaffRole.WINDOW_CLERK, StaffRole.APPROVER, StaffRole.DEPARTMENT_ADMIN})
 
@@ -209,7 +211,8 @@ def _make_seal(*, actor: Any, request: SealRequest, source_ip: str | None) -> Se
     department = request.department
     code = _next_code(department.region_code)
     name = seal_display_name(request.kind, request.owner_name, request.purpose)
-    spec = images.SealImageSpec(kind=request.kind, name=request.owner_name, purpose=request.purpose, code=code)
+    face_code = code if request.kind in _ROUND_KINDS else ""
+    spec = images.SealImageSpec(kind=request.kind, name=request.owner_name, purpose=request.purpose, code=face_code)
     width_mm, height_mm = images.seal_size_mm(request.kind)
     png = images.render_png(spec)
     store = keystore()
