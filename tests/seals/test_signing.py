@@ -248,6 +248,8 @@ def test_a_department_cannot_use_another_departments_seal(seal, other_seal, peop
         (b"", "x", "jws", "SEAL_DATA_EMPTY"),
         (b"x" * (signing.MAX_DATA_BYTES + 1), "x", "jws", "SEAL_DATA_TOO_LARGE"),
         (DATA, "", "jws", "SEAL_PURPOSE_REQUIRED"),
+        (DATA, "  ", "jws", "SEAL_PURPOSE_REQUIRED"),
+        (DATA, "事" * 201, "jws", "SEAL_PURPOSE_TOO_LONG"),
         (DATA, "x", "pkcs7", "SEAL_FORMAT_INVALID"),
     ],
 )

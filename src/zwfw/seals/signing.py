@@ -69,8 +69,11 @@ def _purpose(purpose: str) -> str:
     text = (purpose or "").strip()
     if any(unicodedata.category(ch).startswith("C") for ch in text):
         raise ValidationFailed("SEAL_PURPOSE_INVALID", "用章事由不能包含控制字符", details={"field": "purpose"})
-    if not text or len(text) > 200:
-        raise ValidationFailed("SEAL_PURPOSE_REQUIRED", "请填写用章事由（不超过200字）", details={"field": "purpose"})
+    if not text:
+        raise ValidationFailed("SEAL_PURPOSE_REQUIRED", "请填写用章事由", details={"field": "purpose"})
+    if len(text) > 200:
+        raise ValidationFailed("SEAL_PURPOSE_TOO_LONG", f"用章事由不能超过200字（现为{len(text)}字）",
+                               details={"field": "purpose"})
     return text
 
 
