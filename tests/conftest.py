@@ -122,3 +122,18 @@ def _identity_process_caches():
     if claims is not None:
         claims._recorded.clear()
         claims._sectors.clear()
+
+
+@pytest.fixture
+def wsgi_keeps_the_test_connection() -> Iterator[None]:
+    """Requests go straight to the WSGI app (the property-based API tests, tests/openapi_fuzz.py), so do
+    what Django's test client does: keep the connection (and its test transaction) open across requests
+    instead of closing it at request end."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

@@ -4,9 +4,6 @@ whatever a client sends, the answer is never a 5xx and always matches the docume
 from __future__ import annotations
 
 import pytest
-import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from tests.catalog.factories import (
@@ -16,22 +13,9 @@ from tests.catalog.factories import (
     MaterialFactory,
     TopicFactory,
 )
-from zwfw.wsgi import application
+from tests.openapi_fuzz import api_schema
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
-    path_regex="^/api/v1/catalog/"
-)
-
-
-@pytest.fixture
-def wsgi_keeps_the_test_connection():
-    """Requests go straight to the WSGI app, so do what Django's test client does: keep the connection
-    (and its test transaction) open across requests instead of closing it at request end."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+schema = api_schema("/api/v1/catalog/")
 
 
 @pytest.fixture

@@ -5,64 +5,30 @@ the answer is never a 5xx, its status code is documented and its body matches th
 from __future__ import annotations
 
 import pytest
-import schemathesis
-from django.conf import settings as django_settings
-from django.core import signals
-from django.db import close_old_connections
-from django.middleware.csrf import _get_new_csrf_string
 from hypothesis import HealthCheck, given, settings
 
 from tests.identity.factories import EnterpriseFactory, PersonFactory
 from tests.identity.oidc_helpers import make_client, session_cookie, tokens_for
+from tests.openapi_fuzz import CHECKS, api_schema, browser
 from zwfw.identity.models import Enterprise
-from zwfw.wsgi import application
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
-    path_regex="^/api/v1/identity/"
-)
-
-CHECKS = [
-    schemathesis.checks.not_a_server_error,
-    schemathesis.checks.status_code_conformance,
-    schemathesis.checks.response_schema_conformance,
-]
-
-
-@pytest.fixture
-def wsgi_keeps_the_test_connection():
-    """Requests go straight to the WSGI app, so do what Django's test client does: keep the connection
-    (and its test transaction) open across requests instead of closing it at request end."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+schema = api_schema("/api/v1/identity/")
 
 
 @pytest.fixture
 def callers(db, wsgi_keeps_the_test_connection):
     """Given a citizen who represents an enterprise, signed in with a session and an app holding their
     token: how an anonymous visitor, the signed-in browser and the app call (base URL, headers, cookies).
-    The WSGI app enforces CSRF (the test client does not), so browsers send the CSRF cookie and the
-    matching header. The token was issued to http://testserver (the test client's code flow), the
-    issuer its verification expects, so the app calls that host."""
+    Browsers send the CSRF cookie and header (tests/openapi_fuzz.py). The token was issued to
+    http://testserver (the test client's code flow), the issuer its verification expects, so the app
+    calls that host."""
     person = PersonFactory(name="张某某")
     EnterpriseFactory(legal_representative=person, name="张的公司")
     _, session_id = session_cookie(person.user)
     token = tokens_for(person.user, make_client(), scope="openid profile")["access_token"]
-    # Django's test client (used just above) connects close_old_connections again after each of its
-    # requests; on PostgreSQL the next WSGI request would then close the test transaction's connection.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    csrf = _get_new_csrf_string()
-    csrf_cookie = {django_settings.CSRF_COOKIE_NAME: csrf}
     return {
-        "anonymous": (None, {"X-CSRFToken": csrf}, csrf_cookie),
-        "citizen": (
-            None,
-            {"X-CSRFToken": csrf},
-            {**csrf_cookie, django_settings.SESSION_COOKIE_NAME: session_id},
-        ),
+        "anonymous": (None, *browser()),
+        "citizen": (None, *browser(session_id)),
         "bearer": ("http://testserver", {"Authorization": f"Bearer {token}"}, None),
         "mobile": person.mobile,
     }

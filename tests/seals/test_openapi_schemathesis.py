@@ -15,26 +15,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import schemathesis
-from django.conf import settings as django_settings
-from django.core import signals
-from django.db import close_old_connections
-from django.middleware.csrf import _get_new_csrf_string
 from hypothesis import HealthCheck, given, note, settings
 
 from tests.identity.oidc_helpers import session_cookie
+from tests.openapi_fuzz import CHECKS, api_schema, browser
 from tests.seals.conftest import sample_pdf
-from zwfw.wsgi import application
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
-    path_regex="^/api/v1/seals/"
-)
-
-CHECKS = [
-    schemathesis.checks.not_a_server_error,
-    schemathesis.checks.status_code_conformance,
-    schemathesis.checks.response_schema_conformance,
-]
+schema = api_schema("/api/v1/seals/")
 # The staff the seals API knows: the platform admin reviews and makes seals (and sees every
 # department's), the department admin requests seals and sets their status and who may use them, the
 # approver signs with the seal (the role it permits).
@@ -43,29 +30,14 @@ EVERYONE = ("anonymous", *STAFF)
 
 
 @pytest.fixture
-def wsgi_keeps_the_test_connection():
-    """Requests go straight to the WSGI app, so do what Django's test client does: keep the connection
-    (and its test transaction) open across requests instead of closing it at request end."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
 def callers(world, wsgi_keeps_the_test_connection):
     """Given the seal world (a seal of the department the approver may use, another department's seal,
     a pending and an approved request): how a visitor and each staff member call (headers, cookies).
-    The WSGI app enforces CSRF (the test client does not), so browsers send the CSRF cookie and the
-    matching header."""
-    csrf = _get_new_csrf_string()
-    headers = {"X-CSRFToken": csrf}
-    cookie = {django_settings.CSRF_COOKIE_NAME: csrf}
-    found = {"anonymous": (headers, cookie)}
+    Browsers send the CSRF cookie and header (tests/openapi_fuzz.py)."""
+    found = {"anonymous": browser()}
     for who in STAFF:
         _, session_id = session_cookie(world["people"][who].user)
-        found[who] = (headers, {**cookie, django_settings.SESSION_COOKIE_NAME: session_id})
+        found[who] = browser(session_id)
     return found
 
 
