@@ -356,7 +356,7 @@ def test_a_cross_site_post_without_the_csrf_token_is_refused(world):
         content_type="application/json",
     )
     # then it is refused and the seal is not used
-    assert_error(response, 403, "HTTP_403")
+    assert_error(response, 403, "CSRF_FAILED")
     assert state() == before
 
 
