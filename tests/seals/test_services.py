@@ -159,6 +159,43 @@ def test_a_bad_request_is_refused_and_changes_nothing(node_pki, people, departme
     assert AuditEntry.objects.count() == audit_before
 
 
+@pytest.mark.parametrize(
+    ("kind", "owner_name", "purpose", "field", "shown"),
+    [
+        ("special", "杭州市😀局", "行政审批专用章", "name", "😀"),
+        ("personal", "مرحبا", "", "name", "م"),
+        ("special", "杭州市民政局", "合同专用章𪚥", "purpose", "𪚥"),
+    ],
+)
+def test_a_face_with_a_character_the_seal_font_lacks_is_refused_and_changes_nothing(
+    node_pki, people, department, kind, owner_name, purpose, field, shown
+):
+    # given a face text with a character the seal font has no glyph for (it would be engraved as a box)
+    audit_before = AuditEntry.objects.count()
+    # when the department admin requests the seal
+    with pytest.raises(ValidationFailed) as caught:
+        services.request_seal(
+            actor=people["dept_admin"].user, department=department, kind=kind, owner_name=owner_name,
+            purpose=purpose, valid_to=timezone.now() + dt.timedelta(days=365), reason="网上审批",
+        )
+    # then it is refused, naming the character and the field, and nothing is recorded
+    assert (caught.value.code, caught.value.details) == ("SEAL_IMAGE_INVALID", {"field": field})
+    assert f"“{shown}”在印章字体中没有字形" in caught.value.message
+    assert SealRequest.objects.count() == 0
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_a_name_with_a_middle_dot_and_latin_letters_is_drawable(node_pki, people, department):
+    # given a personal seal for a name written with the middle dot (阿依古丽·买买提) and one in Latin letters
+    for name in ("阿依古丽·买买提", "Anna Li"):
+        # when it is requested, then it is accepted
+        services.request_seal(
+            actor=people["dept_admin"].user, department=department, kind="personal", owner_name=name,
+            valid_to=timezone.now() + dt.timedelta(days=365), reason="网上签名",
+        )
+    assert SealRequest.objects.count() == 2
+
+
 def test_only_the_departments_admin_or_a_platform_admin_requests(node_pki, people, department):
     for who in ("approver", "other_admin", "clerk"):
         with pytest.raises(PermissionDenied):

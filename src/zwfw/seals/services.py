@@ -126,7 +126,9 @@ def request_seal(
             "SEAL_VALIDITY_TOO_LONG", f"印章有效期不能超过{MAX_VALIDITY_YEARS}年", details={"field": "valid_to"}
         )
     # The image must render before anyone reviews it (a name too long for the seal face is refused here).
-    images.render_svg(images.SealImageSpec(kind=kind, name=owner_name, purpose=purpose))
+    face = images.SealImageSpec(kind=kind, name=owner_name, purpose=purpose)
+    images.render_svg(face)
+    images.check_drawable(face)  # a character the seal font lacks would be engraved as an empty box
     request = SealRequest.objects.create(
         department=department,
         kind=kind,

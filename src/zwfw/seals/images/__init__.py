@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from zwfw.seals.images.fonts import FONT_SEARCH_DIRS, SealFontMissing, find_cjk_font
 from zwfw.seals.images.layout import PlacedGlyph, SealLayout, layout_seal
-from zwfw.seals.images.png import render_png
+from zwfw.seals.images.png import check_drawable, render_png
 from zwfw.seals.images.spec import SEAL_RED, SealImageSpec, seal_size_mm
 from zwfw.seals.images.svg import render_svg
 
@@ -35,6 +35,7 @@ __all__ = [
     "SealFontMissing",
     "SealImageSpec",
     "SealLayout",
+    "check_drawable",
     "find_cjk_font",
     "layout_seal",
     "render_png",

@@ -7,6 +7,7 @@ import math
 from functools import cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from zwfw.seals.images.fonts import find_cjk_font
@@ -22,6 +23,7 @@ def render_png(spec: SealImageSpec, *, dpi: int = 300, font_path: Path | None = 
         raise _invalid("dpi", f"分辨率应在 {DPI_RANGE[0]} 至 {DPI_RANGE[1]} dpi 之间")
     layout = layout_seal(spec)
     font_file = font_path if font_path is not None else _default_font()
+    check_drawable(spec, font_path=font_file)
     width_px = round(layout.width_mm * dpi / 25.4)
     height_px = round(layout.height_mm * dpi / 25.4)
     factor = max(2, min(4, 6000 // max(width_px, height_px)))  # draw large, then average down
@@ -94,6 +96,27 @@ def _draw_glyph(
     )
     placed = tile.transform((side, side), Image.Transform.AFFINE, matrix, resample=Image.Resampling.BICUBIC)
     ink.paste(255, (left, top, left + side, top + side), placed)
+
+
+def check_drawable(spec: SealImageSpec, *, font_path: Path | None = None) -> None:
+    """Every character of the face has a glyph in the font the seal is drawn with: one the font lacks
+    would be engraved as an empty box. Raises SEAL_IMAGE_INVALID naming the first such character."""
+    drawable = _codepoints(str(font_path if font_path is not None else _default_font()))
+    for field, label, text in (("name", "印章名称", spec.name), ("purpose", "用途文字", spec.purpose),
+                               ("code", "印章编码", spec.code)):
+        missing = next((ch for ch in text if not ch.isspace() and ord(ch) not in drawable), None)
+        if missing is not None:
+            raise _invalid(field, f"{label}中的“{missing}”在印章字体中没有字形，无法刻制（请改用规范汉字，或由平台管理员安装包含该字的字体）")
+
+
+@cache
+def _codepoints(path: str) -> frozenset[int]:
+    """The characters the face that draws seals (``_simplified_face``) has glyphs for."""
+    font = TTFont(path, fontNumber=_simplified_face(path), lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
 
 
 @cache
