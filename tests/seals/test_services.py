@@ -290,8 +290,15 @@ def test_use_roles_are_replaced_and_only_usable_roles_accepted(seal, people):
     assert services.set_use_roles(actor=admin, seal=seal, roles=["window_clerk", "approver", "approver"]) == [
         "approver", "window_clerk"
     ]
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as caught:
         services.set_use_roles(actor=admin, seal=seal, roles=["platform_admin"])
+    assert caught.value.message == (
+        "角色“platform_admin”不能使用印章，可选角色：approver、department_admin、window_clerk"
+    )
+    # a role holding a control character is refused without echoing it
+    with pytest.raises(ValidationFailed) as caught:
+        services.set_use_roles(actor=admin, seal=seal, roles=["approver\x1b[2J"])
+    assert caught.value.message == "角色不能使用印章，可选角色：approver、department_admin、window_clerk"
     assert sorted(seal.permissions.values_list("role", flat=True)) == ["approver", "window_clerk"]
 
 

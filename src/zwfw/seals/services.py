@@ -343,8 +343,10 @@ def set_use_roles(*, actor: Any, seal: Seal, roles: list[str], source_ip: str | 
     chosen = sorted(set(roles))
     unknown = [role for role in chosen if role not in USABLE_ROLES]
     if unknown:
+        named = f"“{unknown[0][:40]}”" if unknown[0].isprintable() else ""  # never echo control characters
+        allowed = "、".join(sorted(USABLE_ROLES))
         raise ValidationFailed(
-            "SEAL_ROLE_INVALID", f"角色“{unknown[0][:40]}”不能使用印章", details={"field": "roles"}
+            "SEAL_ROLE_INVALID", f"角色{named}不能使用印章，可选角色：{allowed}", details={"field": "roles"}
         )
     before = sorted(seal.permissions.values_list("role", flat=True))
     seal.permissions.exclude(role__in=chosen).delete()
