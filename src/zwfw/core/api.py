@@ -110,9 +110,5 @@ def install_error_handlers(api: NinjaAPI) -> None:
         if exc.status_code == 400 and "parse" in str(exc.message).lower():
             body = {"code": "INVALID_BODY", "message": "请求内容不是有效的 JSON", "details": None}
             return api.create_response(request, body, status=400)
-        if exc.status_code == 403 and "csrf" in str(exc.message).lower():
-            # django-ninja's own check of a session-authenticated call (ninja.security.APIKeyCookie)
-            body = {"code": "CSRF_FAILED", "message": "页面已过期，请刷新后重试", "details": None}
-            return api.create_response(request, body, status=403)
         body = {"code": f"HTTP_{exc.status_code}", "message": str(exc.message), "details": None}
         return api.create_response(request, body, status=exc.status_code)

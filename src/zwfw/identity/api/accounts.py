@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.utils import check_csrf
 
 from zwfw.core.api import ErrorOut
-from zwfw.core.errors import PermissionDenied
 from zwfw.identity import accounts, agents, authn, selectors
-from zwfw.identity.api.auth import account_auth, session_auth
+from zwfw.identity.api.auth import account_auth, require_csrf, session_auth
 from zwfw.identity.schemas import (
     ActAsIn,
     EnterpriseIn,
@@ -46,12 +44,6 @@ ERRORS = {
 }
 
 
-def _require_csrf(request: HttpRequest) -> None:
-    """Open to visitors, yet only from this site's pages: a cross-site form (``text/plain`` JSON)
-    must not make every visitor's browser ask for SMS codes to numbers of the attacker's choice."""
-    if check_csrf(request) is not None:
-        raise PermissionDenied("CSRF_FAILED", "页面已过期，请刷新后重试")
-
 
 @router.post(
     "/register/code",
@@ -60,7 +52,7 @@ def _require_csrf(request: HttpRequest) -> None:
     description="向手机号码发送6位注册验证码，5分钟有效；同一号码每分钟1条、每小时5条，同一来源地址每小时20条。",
 )
 def register_code(request: HttpRequest, payload: RegisterCodeIn) -> dict:
-    _require_csrf(request)
+    require_csrf(request)
     accounts.send_register_code(mobile=payload.mobile, source_ip=client_ip(request))
     return {"sent": True}
 
@@ -73,7 +65,7 @@ def register_code(request: HttpRequest, payload: RegisterCodeIn) -> dict:
     "全部通过后开通三级账号。核验不一致时返回统一的错误信息，不创建任何数据。",
 )
 def register(request: HttpRequest, payload: RegisterIn) -> Status:
-    _require_csrf(request)
+    require_csrf(request)
     person = accounts.register_person(**payload.model_dump(), source_ip=client_ip(request))
     return Status(201, ProfileOut.of(person))
 

@@ -12,22 +12,15 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.utils import check_csrf
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
 from zwfw.core.api import ErrorOut
-from zwfw.core.errors import PermissionDenied
 from zwfw.identity import authn, session_admin, sessions
 from zwfw.identity import passkeys as passkey_service
-from zwfw.identity.api.auth import account_auth, session_auth
+from zwfw.identity.api.auth import account_auth, require_csrf, session_auth
 
 router = Router(tags=["统一身份认证"])
 
-
-def _require_csrf(request: HttpRequest) -> None:
-    """Endpoints open to visitors still need the CSRF token of the page they came from."""
-    if check_csrf(request) is not None:
-        raise PermissionDenied("CSRF_FAILED", "页面已过期，请刷新后重试")
 
 
 def _challenge(request: HttpRequest, key: str) -> bytes | None:
@@ -107,7 +100,7 @@ class SessionOut(Schema):
     description="向手机号发送登录验证码；无论该号码是否注册，回答都相同。按来源地址和手机号限流。",
 )
 def login_code(request: HttpRequest, payload: LoginCodeIn) -> dict:
-    _require_csrf(request)
+    require_csrf(request)
     authn.request_login_code(mobile=payload.mobile, source_ip=sessions.client_ip(request))
     return {"message": "如该手机号已注册，验证码已发送，5分钟内有效"}
 
@@ -120,7 +113,7 @@ def login_code(request: HttpRequest, payload: LoginCodeIn) -> dict:
     "挑战值保存在会话中，只能使用一次。登录和已登录后的身份确认（step-up）都用它。",
 )
 def passkey_authentication_options(request: HttpRequest) -> dict:
-    _require_csrf(request)
+    require_csrf(request)
     options, challenge = passkey_service.authentication_options(rp=passkey_service.relying_party(request))
     request.session[passkey_service.AUTHENTICATION_CHALLENGE] = bytes_to_base64url(challenge)
     return options
@@ -133,7 +126,7 @@ def passkey_authentication_options(request: HttpRequest) -> dict:
     description="验证断言并登录（认证方式 hwk，需设备验证本人）。每次尝试都记录并计入限流。",
 )
 def passkey_authentication(request: HttpRequest, payload: PasskeyAssertionIn) -> dict:
-    _require_csrf(request)
+    require_csrf(request)
     passkey = passkey_service.authenticate(
         credential=payload.credential,
         challenge=_challenge(request, passkey_service.AUTHENTICATION_CHALLENGE),
