@@ -22,13 +22,13 @@ from zwfw.cases.models import ItemForm, LifeEvent
 from zwfw.cases.views import (
     _chosen_enterprise,
     _enterprise_choices,
-    _error,
     _fields,
     _posted_form,
     _redirect,
 )
 from zwfw.catalog.models import MaterialSource
 from zwfw.core.errors import DomainError, ValidationFailed
+from zwfw.core.pages import error_page
 from zwfw.identity.selectors import require_person
 
 
@@ -70,7 +70,7 @@ def event_apply(request: HttpRequest, code: str) -> HttpResponse:
         choices = _enterprise_choices(person) if event.audience == "enterprise" else []
         enterprise = _chosen_enterprise(request, person, choices) if choices else None
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     form = ItemForm(schema=merged.schema, layout=merged.layout)  # unsaved: the merged form, drawn as one
     prefilled = forms.prefill_values(merged.layout, person=person, enterprise=enterprise)
     fields = _fields(form, {}, prefilled)
@@ -106,7 +106,7 @@ def bundle_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         person = require_person(request.user)
         bundle = selectors.bundle_of_applicant(person=person, public_id=public_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     return render(request, "cases/bundle.html", {
         "bundle": bundle, "status": bundles.bundle_status(bundle, person=person), "done": request.GET.get("done", ""),
     })
@@ -118,7 +118,7 @@ def my_bundles(request: HttpRequest) -> HttpResponse:
     try:
         person = require_person(request.user)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     rows = [{"bundle": b, "status": bundles.bundle_status(b, person=person)}
             for b in selectors.bundles_of_applicant(person)[:50]]
     return render(request, "cases/bundles_mine.html", {"rows": rows})

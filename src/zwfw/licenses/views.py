@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from zwfw.core.errors import DomainError, ValidationFailed
 from zwfw.core.masking import mask_name
+from zwfw.core.pages import error_page
 from zwfw.identity.models import DocumentType
 from zwfw.licenses import credentials, rendering, selectors, services, showing, web
 from zwfw.licenses.models import HolderKind, License, LicenseStatus
@@ -38,11 +39,6 @@ app_name = "licenses"
 # Buttons the workbench offers for a licence in each status (the services decide what is allowed).
 WORKBENCH_ACTIONS = {status: services.allowed_actions(status) for status in (LicenseStatus.VALID, LicenseStatus.SUSPENDED)}
 HOLDER_KEYS = ("holder_name", "holder_id")  # filled from the holder's verified identity
-
-
-def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    template = {404: "portal/404.html", 403: "portal/403.html"}.get(exc.status, "portal/400.html")
-    return render(request, template, {"message": exc.message}, status=exc.status)
 
 
 def _public(response: HttpResponse, *, referrer: str = "no-referrer") -> HttpResponse:
@@ -79,7 +75,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
     try:
         owner = web.wallet_owner(request)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     rows = [_row(license) for license in web.wallet(owner)]
     return render(request, "licenses/wallet.html", {"owner": owner, "rows": rows})
 
@@ -91,7 +87,7 @@ def detail(request: HttpRequest, identifier: str) -> HttpResponse:
         owner = web.wallet_owner(request)
         license = web.wallet_license(owner, identifier)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     today = timezone.localdate()
     form = {
         "department_code": request.POST.get("department_code", ""),
@@ -133,7 +129,7 @@ def download(request: HttpRequest, identifier: str) -> HttpResponse:
         license = web.wallet_license(web.wallet_owner(request), identifier)
         made = rendering.license_file(license, base_url=request.build_absolute_uri("/"))
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     response = HttpResponse(bytes(made.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="license-{license.serial}-{license.version:03d}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -148,7 +144,7 @@ def credential(request: HttpRequest, identifier: str) -> HttpResponse:
         license = web.wallet_license(web.wallet_owner(request), identifier)
         token = credentials.export_credential(license, base_url=request.build_absolute_uri("/"))
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     response = HttpResponse(token, content_type=credentials.MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="license-{license.serial}-{license.version:03d}.jwt"'
     response["Cache-Control"] = "private, no-store"
@@ -163,7 +159,7 @@ def revoke_grant(request: HttpRequest, identifier: str, grant_id: str) -> HttpRe
         grant = web.grant_of(web.wallet_license(owner, identifier), grant_id)
         services.revoke_use_grant(person=owner.person, grant=grant)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     return HttpResponseRedirect(reverse("licenses:detail", args=[grant.license.identifier]) + "#grants")
 
 
@@ -175,7 +171,7 @@ def show(request: HttpRequest, identifier: str) -> HttpResponse:
         owner = web.wallet_owner(request)
         license = web.wallet_license(owner, identifier)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     context: dict[str, Any] = {"owner": owner, **_row(license), "fields": web.showable_fields(license)}
     status = 200
     chosen = request.GET.getlist("fields") if request.GET.get("chosen") == "1" else web.default_fields(license)
@@ -294,7 +290,7 @@ def workbench_issue(request: HttpRequest) -> HttpResponse:
     try:
         department = web.issuing_department(request.user)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     context: dict[str, Any] = {"department": department}
     if request.method != "POST":
         return _workbench(request, context)
@@ -343,7 +339,7 @@ def workbench_status(request: HttpRequest, identifier: str) -> HttpResponse:
         department = web.issuing_department(request.user)
         license = web.issued_license(request.user, identifier)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     try:
         services.change_status(
             issuer=services.Issuer(user=request.user), license=license, action=request.POST.get("action", ""),

@@ -34,6 +34,7 @@ from zwfw.catalog.selectors import (
     topic_by_code,
 )
 from zwfw.core.errors import DomainError
+from zwfw.core.pages import error_page, status_page
 from zwfw.notifications.selectors import inbox_of, messages_to
 from zwfw.notifications.services import describe_recipient, mark_all_read, normalise_mobile
 from zwfw.portal.context_processors import ELDER_COOKIE, is_elder_mode
@@ -56,15 +57,6 @@ def _topics(audience: str | None = None) -> list:
 
 def _departments() -> list:
     return cache.get_or_set("portal:departments", list_departments, LIST_CACHE_SECONDS)
-
-
-def _error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
-    template = f"portal/{status}.html" if status in (400, 403, 404) else "portal/400.html"
-    return render(request, template, {"message": message}, status=status)
-
-
-def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return _error_page(request, exc.status, exc.message)
 
 
 @require_safe
@@ -91,7 +83,7 @@ def search(request: HttpRequest) -> HttpResponse:
     try:
         result = search_items(**params.selector_kwargs())
     except DomainError as exc:
-        return _domain_error(request, exc)
+        return error_page(request, exc)
     return render(
         request,
         "portal/search.html",
@@ -121,7 +113,7 @@ def topic_detail(request: HttpRequest, code: str) -> HttpResponse:
         topic = topic_by_code(code)
         result = search_items(topic=topic.code, page=parse_page(request.GET.get("page")), page_size=PAGE_SIZE)
     except DomainError as exc:
-        return _domain_error(request, exc)
+        return error_page(request, exc)
     return render(request, "portal/topic.html", {"topic": topic, "result": result})
 
 
@@ -135,14 +127,14 @@ def department_list(request: HttpRequest) -> HttpResponse:
 @vary_on_cookie
 def department_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
     if not CREDIT_CODE.match(credit_code):
-        return _error_page(request, 404, _("未找到该部门。"))
+        return status_page(request, 404, _("未找到该部门。"))
     try:
         department = department_by_credit_code(credit_code)
         result = search_items(
             department=department.credit_code, page=parse_page(request.GET.get("page")), page_size=PAGE_SIZE
         )
     except DomainError as exc:
-        return _domain_error(request, exc)
+        return error_page(request, exc)
     return render(request, "portal/department.html", {"department": department, "result": result})
 
 
@@ -161,11 +153,11 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
     and, for rendering, its guide snapshot (zwfw.catalog.guides)."""
     not_found = _("未找到该事项，可能编码有误或事项已停用。")
     if not _ITEM_CODE.match(code):  # also keeps NUL bytes and the like away from the database
-        return _error_page(request, 404, not_found)
+        return status_page(request, 404, not_found)
     try:
         found = published_guide(code)
     except DomainError:
-        return _error_page(request, 404, not_found)
+        return status_page(request, 404, not_found)
     elder = is_elder_mode(request)
     # LocaleMiddleware may pick another of LANGUAGES per request, so the language is part of the key too.
     version = f"{found.item_pk}:{found.version}:{found.updated_at.timestamp()}"
@@ -186,16 +178,16 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
 def download(request: HttpRequest, path: str) -> HttpResponse:
     """空白表格 / 示例样表: only files that a published material refers to, never anything else."""
     if "\x00" in path or path != posixpath.normpath(path) or path.startswith(("/", "..")):
-        return _error_page(request, 404, _("文件不存在。"))
+        return status_page(request, 404, _("文件不存在。"))
     found = published_material_file(path)
     if found is None:
-        return _error_page(request, 404, _("文件不存在或已停止提供。"))
+        return status_page(request, 404, _("文件不存在或已停止提供。"))
     material, kind = found
     try:
         handle = default_storage.open(path, "rb")
     except (FileNotFoundError, SuspiciousFileOperation):
         logger.warning("material file missing from storage: %s", path)
-        return _error_page(request, 404, _("文件暂不可下载，请联系咨询电话。"))
+        return status_page(request, 404, _("文件暂不可下载，请联系咨询电话。"))
     suffix = posixpath.splitext(path)[1].lower()
     label = _("空白表格") if kind == "blank_form" else _("示例样表")
     return FileResponse(
@@ -257,7 +249,7 @@ def demo_messages(request: HttpRequest) -> HttpResponse:
     A real node sends SMS through a gateway; the demo has no phones, so this page stands in for one.
     """
     if not settings.DEMO:
-        return _error_page(request, 404)
+        return status_page(request, 404)
     raw = (request.GET.get("to") or "").strip()
     found, error = [], ""
     if raw:
@@ -269,7 +261,7 @@ def demo_messages(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "portal/404.html", status=404)
+    return status_page(request, 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -281,11 +273,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "portal/403.html", status=403)
+    return status_page(request, 403)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "portal/400.html", status=400)
+    return status_page(request, 400)
 
 
 FALLBACK_500 = (

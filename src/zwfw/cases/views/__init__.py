@@ -23,7 +23,6 @@ from __future__ import annotations
 from django.urls import path
 
 from zwfw.cases.views._common import DELIVERY_WORDS, MAX_PAGE, PAGE_SIZE, Page
-from zwfw.cases.views._common import _error as _error
 from zwfw.cases.views._common import _redirect as _redirect
 from zwfw.cases.views.applicant import _chosen_enterprise as _chosen_enterprise
 from zwfw.cases.views.applicant import _enterprise_choices as _enterprise_choices

@@ -8,15 +8,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
 from zwfw.cases import selectors, web
 from zwfw.cases.models import Case, CaseMaterial
 from zwfw.core.calendar import current_calendar
-from zwfw.core.errors import DomainError, NotFound, PermissionDenied
+from zwfw.core.errors import NotFound, PermissionDenied
 from zwfw.core.masking import mask_name
 from zwfw.identity.staff import staff_of
 
@@ -27,11 +26,6 @@ DELIVERY_WORDS = {"electronic": "电子送达", "window": "窗口领取", "expre
 
 
 # --- shared helpers ----------------------------------------------------------------------------------
-
-
-def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    template = {404: "portal/404.html", 403: "portal/403.html"}.get(exc.status, "portal/400.html")
-    return render(request, template, {"message": exc.message}, status=exc.status)
 
 
 def _redirect(name: str, *args: Any, **query: str) -> HttpResponseRedirect:

@@ -18,7 +18,6 @@ from zwfw.cases.states import CaseStatus
 from zwfw.cases.views._common import (
     DELIVERY_WORDS,
     _case_material,
-    _error,
     _paginate,
     _redirect,
     _rows_with_deadlines,
@@ -28,6 +27,7 @@ from zwfw.cases.views.application_form import _fields, _item_form, _materials, _
 from zwfw.catalog.models import ImplementationItem, Material, MaterialRequirement, MaterialSource
 from zwfw.catalog.selectors import published_items
 from zwfw.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from zwfw.core.pages import error_page
 from zwfw.identity.agents import current_principal, principals_of
 from zwfw.identity.models import Enterprise, Person
 from zwfw.identity.selectors import require_person
@@ -71,7 +71,7 @@ def apply(request: HttpRequest, item_id: int) -> HttpResponse:
         enterprise = _chosen_enterprise(request, person, choices)
         prefilled = services.prefilled_form(actor=request.user, item=item, enterprise=enterprise)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     form = _item_form(item)
     fields = _fields(form, {}, prefilled)
     context: dict[str, Any] = {"item": item, "choices": choices, "enterprise": enterprise,
@@ -108,7 +108,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     try:
         person = require_person(request.user)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     page = _paginate(selectors.cases_of_applicant(person), request.GET.get("page"))
     rows = _rows_with_deadlines(page.rows, mask=False)
     return render(request, "cases/mine.html", {"result": page, "rows": rows})
@@ -168,7 +168,7 @@ def mine_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         person, case = _my_case(request, public_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     if request.method != "POST":
         return _mine_page(request, person, case)
     fields = _fields(_item_form(case.item), {}, {name: "" for name in _prefill_names(case)})
@@ -203,7 +203,7 @@ def mine_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         person, case = _my_case(request, public_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     try:
         services.withdraw(actor=request.user, case=case, reason=request.POST.get("reason", ""))
     except DomainError as exc:
@@ -218,7 +218,7 @@ def mine_upload(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         person, case = _my_case(request, public_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     try:
         upload = request.FILES.get("file")
         if upload is None:
@@ -245,7 +245,7 @@ def mine_remove(request: HttpRequest, public_id: str, material_id: int) -> HttpR
     try:
         person, case = _my_case(request, public_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     try:
         services.remove_upload(actor=request.user, material=_case_material(case, material_id))
     except DomainError as exc:
@@ -260,7 +260,7 @@ def mine_document(request: HttpRequest, public_id: str, document_id: str) -> Htt
         _person, case = _my_case(request, public_id)
         return web.document_response(case, document_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
 
 
 @require_safe
@@ -270,4 +270,4 @@ def mine_material(request: HttpRequest, public_id: str, material_id: int) -> Htt
         _person, case = _my_case(request, public_id)
         return web.file_response(_case_material(case, material_id))
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)

@@ -20,7 +20,6 @@ from zwfw.cases.views._common import (
     DELIVERY_WORDS,
     _applicant_name,
     _case_material,
-    _error,
     _redirect,
     _require_staff,
     _rows_with_deadlines,
@@ -28,6 +27,7 @@ from zwfw.cases.views._common import (
 )
 from zwfw.cases.views.application_form import _item_form, _materials, _shown_form
 from zwfw.core.errors import DomainError, NotFound, ValidationFailed
+from zwfw.core.pages import error_page
 from zwfw.identity.models import StaffMember, StaffRole
 from zwfw.identity.staff import roles_of, staff_of
 from zwfw.licenses.models import LicenseType
@@ -127,7 +127,7 @@ def workbench_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         case = _case_for_staff(request, public_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     return _staff_page(request, case)
 
 
@@ -222,7 +222,7 @@ def workbench_act(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         case = _case_for_staff(request, public_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     action = request.POST.get("action", "")
     rows = _correction_rows(request) if action == "corrections" else []
     try:
@@ -242,7 +242,7 @@ def workbench_material(request: HttpRequest, public_id: str, material_id: int) -
         case = _case_for_staff(request, public_id)
         return web.file_response(_case_material(case, material_id))
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
 
 
 @require_safe
@@ -252,4 +252,4 @@ def workbench_document(request: HttpRequest, public_id: str, document_id: str) -
         case = _case_for_staff(request, public_id)
         return web.document_response(case, document_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)

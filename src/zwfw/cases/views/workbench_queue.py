@@ -21,13 +21,13 @@ from zwfw.cases.views._common import (
     MAX_PAGE,
     PAGE_SIZE,
     Page,
-    _error,
     _paginate,
     _require_staff,
     _rows_with_deadlines,
 )
 from zwfw.core.calendar import current_calendar
 from zwfw.core.errors import DomainError, PermissionDenied, ValidationFailed
+from zwfw.core.pages import error_page
 from zwfw.identity.models import StaffRole
 from zwfw.identity.staff import roles_of, staff_of
 
@@ -123,7 +123,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     try:
         _require_staff(request.user)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     return _workbench_page(request)
 
 
@@ -139,7 +139,7 @@ def batch_accept(request: HttpRequest) -> HttpResponse:
         if len(chosen) > MAX_BATCH:
             raise ValidationFailed("CASE_BATCH_TOO_LARGE", f"每次最多批量受理{MAX_BATCH}件", details={"field": "cases"})
     except PermissionDenied as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     except DomainError as exc:
         return _workbench_page(request, {"error": exc}, exc.status)
     results = []
@@ -162,7 +162,7 @@ def batch_accept(request: HttpRequest) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     """超期办件 in the supervisor's region: running cases past their promised due date."""
     if StaffRole.SUPERVISOR not in roles_of(request.user):
-        return _error(request, PermissionDenied("CASE_SUPERVISOR_ONLY", "只有效能监督人员可以查看超期办件"))
+        return error_page(request, PermissionDenied("CASE_SUPERVISOR_ONLY", "只有效能监督人员可以查看超期办件"))
     today = timezone.localdate()
     page = _paginate(selectors.overdue_cases(request.user, today=today), request.GET.get("page"))
     calendar = current_calendar()

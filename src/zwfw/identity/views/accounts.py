@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zwfw.core.errors import DomainError, ValidationFailed
 from zwfw.core.masking import mask_mobile, mask_resident_id
+from zwfw.core.pages import error_page, status_page
 from zwfw.identity import accounts, agents, selectors, sessions
 from zwfw.identity.models import DocumentType, StaffRole
 from zwfw.identity.staff import has_role
@@ -26,17 +27,6 @@ from zwfw.identity.staff import has_role
 
 def login_url() -> str:
     return reverse("identity:login")  # zwfw.identity.views.authn
-
-
-def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    template = (
-        "portal/404.html"
-        if exc.status == 404
-        else "portal/403.html"
-        if exc.status == 403
-        else "portal/400.html"
-    )
-    return render(request, template, {"message": exc.message}, status=exc.status)
 
 
 def _date(value: str | None, field: str) -> dt.date | None:
@@ -178,7 +168,7 @@ def account(request: HttpRequest) -> HttpResponse:
 def enterprise_register(request: HttpRequest) -> HttpResponse:
     person = selectors.person_of(request.user)
     if person is None:
-        return render(request, "portal/403.html", {"message": _("工作人员账号不能注册法人")}, status=403)
+        return status_page(request, 403, _("工作人员账号不能注册法人"))
     context: dict[str, Any] = {"person": person, "credit_code": request.POST.get("credit_code", "")}
     status = 200
     if request.method == "POST":
@@ -200,7 +190,7 @@ def grants(request: HttpRequest, enterprise_id: str) -> HttpResponse:
         person = selectors.require_person(request.user)
         enterprise = selectors.enterprise_of_legal_rep(person=person, enterprise_id=enterprise_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     form = {
         k: request.POST.get(k, "")
         for k in ("agent_name", "agent_document_type", "agent_document_number", "valid_until", "item_codes")
@@ -248,7 +238,7 @@ def revoke_grant(request: HttpRequest, enterprise_id: str, grant_id: str) -> Htt
         grant = selectors.grant_of(person=person, enterprise=enterprise, grant_id=grant_id)
         agents.revoke_grant(actor=person, grant=grant, source_ip=sessions.client_ip(request))
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     return HttpResponseRedirect(reverse("identity:grants", args=[enterprise.public_id]))
 
 
@@ -260,7 +250,7 @@ def act_as(request: HttpRequest) -> HttpResponse:
     try:
         agents.act_as(request=request, kind=kind, public_id=public_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     return HttpResponseRedirect(_safe_next(request, reverse("identity:account")))
 
 
@@ -273,9 +263,7 @@ def act_as(request: HttpRequest) -> HttpResponse:
 @login_required
 def workbench_in_person_check(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, StaffRole.WINDOW_CLERK):
-        return render(
-            request, "portal/403.html", {"message": _("只有窗口受理人员可以使用此功能")}, status=403
-        )
+        return status_page(request, 403, _("只有窗口受理人员可以使用此功能"))
     params = request.POST if request.method == "POST" else request.GET
     context: dict[str, Any] = {
         "document_types": DocumentType.choices,

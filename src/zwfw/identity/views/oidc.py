@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from oauth2_provider.scopes import get_scopes_backend
 
 from zwfw.core.errors import NotFound
+from zwfw.core.pages import status_page
 from zwfw.identity.oidc import consent as consents
 from zwfw.identity.sessions import client_ip
 
@@ -33,7 +34,7 @@ def consent_revoke(request: HttpRequest, consent_id: str) -> HttpResponse:
             user=request.user, consent_id=consent_id, source_ip=client_ip(request)
         )
     except NotFound:
-        return render(request, "portal/404.html", status=404)
+        return status_page(request, 404)
     messages.success(request, _("已撤销对“%(name)s”的授权") % {"name": consent.application.name})
     return redirect("identity:consents")
 
