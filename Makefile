@@ -40,6 +40,14 @@ serve: $(RUNTIME_STAMP) ## Production server (granian; set ZWFW_SECRET_KEY, DATA
 worker: $(RUNTIME_STAMP) ## Background job worker
 	$(BIN)/zwfw worker
 
+# Test workers: one per CPU, at least 2, at most 4 (each has its own test database and browser).
+# xdist's default scheduling hands each worker its tests in collection order, which keeps the browser
+# tests (live_server: pytest-django runs them after the other database tests) after the tests that
+# sign PDFs: Playwright's event loop stays open in a worker once its first browser test ran, and
+# pyhanko's asyncio.run refuses to run inside it. (--dist worksteal breaks that order.)
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -lt 2 ] && n=2; [ $$n -gt 4 ] && n=4; echo $$n)
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS)
+
 MYPY_ENV := ZWFW_DEMO=1 ZWFW_DATA_DIR=$${TMPDIR:-/tmp}/zwfw-mypy
 
 lint: $(DEV_STAMP) ## ruff, mypy (services, selectors, API, schemas) and the import-linter layer contracts
@@ -53,9 +61,9 @@ test: $(DEV_STAMP) ## Lint and type-check, then the whole suite on SQLite and on
 	$(MYPY_ENV) $(BIN)/mypy
 	$(BIN)/lint-imports
 	@echo "== test suite on SQLite =="
-	ZWFW_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2
+	ZWFW_REQUIRE_BROWSER=1 $(PYTEST)
 	@echo "== test suite on PostgreSQL =="
-	ZWFW_REQUIRE_BROWSER=1 $(BIN)/python scripts/pgtmp.py -- $(BIN)/python -m pytest -n 2
+	ZWFW_REQUIRE_BROWSER=1 $(BIN)/python scripts/pgtmp.py -- $(PYTEST)
 
 bench: $(DEV_STAMP) ## Benchmarks: search, guide pages (100,000 generated items), sign-ins, refresh grants, bearer-token reads, seals (ES256/SM2 sign and verify beside the raw libraries, PDF signing), licences (QR verification page and API, single and batch issuance, PDF files; --only licenses), cases (submission and status read through the API, workbench queue over 100,000 cases; --only cases)
 	@scripts/system-deps.sh bench

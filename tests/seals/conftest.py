@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
 from django.test import Client
@@ -118,8 +119,10 @@ def signed_in(staff) -> Client:
     return client
 
 
+@functools.cache
 def sample_pdf(title: str = "准予行政许可决定书") -> bytes:
-    """A small A4 notice with Chinese text (embedded CJK font), as a department's system would make it."""
+    """A small A4 notice with Chinese text (embedded CJK font), as a department's system would make it.
+    Made once per title and process: embedding the CJK font takes about a second, the bytes never change."""
     return render_notice_pdf(
         title=title,
         paragraphs=["经审查，你单位提交的申请材料齐全、符合法定形式，根据《中华人民共和国行政许可法》第三十八条，决定准予行政许可。"],
