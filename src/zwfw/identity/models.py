@@ -422,6 +422,15 @@ class ClientProfile(models.Model):
     subject_type = models.CharField(max_length=8, choices=SubjectType.choices, default=SubjectType.PAIRWISE)
     is_system = models.BooleanField("系统客户端", default=False, help_text="仅用客户端凭证模式访问接口")
     backchannel_logout_uri = models.URLField("后端登出地址", blank=True)
+    acts_as = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="代表的工作人员账号",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="部门系统（系统客户端）以该工作人员账号（服务账号）的部门和角色调用业务接口；为空则只能调用不需要身份的接口",
+    )
 
     class Meta:
         verbose_name = "客户端设置"

@@ -22,7 +22,7 @@ from ninja.params import Query
 
 from zwfw.core.api import ErrorOut
 from zwfw.core.errors import ValidationFailed
-from zwfw.identity.api.auth import session_auth
+from zwfw.identity.api.auth import session_auth, staff_auth
 from zwfw.licenses import credentials, rendering, selectors, services, web
 from zwfw.licenses.schemas import (
     FetchedLicenseOut,
@@ -54,6 +54,11 @@ from zwfw.licenses.showing import jwks
 from zwfw.seals.verification import MAX_PDF_BYTES
 
 router = Router(tags=["统一电子证照"])
+# Appended to the description of every department operation (auth=staff_auth).
+DEPARTMENT_CALLERS = (
+    "调用方：工作人员在工作台以登录会话调用，或部门业务系统以系统客户端的访问令牌"
+    "（Authorization: Bearer，OAuth 2.0 客户端凭证模式，该客户端代表本部门的服务账号，按该账号的部门和角色授权）调用。"
+)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
@@ -261,12 +266,12 @@ def list_uses(request: HttpRequest, identifier: str):
 
 @router.post(
     "/issue",
-    auth=session_auth,
+    auth=staff_auth,
     response={200: IssuedLicenseOut, 201: IssuedLicenseOut, **ERRORS},
     summary="签发电子证照",
     description="颁发部门的审批人员或部门管理员签发证照：照面信息按证照类型核对，持证者须已实名注册，"
     "以本部门电子印章签名。幂等：同一幂等键再次提交相同内容返回同一份证照（200），内容不同返回 409。"
-    "未找到持证者（LICENSE_HOLDER_NOT_FOUND）的查询记入审计日志（签发人员、部门和脱敏的证件号码）。",
+    "未找到持证者（LICENSE_HOLDER_NOT_FOUND）的查询记入审计日志（签发人员、部门和脱敏的证件号码）。" + DEPARTMENT_CALLERS,
 )
 def issue(request: HttpRequest, payload: LicenseIssueIn):
     department, issuer = web.issuing_department(request.user), services.Issuer(user=request.user)
@@ -285,7 +290,7 @@ def issue(request: HttpRequest, payload: LicenseIssueIn):
 
 @router.post(
     "/issue/batch",
-    auth=session_auth,
+    auth=staff_auth,
     response={200: LicenseBatchIssueOut, **ERRORS},
     summary="批量签发电子证照",
     description="颁发部门的审批人员或部门管理员一次签发1到100份证照（存量证照电子化、批量签发）。"
@@ -293,7 +298,7 @@ def issue(request: HttpRequest, payload: LicenseIssueIn):
     "created（新签发）、replayed（同一幂等键已以相同内容签发过，返回原证照）或 error（未签发，错误与单份签发该项时相同），"
     "某一项未签发不影响其他项。未登录（401）、无签发权限（403）、请求格式不正确或项数不在1到100之间（422）、"
     "两项的幂等键相同（400）时整批不签发。全批以同一时刻用章：印章在该时刻有效则各项均可签发，否则各新项均返回印章的错误。"
-    "未找到持证者的各项查询记入审计日志（与单份签发相同），即使本批其余写入未能完成也予保留。",
+    "未找到持证者的各项查询记入审计日志（与单份签发相同），即使本批其余写入未能完成也予保留。" + DEPARTMENT_CALLERS,
 )
 def issue_batch(request: HttpRequest, payload: LicenseBatchIssueIn):
     department = web.issuing_department(request.user)
@@ -306,10 +311,10 @@ def issue_batch(request: HttpRequest, payload: LicenseBatchIssueIn):
 
 @router.get(
     "/issued",
-    auth=session_auth,
+    auth=staff_auth,
     response={200: IssuedLicensePageOut, **ERRORS},
     summary="本部门签发的证照",
-    description="本部门签发的全部证照（含历史版本），最近签发的在前，分页；持证者名称脱敏。",
+    description="本部门签发的全部证照（含历史版本），最近签发的在前，分页；持证者名称脱敏。" + DEPARTMENT_CALLERS,
 )
 def issued(request: HttpRequest, params: Query[IssuedPageIn]):
     web.issuing_department(request.user)  # issuing staff and department administrators only, others 403
@@ -321,10 +326,10 @@ def issued(request: HttpRequest, params: Query[IssuedPageIn]):
 
 @router.post(
     "/{identifier}/status",
-    auth=session_auth,
+    auth=staff_auth,
     response={200: IssuedLicenseOut, **ERRORS},
     summary="暂扣、发还、注销或吊销证照",
-    description="颁发部门变更证照状态（须填写原因），立即生效：验证方随即看到新的状态，持证人收到站内消息。",
+    description="颁发部门变更证照状态（须填写原因），立即生效：验证方随即看到新的状态，持证人收到站内消息。" + DEPARTMENT_CALLERS,
 )
 def change_status(request: HttpRequest, identifier: str, payload: LicenseStatusIn):
     license = web.issued_license(request.user, identifier)
@@ -336,10 +341,10 @@ def change_status(request: HttpRequest, identifier: str, payload: LicenseStatusI
 
 @router.post(
     "/{identifier}/versions",
-    auth=session_auth,
+    auth=staff_auth,
     response={201: IssuedLicenseOut, **ERRORS},
     summary="变更或延续证照",
-    description="变更（照面信息变化）或延续（renew=true，新的有效期）：生成版本号加一的新证照，原版本状态为“已变更”。",
+    description="变更（照面信息变化）或延续（renew=true，新的有效期）：生成版本号加一的新证照，原版本状态为“已变更”。" + DEPARTMENT_CALLERS,
 )
 def new_version(request: HttpRequest, identifier: str, payload: LicenseVersionIn):
     license = web.issued_license(request.user, identifier)
@@ -352,11 +357,11 @@ def new_version(request: HttpRequest, identifier: str, payload: LicenseVersionIn
 
 @router.post(
     "/fetch",
-    auth=session_auth,
+    auth=staff_auth,
     response={200: FetchedLicenseOut, **ERRORS},
     summary="部门调取证照",
     description="持证人已授权本部门使用的证照：返回照面信息和颁发机构签名，本次使用记入持证人的用证记录。"
-    "没有有效授权时与证照不存在同样返回 404。",
+    "没有有效授权时与证照不存在同样返回 404。" + DEPARTMENT_CALLERS,
 )
 def fetch(request: HttpRequest, payload: LicenseFetchIn):
     return FetchedLicenseOut.of(services.fetch_for_use(actor=request.user, identifier=payload.identifier, purpose=payload.purpose))

@@ -1,9 +1,12 @@
-"""Who calls the identity API: a signed-in browser session (with CSRF) or a bearer access token.
+"""Who calls the API: a signed-in browser session (with CSRF), a person's bearer access token, or a
+department system's client-credentials token acting as its staff service account.
 
 A bearer token is a JWT access token of this node's OpenID Connect provider, verified locally
 (``zwfw.identity.oidc.bearer``: signature, expiry, issuer, audience, in-memory revocation list,
 no database query); its pairwise ``sub`` is then mapped to the user with one indexed query.
-Client-credentials tokens carry no person and do not authenticate personal endpoints.
+Client-credentials tokens carry no person and do not authenticate personal endpoints; a system client
+registered to act as a staff account (``oidc_client create --client-credentials --acts-as``) reaches the
+department operations its account may use (``system_auth``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from ninja.utils import check_csrf
 from zwfw.core.errors import PermissionDenied
 from zwfw.identity.oidc import bearer
 from zwfw.identity.oidc.claims import user_for_subject
+from zwfw.identity.oidc.clients import system_account
 
 
 def require_csrf(request: HttpRequest) -> None:
@@ -37,42 +41,68 @@ class SessionAuth(security.SessionAuth):
         super().__init__(csrf=False)
 
     def _get_key(self, request: HttpRequest) -> str | None:
-        if not getattr(request, "_ninja_csrf_exempt", False):
+        key = super()._get_key(request)
+        # Only a call that carries the session cookie can act with it: one without (a system's bearer
+        # call) goes on to the next way in, not to a CSRF refusal.
+        if key is not None and not getattr(request, "_ninja_csrf_exempt", False):
             require_csrf(request)
-        return super()._get_key(request)
+        return key
 
 
 session_auth = SessionAuth()
 
 
-class BearerAuth(HttpAuthBase):
-    """RFC 6750 bearer token (this node's RFC 9068 JWT access tokens).
-
-    ``required_scope``: a token the person granted without that scope does not get in (an app
-    allowed only ``openid`` learns who signed in, not their profile, grants or sessions).
-    """
+class _AccessTokenAuth(HttpAuthBase):
+    """An access token of this node (RFC 6750 bearer, RFC 9068 JWT): the account it acts for becomes
+    ``request.user``; ``account_for`` says which, or None to let the next way in try."""
 
     openapi_scheme = "bearer"
     openapi_bearerFormat = "JWT"
 
-    def __init__(self, *, required_scope: str | None = None) -> None:
-        super().__init__()
-        self.required_scope = required_scope
-
     def __call__(self, request: HttpRequest) -> Any | None:
         verified = bearer.verify_request(request)
-        if verified is None or not verified.has_user:
-            return None
-        if self.required_scope and self.required_scope not in verified.scopes:
-            return None
-        user = user_for_subject(verified.sub)
+        user = self.account_for(verified) if verified is not None else None
         if user is None:
             return None
         request.user = user
         return user
 
+    def account_for(self, verified: bearer.VerifiedToken) -> Any | None:
+        raise NotImplementedError
+
+
+class BearerAuth(_AccessTokenAuth):
+    """A person's token (authorization code flow).
+
+    ``required_scope``: a token the person granted without that scope does not get in (an app
+    allowed only ``openid`` learns who signed in, not their profile, grants or sessions).
+    """
+
+    def __init__(self, *, required_scope: str | None = None) -> None:
+        super().__init__()
+        self.required_scope = required_scope
+
+    def account_for(self, verified: bearer.VerifiedToken) -> Any | None:
+        if not verified.has_user or (self.required_scope and self.required_scope not in verified.scopes):
+            return None
+        return user_for_subject(verified.sub)
+
 
 bearer_auth = BearerAuth(required_scope="profile")
+
+
+class SystemAuth(_AccessTokenAuth):
+    """A department system's token (OAuth 2.0 client credentials, RFC 6749 §4.4) whose client acts as a
+    staff service account: the call runs as that account, with its department and roles, as a signed-in
+    member of staff would (no CSRF: no browser carries it)."""
+
+    def account_for(self, verified: bearer.VerifiedToken) -> Any | None:
+        return None if verified.has_user else system_account(verified.client_id)
+
+
+system_auth = SystemAuth()
+# Department operations: staff in the workbench (session) or the department's own system.
+staff_auth = [session_auth, system_auth]
 
 # Every personal endpoint uses this list: any one that authenticates lets the request in.
 account_auth = [session_auth, bearer_auth]

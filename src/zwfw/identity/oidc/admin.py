@@ -14,12 +14,33 @@ from oauth2_provider.models import get_application_model
 
 from zwfw.identity.models import ClientProfile
 from zwfw.identity.oidc.clients import ALLOWED_GRANT_TYPES
+from zwfw.identity.staff import staff_of
 
 Application = get_application_model()
 
 
+class ClientProfileForm(forms.ModelForm):
+    backchannel_logout_uri = forms.URLField(label="后端登出地址", required=False, assume_scheme="https")
+
+    class Meta:
+        model = ClientProfile
+        fields = ["sector_identifier", "subject_type", "is_system", "acts_as", "backchannel_logout_uri"]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        account = cleaned.get("acts_as")
+        if account is not None:
+            if not cleaned.get("is_system"):
+                self.add_error("acts_as", "只有系统客户端（客户端凭证模式）可以代表工作人员账号")
+            elif staff_of(account) is None:
+                self.add_error("acts_as", "系统客户端只能代表在岗的工作人员账号（部门系统的服务账号）")
+        return cleaned
+
+
 class ClientProfileInline(admin.StackedInline):
     model = ClientProfile
+    form = ClientProfileForm
+    raw_id_fields = ["acts_as"]  # a list of every account would be every citizen
     can_delete = False
     extra = 1
     max_num = 1

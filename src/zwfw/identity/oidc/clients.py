@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AbstractApplication, get_application_model
@@ -22,6 +23,7 @@ from zwfw.core import audit
 from zwfw.core.errors import NotFound, ValidationFailed
 from zwfw.identity.models import ClientProfile, SubjectType
 from zwfw.identity.oidc.claims import default_sector
+from zwfw.identity.staff import staff_of
 
 ALLOWED_GRANT_TYPES = (
     AbstractApplication.GRANT_AUTHORIZATION_CODE,
@@ -80,6 +82,7 @@ def describe(application: Any) -> dict[str, Any]:
         "subject_type": profile.subject_type if profile else SubjectType.PAIRWISE,
         "is_system": bool(profile and profile.is_system),
         "backchannel_logout_uri": profile.backchannel_logout_uri if profile else "",
+        "acts_as": profile.acts_as.username if profile and profile.acts_as_id else "",
     }
 
 
@@ -93,9 +96,14 @@ def create_client(
     post_logout_redirect_uris: list[str] | None = None,
     subject_type: str = SubjectType.PAIRWISE,
     backchannel_logout_uri: str = "",
+    acts_as: str = "",
     actor: str = "system:cli",
 ) -> CreatedClient:
-    """Register a client; the result carries the plaintext secret of a confidential client."""
+    """Register a client; the result carries the plaintext secret of a confidential client.
+
+    ``acts_as``: for a system client (client credentials) of a department's system, the username of
+    the staff account (a service account of that department) whose department and roles its calls
+    have; see ``system_account``."""
     name = name.strip()
     if not name:
         raise ClientError("CLIENT_NAME_REQUIRED", "客户端名称不能为空")
@@ -115,6 +123,7 @@ def create_client(
             raise ClientError("REDIRECT_URI_REQUIRED", "授权码模式的客户端至少需要一个回调地址")
     if subject_type not in SubjectType.values:
         raise ClientError("INVALID_SUBJECT_TYPE", "sub 类型只能是 pairwise 或 public")
+    account = _staff_account(acts_as, client_credentials=client_credentials) if acts_as.strip() else None
     sector = sector.strip() or default_sector(uris) or name
     secret = None if public else generate_client_secret()
     Application = get_application_model()
@@ -139,6 +148,7 @@ def create_client(
             subject_type=subject_type,
             is_system=client_credentials,
             backchannel_logout_uri=backchannel_logout_uri,
+            acts_as=account,
         )
         audit.record(
             actor=actor,
@@ -150,9 +160,40 @@ def create_client(
     return CreatedClient(application=application, client_secret=secret)
 
 
+def _staff_account(username: str, *, client_credentials: bool) -> Any:
+    if not client_credentials:
+        raise ClientError(
+            "ACTS_AS_NEEDS_SYSTEM_CLIENT", "只有系统客户端（客户端凭证模式）可以代表工作人员账号",
+            details={"field": "acts_as"},
+        )
+    user = get_user_model().objects.filter(username=username.strip()).first()
+    if user is None:
+        raise ClientError("ACTS_AS_NOT_FOUND", f"账号不存在：{username.strip()[:150]}", details={"field": "acts_as"})
+    if staff_of(user) is None:
+        raise ClientError(
+            "ACTS_AS_NOT_STAFF", "系统客户端只能代表在岗的工作人员账号（部门系统的服务账号）",
+            details={"field": "acts_as"},
+        )
+    return user
+
+
+def system_account(client_id: str) -> Any | None:
+    """The staff account a system client's calls run as: its department and roles decide what the
+    calls may do, as for a member of staff signed in. None if the client is not a system client acting
+    as an account, or the account is no longer an active staff member."""
+    profile = (
+        ClientProfile.objects.select_related("acts_as")
+        .filter(application__client_id=client_id, is_system=True, acts_as__isnull=False)
+        .first()
+    )
+    if profile is None or staff_of(profile.acts_as) is None:
+        return None
+    return profile.acts_as
+
+
 def list_clients() -> list[dict[str, Any]]:
     Application = get_application_model()
-    return [describe(a) for a in Application.objects.select_related("zwfw_profile").order_by("id")]
+    return [describe(a) for a in Application.objects.select_related("zwfw_profile__acts_as").order_by("id")]
 
 
 def delete_client(*, client_id: str, actor: str = "system:cli") -> None:

@@ -31,6 +31,12 @@ class Command(BaseCommand):
         )
         create.add_argument("--client-credentials", action="store_true", help="系统客户端：仅客户端凭证模式")
         create.add_argument(
+            "--acts-as",
+            default="",
+            metavar="USERNAME",
+            help="系统客户端代表的工作人员账号（部门系统的服务账号）：调用业务接口时使用其部门和角色",
+        )
+        create.add_argument(
             "--post-logout-redirect-uri",
             action="append",
             default=[],
@@ -59,6 +65,7 @@ class Command(BaseCommand):
                     post_logout_redirect_uris=options["post_logout_redirect_uris"],
                     subject_type="public" if options["public_subject"] else "pairwise",
                     backchannel_logout_uri=options["backchannel_logout_uri"],
+                    acts_as=options["acts_as"],
                 )
                 self.stdout.write(json.dumps(created.as_dict(), ensure_ascii=False, indent=2))
             elif options["action"] == "list":
