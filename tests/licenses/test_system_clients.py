@@ -111,8 +111,13 @@ def test_the_account_decides_what_the_system_may_do(people, department, seal):
     assert not License.objects.exists()
 
 
-@pytest.mark.parametrize("case", ["no account", "account left", "client deleted", "malformed", "garbage"])
-def test_a_token_that_acts_as_no_active_staff_account_gets_401_and_changes_nothing(case, system, service_account):
+@pytest.mark.parametrize(
+    "case",
+    ["no account", "account left", "account moved", "grant type changed", "client deleted", "malformed", "garbage"],
+)
+def test_a_token_that_acts_as_no_active_staff_account_gets_401_and_changes_nothing(
+    case, system, service_account, other_department
+):
     holder = PersonFactory()
     if case == "no account":
         token = token_for(make_client("未绑定账号的系统", redirect_uris=[], client_credentials=True))
@@ -120,6 +125,15 @@ def test_a_token_that_acts_as_no_active_staff_account_gets_401_and_changes_nothi
         token = token_for(system)
         service_account.staff.is_active = False
         service_account.staff.save()
+    elif case == "account moved":
+        # the service account is moved to another department: its old system must not follow it there
+        token = token_for(system)
+        service_account.staff.department = other_department
+        service_account.staff.save()
+    elif case == "grant type changed":
+        token = token_for(system)
+        system.application.authorization_grant_type = "authorization-code"
+        system.application.save()
     elif case == "client deleted":
         token = token_for(system)
         clients.delete_client(client_id=system.application.client_id)
@@ -138,6 +152,24 @@ def test_a_system_token_does_not_open_the_holders_wallet(system):
     assert response.status_code == 401
 
 
+def test_a_system_whose_http_client_keeps_an_anonymous_session_cookie_still_gets_in(system):
+    # Given a system's HTTP client that once fetched a page and kept the anonymous visitor's session cookie
+    client = Client(enforce_csrf_checks=True)
+    session = client.session
+    session["visited"] = True
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    # When it calls with its token and that cookie, without any CSRF token
+    response = client.get(f"{API}/issued", HTTP_AUTHORIZATION=f"Bearer {token_for(system)}")
+    post_response = client.post(
+        f"{API}/issue", data=json.dumps(issue_body(PersonFactory(), key="sys-cookie")),
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token_for(system)}",
+    )
+    # Then the token lets it in: the cookie signs nobody in, so there is nothing to protect from CSRF
+    assert response.status_code == 200, response.content
+    assert post_response.status_code == 201, post_response.content
+
+
 def test_a_browser_session_still_needs_the_csrf_token(people, seal):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(people["approver"].user)
@@ -152,13 +184,20 @@ def test_a_browser_session_still_needs_the_csrf_token(people, seal):
         ({"client_credentials": False, "redirect_uris": ["https://app.example.cn/cb"]}, "ACTS_AS_NEEDS_SYSTEM_CLIENT"),
         ({"client_credentials": True, "redirect_uris": [], "acts_as": "nobody"}, "ACTS_AS_NOT_FOUND"),
         ({"client_credentials": True, "redirect_uris": [], "acts_as": "citizen"}, "ACTS_AS_NOT_STAFF"),
+        # a platform account belongs to no department
+        ({"client_credentials": True, "redirect_uris": [], "acts_as": "platform admin"}, "ACTS_AS_NOT_STAFF"),
+        ({"client_credentials": True, "redirect_uris": [], "acts_as": "supervisor"}, "ACTS_AS_PLATFORM_ROLE"),
     ],
 )
-def test_a_system_client_acts_only_as_an_active_staff_account(kwargs, code, service_account):
-    citizen = PersonFactory().user
+def test_a_system_client_acts_only_as_an_active_staff_account_of_a_department(kwargs, code, service_account, department):
+    accounts = {
+        "citizen": PersonFactory().user,
+        "platform admin": member(StaffRole.PLATFORM_ADMIN, department=None, region_code="330000").user,
+        "supervisor": member(StaffRole.APPROVER, StaffRole.SUPERVISOR, department=department).user,
+    }
     arguments = {"acts_as": service_account.username, **kwargs}
-    if arguments["acts_as"] == "citizen":
-        arguments["acts_as"] = citizen.username
+    if arguments["acts_as"] in accounts:
+        arguments["acts_as"] = accounts[arguments["acts_as"]].username
     with pytest.raises(clients.ClientError) as refused:
         clients.create_client(name="部门系统", **arguments)
     assert refused.value.code == code
@@ -171,6 +210,7 @@ def test_the_command_registers_a_department_system(service_account, capsys):
     )
     created = json.loads(capsys.readouterr().out)
     assert created["acts_as"] == service_account.username
+    assert created["acts_for_department"] == service_account.staff.department_id
     assert created["is_system"] is True
     assert created["client_secret"]
     with pytest.raises(CommandError, match="ACTS_AS_NOT_FOUND"):
@@ -194,7 +234,7 @@ def test_a_system_revokes_a_licence_of_its_department_and_the_change_is_audited_
     [
         (True, "service", None),
         (False, "service", "只有系统客户端"),
-        (True, "citizen", "在岗的工作人员账号"),
+        (True, "citizen", "在岗的部门工作人员账号"),
     ],
 )
 def test_the_admin_sets_the_account_of_a_system_client_only_to_an_active_staff_account(is_system, who, error, service_account):
@@ -206,6 +246,43 @@ def test_the_admin_sets_the_account_of_a_system_client_only_to_an_active_staff_a
     )
     if error is None:
         assert form.is_valid(), form.errors
+        profile = form.save(commit=False)
+        assert profile.acts_for_department_id == service_account.staff.department_id
     else:
         assert not form.is_valid()
         assert error in str(form.errors["acts_as"])
+
+
+def test_changing_whom_a_client_acts_as_in_the_admin_is_audited(service_account, department):
+    # Given a platform admin in Django admin and a system client acting as nobody yet
+    created = make_client("档案系统", redirect_uris=[], client_credentials=True)
+    admin_user = member(StaffRole.PLATFORM_ADMIN, department=None, region_code="330000").user
+    admin_user.is_superuser = True
+    admin_user.save()
+    browser = Client()
+    browser.force_login(admin_user)
+    application = created.application
+    profile = application.zwfw_profile
+    url = f"/admin/oauth2_provider/application/{application.pk}/change/"
+    page = browser.get(url)
+    assert page.status_code == 200
+    form = {
+        "name": application.name, "client_id": application.client_id, "client_secret": "",
+        "client_type": application.client_type, "authorization_grant_type": application.authorization_grant_type,
+        "redirect_uris": "", "post_logout_redirect_uris": "", "allowed_origins": "", "algorithm": "RS256",
+        "user": "",
+        "zwfw_profile-TOTAL_FORMS": "1", "zwfw_profile-INITIAL_FORMS": "1",
+        "zwfw_profile-MIN_NUM_FORMS": "0", "zwfw_profile-MAX_NUM_FORMS": "1",
+        "zwfw_profile-0-id": str(profile.pk), "zwfw_profile-0-application": str(application.pk),
+        "zwfw_profile-0-sector_identifier": profile.sector_identifier, "zwfw_profile-0-subject_type": "pairwise",
+        "zwfw_profile-0-is_system": "on", "zwfw_profile-0-acts_as": str(service_account.pk),
+        "zwfw_profile-0-backchannel_logout_uri": "",
+    }
+    # When they set the account it acts as
+    response = browser.post(url, form)
+    # Then it is saved with the account's department, and the change is in the audit chain
+    assert response.status_code == 302, response.content.decode()[:3000]
+    profile.refresh_from_db()
+    assert (profile.acts_as, profile.acts_for_department_id) == (service_account, department.pk)
+    entry = AuditEntry.objects.get(action="identity.oidc_client_acts_as", object_id=application.client_id)
+    assert entry.actor == f"user:{admin_user.pk}"

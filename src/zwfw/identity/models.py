@@ -431,6 +431,15 @@ class ClientProfile(models.Model):
         related_name="+",
         help_text="部门系统（系统客户端）以该工作人员账号（服务账号）的部门和角色调用业务接口；为空则只能调用不需要身份的接口",
     )
+    acts_for_department = models.ForeignKey(
+        "catalog.Department",
+        verbose_name="服务账号所属部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="登记时服务账号所属的部门：账号调往其他部门后，系统客户端不再能调用，须重新登记",
+    )
 
     class Meta:
         verbose_name = "客户端设置"

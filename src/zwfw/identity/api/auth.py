@@ -42,11 +42,17 @@ class SessionAuth(security.SessionAuth):
 
     def _get_key(self, request: HttpRequest) -> str | None:
         key = super()._get_key(request)
-        # Only a call that carries the session cookie can act with it: one without (a system's bearer
-        # call) goes on to the next way in, not to a CSRF refusal.
-        if key is not None and not getattr(request, "_ninja_csrf_exempt", False):
+        # Only a call whose session cookie signs someone in can act with it, so only that one is checked
+        # for CSRF; any other (no cookie, or an anonymous visitor's session, as a system's HTTP client
+        # may keep) goes on to the next way in, such as a system's bearer token.
+        if key is None or not request.user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False):
             require_csrf(request)
         return key
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
+        return super().authenticate(request, key) if key is not None else None
 
 
 session_auth = SessionAuth()

@@ -12,9 +12,10 @@ from django.db import models
 from oauth2_provider.admin import ApplicationAdmin
 from oauth2_provider.models import get_application_model
 
+from zwfw.core import audit
 from zwfw.identity.models import ClientProfile
-from zwfw.identity.oidc.clients import ALLOWED_GRANT_TYPES
-from zwfw.identity.staff import staff_of
+from zwfw.identity.oidc.clients import ALLOWED_GRANT_TYPES, service_account_problem
+from zwfw.identity.sessions import client_ip
 
 Application = get_application_model()
 
@@ -30,11 +31,20 @@ class ClientProfileForm(forms.ModelForm):
         cleaned = super().clean() or {}
         account = cleaned.get("acts_as")
         if account is not None:
+            problem = service_account_problem(account)
             if not cleaned.get("is_system"):
                 self.add_error("acts_as", "只有系统客户端（客户端凭证模式）可以代表工作人员账号")
-            elif staff_of(account) is None:
-                self.add_error("acts_as", "系统客户端只能代表在岗的工作人员账号（部门系统的服务账号）")
+            elif problem:
+                self.add_error("acts_as", problem[1])
         return cleaned
+
+    def save(self, commit: bool = True) -> ClientProfile:
+        profile = super().save(commit=False)
+        # the department the account belongs to now: a later move stops the client (clients.system_account)
+        profile.acts_for_department_id = profile.acts_as.staff.department_id if profile.acts_as_id else None
+        if commit:
+            profile.save()
+        return profile
 
 
 class ClientProfileInline(admin.StackedInline):
@@ -86,6 +96,24 @@ class ClientForm(forms.ModelForm):
 class ClientAdmin(ApplicationAdmin):
     form = ClientForm
     inlines = [ClientProfileInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Whom a machine credential acts as is a grant of power: each change goes into the audit chain.
+        for profile_form in formset.forms:
+            if "acts_as" in getattr(profile_form, "changed_data", ()) and profile_form.instance.pk:
+                profile = profile_form.instance
+                audit.record(
+                    actor=f"user:{request.user.pk}",
+                    action="identity.oidc_client_acts_as",
+                    object_type="oidc_client",
+                    object_id=form.instance.client_id,
+                    after={
+                        "acts_as": profile.acts_as.username if profile.acts_as_id else "",
+                        "department": profile.acts_for_department_id,
+                    },
+                    source_ip=client_ip(request),
+                )
 
 
 if admin.site.is_registered(Application):

@@ -23,7 +23,7 @@ from zwfw.core import audit
 from zwfw.core.errors import NotFound, ValidationFailed
 from zwfw.identity.models import ClientProfile, SubjectType
 from zwfw.identity.oidc.claims import default_sector
-from zwfw.identity.staff import staff_of
+from zwfw.identity.staff import PLATFORM_ONLY_ROLES, roles_of, staff_of
 
 ALLOWED_GRANT_TYPES = (
     AbstractApplication.GRANT_AUTHORIZATION_CODE,
@@ -83,6 +83,7 @@ def describe(application: Any) -> dict[str, Any]:
         "is_system": bool(profile and profile.is_system),
         "backchannel_logout_uri": profile.backchannel_logout_uri if profile else "",
         "acts_as": profile.acts_as.username if profile and profile.acts_as_id else "",
+        "acts_for_department": profile.acts_for_department_id if profile else None,
     }
 
 
@@ -149,6 +150,7 @@ def create_client(
             is_system=client_credentials,
             backchannel_logout_uri=backchannel_logout_uri,
             acts_as=account,
+            acts_for_department_id=account.staff.department_id if account is not None else None,
         )
         audit.record(
             actor=actor,
@@ -169,24 +171,44 @@ def _staff_account(username: str, *, client_credentials: bool) -> Any:
     user = get_user_model().objects.filter(username=username.strip()).first()
     if user is None:
         raise ClientError("ACTS_AS_NOT_FOUND", f"账号不存在：{username.strip()[:150]}", details={"field": "acts_as"})
-    if staff_of(user) is None:
-        raise ClientError(
-            "ACTS_AS_NOT_STAFF", "系统客户端只能代表在岗的工作人员账号（部门系统的服务账号）",
-            details={"field": "acts_as"},
-        )
+    problem = service_account_problem(user)
+    if problem:
+        raise ClientError(problem[0], problem[1], details={"field": "acts_as"})
     return user
+
+
+def service_account_problem(user: Any) -> tuple[str, str] | None:
+    """Why ``user`` may not be the account a department's system acts as (code, message), or None.
+
+    It must be an active member of staff of a department, holding no platform-wide role: a system
+    acting for the platform could reach every department."""
+    staff = staff_of(user)
+    if staff is None or staff.department_id is None:
+        return ("ACTS_AS_NOT_STAFF", "系统客户端只能代表在岗的部门工作人员账号（部门系统的服务账号）")
+    if PLATFORM_ONLY_ROLES.intersection(roles_of(user)):
+        return ("ACTS_AS_PLATFORM_ROLE", "系统客户端不能代表持有平台级角色（平台管理员、效能监督、三员）的账号")
+    return None
 
 
 def system_account(client_id: str) -> Any | None:
     """The staff account a system client's calls run as: its department and roles decide what the
-    calls may do, as for a member of staff signed in. None if the client is not a system client acting
-    as an account, or the account is no longer an active staff member."""
+    calls may do, as for a member of staff signed in. None (the call is refused) unless the client is a
+    client-credentials client acting as an account that is still an active member of staff of the
+    department it was registered with."""
     profile = (
         ClientProfile.objects.select_related("acts_as")
-        .filter(application__client_id=client_id, is_system=True, acts_as__isnull=False)
+        .filter(
+            application__client_id=client_id,
+            application__authorization_grant_type=AbstractApplication.GRANT_CLIENT_CREDENTIALS,
+            is_system=True,
+            acts_as__isnull=False,
+        )
         .first()
     )
-    if profile is None or staff_of(profile.acts_as) is None:
+    if profile is None:
+        return None
+    staff = staff_of(profile.acts_as)
+    if staff is None or staff.department_id is None or staff.department_id != profile.acts_for_department_id:
         return None
     return profile.acts_as
 
