@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Iterator
@@ -122,6 +123,20 @@ def _identity_process_caches():
     if claims is not None:
         claims._recorded.clear()
         claims._sectors.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seal_faces_drawn_once() -> Iterator[None]:
+    """A seal face (its frozen ``SealImageSpec``) draws to the same PNG and SVG every time, and the suite
+    makes the same few faces hundreds of times (each test's department seal): each test process draws
+    each face once, with the real drawing functions, and hands the same bytes out again. Errors are not
+    kept (each call that fails fails again); tests/seals/test_images.py checks the drawings themselves."""
+    from zwfw.seals import images
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(images, "render_png", functools.lru_cache(maxsize=256)(images.render_png))
+        patch.setattr(images, "render_svg", functools.lru_cache(maxsize=256)(images.render_svg))
+        yield
 
 
 @pytest.fixture
