@@ -183,6 +183,8 @@ def test_a_browser_session_still_needs_the_csrf_token(people, seal):
     [
         ({"client_credentials": False, "redirect_uris": ["https://app.example.cn/cb"]}, "ACTS_AS_NEEDS_SYSTEM_CLIENT"),
         ({"client_credentials": True, "redirect_uris": [], "acts_as": "nobody"}, "ACTS_AS_NOT_FOUND"),
+        # a NUL names no account (on PostgreSQL the look-up itself was a DataError)
+        ({"client_credentials": True, "redirect_uris": [], "acts_as": "svc\x00"}, "ACTS_AS_NOT_FOUND"),
         ({"client_credentials": True, "redirect_uris": [], "acts_as": "citizen"}, "ACTS_AS_NOT_STAFF"),
         # a platform account belongs to no department
         ({"client_credentials": True, "redirect_uris": [], "acts_as": "platform admin"}, "ACTS_AS_NOT_STAFF"),

@@ -21,6 +21,7 @@ from oauth2_provider.settings import oauth2_settings
 
 from zwfw.core import audit
 from zwfw.core.errors import NotFound, ValidationFailed
+from zwfw.core.lookups import lookup_key
 from zwfw.identity.models import ClientProfile, SubjectType
 from zwfw.identity.oidc.claims import default_sector
 from zwfw.identity.staff import PLATFORM_ONLY_ROLES, roles_of, staff_of
@@ -168,9 +169,11 @@ def _staff_account(username: str, *, client_credentials: bool) -> Any:
             "ACTS_AS_NEEDS_SYSTEM_CLIENT", "只有系统客户端（客户端凭证模式）可以代表工作人员账号",
             details={"field": "acts_as"},
         )
-    user = get_user_model().objects.filter(username=username.strip()).first()
+    key = lookup_key(username, max_length=150)  # a NUL names no account (PostgreSQL would refuse it)
+    user = get_user_model().objects.filter(username=key).first() if key else None
     if user is None:
-        raise ClientError("ACTS_AS_NOT_FOUND", f"账号不存在：{username.strip()[:150]}", details={"field": "acts_as"})
+        shown = f"：{key}" if key.isprintable() else ""
+        raise ClientError("ACTS_AS_NOT_FOUND", f"账号不存在{shown}", details={"field": "acts_as"})
     problem = service_account_problem(user)
     if problem:
         raise ClientError(problem[0], problem[1], details={"field": "acts_as"})
