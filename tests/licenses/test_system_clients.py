@@ -255,21 +255,12 @@ def test_the_admin_sets_the_account_of_a_system_client_only_to_an_active_staff_a
         assert error in str(form.errors["acts_as"])
 
 
-def test_changing_whom_a_client_acts_as_in_the_admin_is_audited(service_account, department):
-    # Given a platform admin in Django admin and a system client acting as nobody yet
-    created = make_client("档案系统", redirect_uris=[], client_credentials=True)
-    admin_user = member(StaffRole.PLATFORM_ADMIN, department=None, region_code="330000").user
-    admin_user.is_superuser = True
-    admin_user.save()
-    browser = Client()
-    browser.force_login(admin_user)
-    application = created.application
-    profile = application.zwfw_profile
-    url = f"/admin/oauth2_provider/application/{application.pk}/change/"
-    page = browser.get(url)
-    assert page.status_code == 200
-    form = {
-        "name": application.name, "client_id": application.client_id, "client_secret": "",
+def _admin_post(browser: Client, created: clients.CreatedClient, *, name: str, acts_as, backchannel: str = "") -> object:
+    """The client's change form in Django admin, as a platform admin submits it."""
+    application, profile = created.application, created.application.zwfw_profile
+    application.refresh_from_db()  # the stored (hashed) secret: what the form shows and sends back
+    return browser.post(f"/admin/oauth2_provider/application/{application.pk}/change/", {
+        "name": name, "client_id": application.client_id, "client_secret": application.client_secret,
         "client_type": application.client_type, "authorization_grant_type": application.authorization_grant_type,
         "redirect_uris": "", "post_logout_redirect_uris": "", "allowed_origins": "", "algorithm": "RS256",
         "user": "",
@@ -277,14 +268,52 @@ def test_changing_whom_a_client_acts_as_in_the_admin_is_audited(service_account,
         "zwfw_profile-MIN_NUM_FORMS": "0", "zwfw_profile-MAX_NUM_FORMS": "1",
         "zwfw_profile-0-id": str(profile.pk), "zwfw_profile-0-application": str(application.pk),
         "zwfw_profile-0-sector_identifier": profile.sector_identifier, "zwfw_profile-0-subject_type": "pairwise",
-        "zwfw_profile-0-is_system": "on", "zwfw_profile-0-acts_as": str(service_account.pk),
-        "zwfw_profile-0-backchannel_logout_uri": "",
-    }
-    # When they set the account it acts as
-    response = browser.post(url, form)
+        "zwfw_profile-0-is_system": "on", "zwfw_profile-0-acts_as": str(acts_as.pk) if acts_as else "",
+        "zwfw_profile-0-backchannel_logout_uri": backchannel,
+    })
+
+
+@pytest.fixture
+def platform_admin_browser() -> Client:
+    admin_user = member(StaffRole.PLATFORM_ADMIN, department=None, region_code="330000").user
+    admin_user.is_superuser = True
+    admin_user.save()
+    browser = Client()
+    browser.force_login(admin_user)
+    return browser
+
+
+def test_changing_whom_a_client_acts_as_in_the_admin_is_audited(service_account, department, platform_admin_browser):
+    # Given a system client acting as nobody yet
+    created = make_client("档案系统", redirect_uris=[], client_credentials=True)
+    # When a platform admin sets the account it acts as
+    response = _admin_post(platform_admin_browser, created, name="档案系统", acts_as=service_account)
     # Then it is saved with the account's department, and the change is in the audit chain
     assert response.status_code == 302, response.content.decode()[:3000]
+    profile = created.application.zwfw_profile
     profile.refresh_from_db()
     assert (profile.acts_as, profile.acts_for_department_id) == (service_account, department.pk)
-    entry = AuditEntry.objects.get(action="identity.oidc_client_acts_as", object_id=application.client_id)
-    assert entry.actor == f"user:{admin_user.pk}"
+    entry = AuditEntry.objects.get(action="identity.oidc_client_acts_as", object_id=created.application.client_id)
+    assert entry.actor == f"user:{platform_admin_browser.session['_auth_user_id']}"
+
+
+def test_editing_a_client_in_the_admin_does_not_follow_a_moved_account(
+    system, service_account, department, other_department, platform_admin_browser
+):
+    # Given the system's account moved to another department (the client stopped)
+    service_account.staff.department = other_department
+    service_account.staff.save()
+    # When an admin edits the client and its settings, leaving the account as it is
+    response = _admin_post(
+        platform_admin_browser, system, name="市场监管审批系统（新）", acts_as=service_account,
+        backchannel="https://sp.example.cn/backchannel",
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    # Then the client still acts only for the department it was registered with, and stays stopped
+    profile = system.application.zwfw_profile
+    profile.refresh_from_db()
+    assert profile.backchannel_logout_uri == "https://sp.example.cn/backchannel"  # the edit was saved
+    assert profile.acts_for_department_id == department.pk
+    response = post(token_for(system), "/issue", issue_body(PersonFactory()))
+    assert response.status_code == 401
+    assert not AuditEntry.objects.filter(action="identity.oidc_client_acts_as").exists()

@@ -40,8 +40,11 @@ class ClientProfileForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> ClientProfile:
         profile = super().save(commit=False)
-        # the department the account belongs to now: a later move stops the client (clients.system_account)
-        profile.acts_for_department_id = profile.acts_as.staff.department_id if profile.acts_as_id else None
+        # Choosing the account pins the department it belongs to now: a later move of the account stops
+        # the client (clients.system_account). Saving the client for another reason does not re-pin it,
+        # or editing a name would quietly follow the account into its new department.
+        if "acts_as" in self.changed_data:
+            profile.acts_for_department_id = profile.acts_as.staff.department_id if profile.acts_as_id else None
         if commit:
             profile.save()
         return profile
